@@ -1,0 +1,114 @@
+//! Checking one input end to end: detect its kind, run its front end, pick the target, run rules.
+
+use crate::codes;
+use crate::diagnostic::Diagnostic;
+use crate::hive::{self, HiveOptions, HiveSummary};
+use crate::model::Registry;
+use crate::regfile;
+use crate::rules;
+use crate::source::SourceMap;
+use crate::target::{Target, TargetChoice};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InputKind {
+    Reg,
+    Hive,
+    Unknown,
+}
+
+/// What a front end hands on: the model, the texts it points into, and its own findings.
+#[derive(Debug, Default)]
+pub struct FrontEnd {
+    pub sources: SourceMap,
+    pub registry: Registry,
+    pub diagnostics: Vec<Diagnostic>,
+    /// The input could not be read in full (exit status 3).
+    pub incomplete: bool,
+    pub hive: Option<HiveSummary>,
+    /// What the input itself says about the Windows version (hives only).
+    pub inferred_target: Option<Target>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    pub target: TargetChoice,
+    pub hive: HiveOptions,
+}
+
+#[derive(Debug)]
+pub struct InputReport {
+    pub path: String,
+    pub kind: InputKind,
+    pub sources: SourceMap,
+    pub registry: Registry,
+    pub diagnostics: Vec<Diagnostic>,
+    pub incomplete: bool,
+    pub hive: Option<HiveSummary>,
+    pub target: Target,
+}
+
+/// Checks one input given as bytes. `path` is how diagnostics name it.
+pub fn check_bytes(path: &str, bytes: &[u8], options: &CheckOptions) -> InputReport {
+    let (kind, front) = if hive::is_hive(bytes) {
+        (InputKind::Hive, hive::load(path, bytes, &options.hive))
+    } else if let Some(front) = regfile::load(path, bytes) {
+        (InputKind::Reg, front)
+    } else {
+        (InputKind::Unknown, not_registry_data(path, bytes))
+    };
+    finish(path, kind, front, options)
+}
+
+fn finish(path: &str, kind: InputKind, front: FrontEnd, options: &CheckOptions) -> InputReport {
+    let target = options.target.resolve(front.inferred_target.as_ref());
+    let mut diagnostics = front.diagnostics;
+    if kind != InputKind::Unknown {
+        rules::run(&front.registry, &target, &mut diagnostics);
+    }
+    sort_diagnostics(&mut diagnostics);
+    InputReport {
+        path: path.to_string(),
+        kind,
+        sources: front.sources,
+        registry: front.registry,
+        diagnostics,
+        incomplete: front.incomplete,
+        hive: front.hive,
+        target,
+    }
+}
+
+fn not_registry_data(path: &str, bytes: &[u8]) -> FrontEnd {
+    let what = if bytes.is_empty() {
+        "the file is empty".to_string()
+    } else {
+        let head: String = bytes
+            .iter()
+            .take(8)
+            .map(|b| format!("{b:02x}"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        format!("it starts with the bytes {head}")
+    };
+    let diagnostic = Diagnostic::new(
+        &codes::REG035,
+        format!("{path} is neither a .reg file nor a registry hive: {what}"),
+    )
+    .note("a .reg file starts with `Windows Registry Editor Version 5.00` or `REGEDIT4` (after an optional byte-order mark); a hive starts with the signature `regf`");
+    FrontEnd {
+        diagnostics: vec![diagnostic],
+        incomplete: true,
+        ..FrontEnd::default()
+    }
+}
+
+/// Findings in source order: by file, then position; whole-input findings first.
+fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by_key(|d| {
+        d.primary
+            .as_ref()
+            .map(|l| (l.origin.file, l.origin.start, l.origin.end))
+    });
+}

@@ -1,0 +1,127 @@
+//! Every diagnostic code reglint can emit: the single list the CLI, the renderers and the docs use.
+//!
+//! Codes are stable once published and never reused. Each code's user-facing explanation lives in
+//! `rules/docs/<CODE>.md` and is compiled in, so `reglint explain` cannot drift from the binary.
+
+use crate::diagnostic::Severity;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Family {
+    /// .reg syntax and import fidelity.
+    Reg,
+    /// Hive integrity.
+    Hive,
+    /// Control sets.
+    Ccs,
+    /// Tcpip semantics.
+    Tcp,
+}
+
+impl Family {
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Family::Reg => "REG",
+            Family::Hive => "HIVE",
+            Family::Ccs => "CCS",
+            Family::Tcp => "TCP",
+        }
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct Code {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub family: Family,
+    pub severity: Severity,
+    pub summary: &'static str,
+    pub doc: &'static str,
+}
+
+macro_rules! codes {
+    ($($ident:ident = $code:literal, $name:literal, $family:ident, $severity:ident, $summary:literal;)*) => {
+        $(
+            pub static $ident: Code = Code {
+                code: $code,
+                name: $name,
+                family: Family::$family,
+                severity: Severity::$severity,
+                summary: $summary,
+                doc: include_str!(concat!("../rules/docs/", $code, ".md")),
+            };
+        )*
+        /// All codes, in code order.
+        pub static ALL: &[&Code] = &[$(&$ident),*];
+    };
+}
+
+codes! {
+    REG001 = "REG001", "invalid-header", Reg, Error, "the first line is not a header regedit accepts, so the whole import fails";
+    REG002 = "REG002", "fuzzy-header", Reg, Error, "a REGEDIT-like header that regedit accepts but then imports nothing";
+    REG003 = "REG003", "utf16-without-bom", Reg, Error, "UTF-16 text without a byte-order mark, which regedit rejects";
+    REG004 = "REG004", "win31-format", Reg, Warning, "the Windows 3.1 REGEDIT format, which only sets HKEY_CLASSES_ROOT default values";
+    REG005 = "REG005", "utf8-encoding", Reg, Warning, "UTF-8 text with non-ASCII characters or a BOM, whose import is unverified";
+    REG006 = "REG006", "header-trailing-text", Reg, Warning, "text after the header on its line, which regedit may not accept";
+    REG007 = "REG007", "undecodable-text", Reg, Warning, "bytes that are not valid in the file's encoding";
+    REG008 = "REG008", "no-final-newline", Reg, Info, "the last line has no line ending";
+    REG010 = "REG010", "unknown-root", Reg, Error, "a key path whose root is not a registry root, so the key and its values are skipped";
+    REG011 = "REG011", "abbreviated-root", Reg, Error, "a root abbreviation such as HKLM, which regedit does not accept";
+    REG012 = "REG012", "whitespace-in-key-bracket", Reg, Error, "whitespace just inside '[' or after '[-', so nothing is created or deleted";
+    REG013 = "REG013", "key-trailing-whitespace", Reg, Warning, "whitespace before ']' that becomes part of the key name";
+    REG014 = "REG014", "malformed-key-line", Reg, Error, "a key line without its closing ']'";
+    REG015 = "REG015", "text-after-key", Reg, Warning, "text after the closing ']' of a key line, which is ignored";
+    REG016 = "REG016", "values-after-deletion", Reg, Error, "value lines under a [-key] deletion, which are not applied anywhere";
+    REG017 = "REG017", "key-deletion", Reg, Info, "a [-key] line that deletes a key and everything below it";
+    REG018 = "REG018", "values-without-key", Reg, Error, "value lines before any key line or under a key that was not opened";
+    REG020 = "REG020", "invalid-value-line", Reg, Error, "a line regedit cannot read as a value, so it imports nothing from it";
+    REG021 = "REG021", "hash-comment", Reg, Error, "a '#' after data, which makes regedit drop the whole value";
+    REG022 = "REG022", "invalid-dword", Reg, Error, "dword data that is not 1 to 8 hex digits, so the value is dropped";
+    REG023 = "REG023", "uppercase-type-tag", Reg, Error, "a type tag such as DWORD: or HEX: in upper case, which regedit does not recognise";
+    REG024 = "REG024", "invalid-hex", Reg, Error, "hex data regedit cannot read, so the value is dropped";
+    REG025 = "REG025", "swallowed-line", Reg, Error, "a hex continuation that swallows the next line, losing both";
+    REG026 = "REG026", "truncated-hex", Reg, Error, "hex data that ends early because a line lacks its continuation backslash";
+    REG027 = "REG027", "invalid-string", Reg, Error, "string data regedit cannot read, so the value is dropped";
+    REG028 = "REG028", "unknown-escape", Reg, Warning, "a backslash escape other than \\\\ and \\\" in a string";
+    REG029 = "REG029", "empty-name-default", Reg, Warning, "\"\"= used for the default value instead of @=";
+    REG030 = "REG030", "empty-typed-value", Reg, Warning, "a typed value with no data at all";
+    REG031 = "REG031", "multi-sz-terminator", Reg, Warning, "a hex(7) list without its final empty string";
+    REG032 = "REG032", "hex-string-width", Reg, Warning, "hex(2)/hex(7) bytes whose width does not match the file's encoding";
+    REG033 = "REG033", "wrong-length-number", Reg, Error, "a REG_DWORD or REG_QWORD whose data is not 4 or 8 bytes";
+    REG034 = "REG034", "duplicate-value", Reg, Warning, "a value set more than once in the same key, so the earlier ones do nothing";
+    REG035 = "REG035", "not-registry-data", Reg, Error, "an input that is neither a .reg file nor a registry hive";
+    TCP001 = "TCP001", "wrong-value-type", Tcp, Error, "a Tcpip value stored with a registry type Windows does not read";
+    TCP002 = "TCP002", "value-out-of-range", Tcp, Warning, "a Tcpip value outside its documented range";
+    TCP003 = "TCP003", "decimal-looking-dword", Tcp, Error, "dword digits written in decimal, which regedit reads as hexadecimal";
+    TCP004 = "TCP004", "unknown-value-name", Tcp, Warning, "a value name Windows does not read under this key, often a typo";
+    TCP005 = "TCP005", "value-name-as-key", Tcp, Error, "a known value name used as a key name, which sets nothing";
+}
+
+/// Finds a code by its code (`TCP002`) or its name (`value-out-of-range`), in any case.
+pub fn lookup(query: &str) -> Option<&'static Code> {
+    ALL.iter()
+        .copied()
+        .find(|c| c.code.eq_ignore_ascii_case(query) || c.name.eq_ignore_ascii_case(query))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_and_names_are_unique_and_well_formed() {
+        let mut seen = std::collections::HashSet::new();
+        for c in ALL {
+            assert!(seen.insert(c.code), "duplicate code {}", c.code);
+            assert!(seen.insert(c.name), "duplicate name {}", c.name);
+            assert!(c.code.starts_with(c.family.prefix()), "{} family", c.code);
+            assert!(
+                c.name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                "{} is not kebab-case",
+                c.name
+            );
+            assert!(c.doc.contains(c.code), "doc of {} does not name its code", c.code);
+        }
+    }
+}

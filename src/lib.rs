@@ -1,0 +1,16 @@
+//! reglint: a linter and analyser for Windows registry data, offline.
+//!
+//! Data flows one way: input bytes → front end ([`regfile`] or [`hive`]) → one [`model::Registry`]
+//! with provenance → [`target`] OS → [`rules`] → [`diagnostic::Diagnostic`]s → [`render`]ers.
+//! See ARCHITECTURE.md for the map.
+
+pub mod check;
+pub mod codes;
+pub mod diagnostic;
+pub mod hive;
+pub mod model;
+pub mod regfile;
+pub mod render;
+pub mod rules;
+pub mod source;
+pub mod target;

@@ -1,0 +1,167 @@
+//! The one registry model both front ends produce and every rule reads.
+//!
+//! A [`Registry`] is the set of keys an input describes, each with its values in input order and
+//! with provenance ([`Origin`]) for the key and for each value's name and data. A .reg that names
+//! a key twice yields one merged [`Key`]; a value set twice keeps both assignments, so rules can
+//! see the shadowed one. Deletions (`[-key]`, `"name"=-`) are kept as operations, not applied.
+
+mod data;
+mod path;
+
+pub use data::{RegType, ValueData};
+pub use path::{ControlSet, KeyPath, Root};
+
+use crate::source::FileId;
+use std::collections::HashMap;
+
+/// Where something came from: a byte span in a source text and, for hives, the cell offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Origin {
+    pub file: FileId,
+    pub start: u32,
+    pub end: u32,
+    /// Offset of the cell in the hive file (from the start of the file), for hive inputs.
+    pub hive_offset: Option<u32>,
+}
+
+impl Origin {
+    pub fn text(file: FileId, start: usize, end: usize) -> Self {
+        Self {
+            file,
+            start: start as u32,
+            end: end as u32,
+            hive_offset: None,
+        }
+    }
+
+    pub fn range(&self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ValueOp {
+    Set(ValueData),
+    /// `"name"=-` in a .reg.
+    Delete,
+}
+
+#[derive(Debug, Clone)]
+pub struct Value {
+    /// The value name; empty for the default value (`@`).
+    pub name: Box<str>,
+    pub op: ValueOp,
+    pub name_origin: Origin,
+    pub data_origin: Origin,
+}
+
+impl Value {
+    pub fn data(&self) -> Option<&ValueData> {
+        match &self.op {
+            ValueOp::Set(d) => Some(d),
+            ValueOp::Delete => None,
+        }
+    }
+
+    pub fn display_name(&self) -> &str {
+        if self.name.is_empty() { "@" } else { &self.name }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Key {
+    pub path: KeyPath,
+    /// The key's name in its source: the `[...]` line, or the key line of a hive rendering.
+    pub origin: Origin,
+    /// Every value assignment in input order; later ones win.
+    pub values: Vec<Value>,
+    /// Last-write time as a Windows FILETIME (hives only).
+    pub last_written: Option<u64>,
+}
+
+impl Key {
+    /// The assignment that takes effect for a value name (case-insensitive): the last one.
+    pub fn value(&self, name: &str) -> Option<&Value> {
+        self.values
+            .iter()
+            .rev()
+            .find(|v| v.name.eq_ignore_ascii_case(name))
+    }
+
+    /// The effective assignment of every distinct value name, in first-seen order.
+    pub fn effective_values(&self) -> impl Iterator<Item = &Value> {
+        self.values.iter().enumerate().filter_map(|(i, v)| {
+            let shadowed = self.values[i + 1..]
+                .iter()
+                .any(|later| later.name.eq_ignore_ascii_case(&v.name));
+            (!shadowed).then_some(v)
+        })
+    }
+}
+
+/// A `[-key]` deletion.
+#[derive(Debug, Clone)]
+pub struct KeyDeletion {
+    pub path: KeyPath,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Registry {
+    keys: Vec<Key>,
+    by_folded_path: HashMap<String, usize>,
+    pub deletions: Vec<KeyDeletion>,
+}
+
+impl Registry {
+    /// The key at `path`, created (with `origin`) if it is new; repeated sections merge.
+    pub fn key_mut(&mut self, path: KeyPath, origin: Origin) -> &mut Key {
+        let folded = path.folded();
+        let index = match self.by_folded_path.get(&folded) {
+            Some(&i) => i,
+            None => {
+                self.keys.push(Key {
+                    path,
+                    origin,
+                    values: Vec::new(),
+                    last_written: None,
+                });
+                let i = self.keys.len() - 1;
+                self.by_folded_path.insert(folded, i);
+                i
+            }
+        };
+        &mut self.keys[index]
+    }
+
+    pub fn push_key(&mut self, key: Key) {
+        let folded = key.path.folded();
+        match self.by_folded_path.get(&folded) {
+            Some(&i) => self.keys[i].values.extend(key.values),
+            None => {
+                self.keys.push(key);
+                self.by_folded_path.insert(folded, self.keys.len() - 1);
+            }
+        }
+    }
+
+    pub fn keys(&self) -> &[Key] {
+        &self.keys
+    }
+
+    pub fn key(&self, path: &KeyPath) -> Option<&Key> {
+        self.by_folded_path
+            .get(&path.folded())
+            .and_then(|&i| self.keys.get(i))
+    }
+
+    /// Keys whose path, relative to any control set, is `relative`.
+    pub fn keys_in_control_set<'a>(
+        &'a self,
+        relative: &'a [&'a str],
+    ) -> impl Iterator<Item = &'a Key> + 'a {
+        self.keys
+            .iter()
+            .filter(move |k| k.path.is_in_control_set(relative))
+    }
+}

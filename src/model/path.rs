@@ -1,0 +1,219 @@
+//! Registry key paths: roots, case-insensitive comparison and control-set recognition.
+
+use std::fmt;
+
+/// The predefined root keys that may begin a path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Root {
+    ClassesRoot,
+    CurrentUser,
+    LocalMachine,
+    Users,
+    CurrentConfig,
+    PerformanceData,
+    DynData,
+}
+
+impl Root {
+    const ALL: [Root; 7] = [
+        Root::ClassesRoot,
+        Root::CurrentUser,
+        Root::LocalMachine,
+        Root::Users,
+        Root::CurrentConfig,
+        Root::PerformanceData,
+        Root::DynData,
+    ];
+
+    pub fn full_name(self) -> &'static str {
+        match self {
+            Root::ClassesRoot => "HKEY_CLASSES_ROOT",
+            Root::CurrentUser => "HKEY_CURRENT_USER",
+            Root::LocalMachine => "HKEY_LOCAL_MACHINE",
+            Root::Users => "HKEY_USERS",
+            Root::CurrentConfig => "HKEY_CURRENT_CONFIG",
+            Root::PerformanceData => "HKEY_PERFORMANCE_DATA",
+            Root::DynData => "HKEY_DYN_DATA",
+        }
+    }
+
+    pub fn abbreviation(self) -> &'static str {
+        match self {
+            Root::ClassesRoot => "HKCR",
+            Root::CurrentUser => "HKCU",
+            Root::LocalMachine => "HKLM",
+            Root::Users => "HKU",
+            Root::CurrentConfig => "HKCC",
+            Root::PerformanceData => "HKPD",
+            Root::DynData => "HKDD",
+        }
+    }
+
+    /// A full root name in any letter case, as regedit accepts it (K-01).
+    pub fn from_full_name(name: &str) -> Option<Root> {
+        Root::ALL
+            .into_iter()
+            .find(|r| r.full_name().eq_ignore_ascii_case(name))
+    }
+
+    /// An abbreviation such as `HKLM`, which regedit does not accept (K-09).
+    pub fn from_abbreviation(name: &str) -> Option<Root> {
+        Root::ALL
+            .into_iter()
+            .find(|r| r.abbreviation().eq_ignore_ascii_case(name))
+    }
+
+    /// Whether regedit's .reg import can write under this root at all.
+    pub fn importable(self) -> bool {
+        !matches!(self, Root::PerformanceData | Root::DynData)
+    }
+}
+
+/// A key path: a root and its components, spelled as the input spelled them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct KeyPath {
+    pub root: Root,
+    pub parts: Vec<Box<str>>,
+}
+
+/// Which control set a path lies in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ControlSet {
+    /// `CurrentControlSet`: only exists on a live system; a .reg names it.
+    Current,
+    /// `ControlSet00N`.
+    Numbered(u32),
+}
+
+impl fmt::Display for ControlSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ControlSet::Current => f.write_str("CurrentControlSet"),
+            ControlSet::Numbered(n) => write!(f, "ControlSet{n:03}"),
+        }
+    }
+}
+
+impl ControlSet {
+    /// `CurrentControlSet` or `ControlSetNNN` (any case, three or more digits).
+    pub fn parse(part: &str) -> Option<ControlSet> {
+        if part.eq_ignore_ascii_case("CurrentControlSet") {
+            return Some(ControlSet::Current);
+        }
+        let prefix = part.get(..10)?;
+        let digits = part.get(10..)?;
+        if !prefix.eq_ignore_ascii_case("ControlSet")
+            || digits.len() < 3
+            || !digits.bytes().all(|b| b.is_ascii_digit())
+        {
+            return None;
+        }
+        digits.parse().ok().map(ControlSet::Numbered)
+    }
+}
+
+impl KeyPath {
+    pub fn new(root: Root, parts: Vec<Box<str>>) -> Self {
+        Self { root, parts }
+    }
+
+    /// Parses `HKEY_LOCAL_MACHINE\A\B`; separators are collapsed as regedit does (K-08).
+    pub fn parse(path: &str) -> Option<KeyPath> {
+        let mut pieces = path.split('\\');
+        let root = Root::from_full_name(pieces.next()?)?;
+        let parts = pieces.filter(|p| !p.is_empty()).map(Box::from).collect();
+        Some(KeyPath { root, parts })
+    }
+
+    /// If the path is `HKLM\SYSTEM\<control set>\...`, the set and the rest of the path.
+    pub fn control_set(&self) -> Option<(ControlSet, &[Box<str>])> {
+        if self.root != Root::LocalMachine {
+            return None;
+        }
+        let (system, rest) = self.parts.split_first()?;
+        if !system.eq_ignore_ascii_case("SYSTEM") {
+            return None;
+        }
+        let (set, rest) = rest.split_first()?;
+        Some((ControlSet::parse(set)?, rest))
+    }
+
+    /// True when the path, relative to a control set, is exactly `relative` (case-insensitive).
+    pub fn is_in_control_set(&self, relative: &[&str]) -> bool {
+        self.control_set().is_some_and(|(_, rest)| {
+            rest.len() == relative.len()
+                && rest
+                    .iter()
+                    .zip(relative)
+                    .all(|(a, b)| a.eq_ignore_ascii_case(b))
+        })
+    }
+
+    /// The key one level up, if any.
+    pub fn parent(&self) -> Option<KeyPath> {
+        let (_, init) = self.parts.split_last()?;
+        Some(KeyPath::new(self.root, init.to_vec()))
+    }
+
+    pub fn last(&self) -> Option<&str> {
+        self.parts.last().map(|p| &**p)
+    }
+
+    /// A case-folded form for identity: two paths that Windows treats as one key fold equal.
+    pub fn folded(&self) -> String {
+        let mut out = String::with_capacity(
+            self.root.full_name().len() + self.parts.iter().map(|p| p.len() + 1).sum::<usize>(),
+        );
+        out.push_str(self.root.full_name());
+        for part in &self.parts {
+            out.push('\\');
+            fold_into(part, &mut out);
+        }
+        out
+    }
+}
+
+fn fold_into(s: &str, out: &mut String) {
+    if s.is_ascii() {
+        out.extend(s.bytes().map(|b| b.to_ascii_uppercase() as char));
+    } else {
+        out.extend(s.chars().flat_map(char::to_uppercase));
+    }
+}
+
+impl fmt::Display for KeyPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.root.full_name())?;
+        for part in &self.parts {
+            write!(f, "\\{part}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_sets_are_recognised_in_any_case() {
+        let p = KeyPath::parse(r"hkey_local_machine\System\currentcontrolset\Services\Tcpip\Parameters")
+            .unwrap();
+        assert_eq!(p.control_set().unwrap().0, ControlSet::Current);
+        assert!(p.is_in_control_set(&["services", "TCPIP", "parameters"]));
+        let p = KeyPath::parse(r"HKEY_LOCAL_MACHINE\SYSTEM\ControlSet012\Services").unwrap();
+        assert_eq!(p.control_set().unwrap().0, ControlSet::Numbered(12));
+        assert_eq!(ControlSet::Numbered(12).to_string(), "ControlSet012");
+        assert_eq!(ControlSet::parse("ControlSet1"), None);
+        assert_eq!(ControlSet::parse("ControlSetABC"), None);
+    }
+
+    #[test]
+    fn separators_collapse_and_folding_ignores_case() {
+        let a = KeyPath::parse(r"HKEY_CURRENT_USER\A\\B\").unwrap();
+        let b = KeyPath::parse(r"hkey_current_user\a\b").unwrap();
+        assert_eq!(a.parts.len(), 2);
+        assert_eq!(a.folded(), b.folded());
+        assert_eq!(KeyPath::parse(r"HKLM\A"), None);
+    }
+}

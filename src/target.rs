@@ -1,0 +1,379 @@
+//! The Windows version the rules judge an input against.
+//!
+//! A version is a release plus service pack. Releases are ordered by their build number, so
+//! "from Vista on" is one comparison; a service pack only orders versions within one release.
+
+use serde::{Serialize, Serializer};
+use std::cmp::Ordering;
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Release {
+    Nt4,
+    W2000,
+    Xp,
+    W2003,
+    Vista,
+    W2008,
+    W7,
+    W2008R2,
+    W8,
+    W2012,
+    W81,
+    W2012R2,
+    W10,
+    W2016,
+    W2019,
+    W2022,
+    W11,
+    W2025,
+}
+
+impl Release {
+    pub const ALL: [Release; 18] = [
+        Release::Nt4,
+        Release::W2000,
+        Release::Xp,
+        Release::W2003,
+        Release::Vista,
+        Release::W2008,
+        Release::W7,
+        Release::W2008R2,
+        Release::W8,
+        Release::W2012,
+        Release::W81,
+        Release::W2012R2,
+        Release::W10,
+        Release::W2016,
+        Release::W2019,
+        Release::W2022,
+        Release::W11,
+        Release::W2025,
+    ];
+
+    /// The token `--target` takes.
+    pub fn token(self) -> &'static str {
+        match self {
+            Release::Nt4 => "nt4",
+            Release::W2000 => "2000",
+            Release::Xp => "xp",
+            Release::W2003 => "2003",
+            Release::Vista => "vista",
+            Release::W2008 => "2008",
+            Release::W7 => "7",
+            Release::W2008R2 => "2008r2",
+            Release::W8 => "8",
+            Release::W2012 => "2012",
+            Release::W81 => "8.1",
+            Release::W2012R2 => "2012r2",
+            Release::W10 => "10",
+            Release::W2016 => "2016",
+            Release::W2019 => "2019",
+            Release::W2022 => "2022",
+            Release::W11 => "11",
+            Release::W2025 => "2025",
+        }
+    }
+
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Release::Nt4 => "Windows NT 4.0",
+            Release::W2000 => "Windows 2000",
+            Release::Xp => "Windows XP",
+            Release::W2003 => "Windows Server 2003",
+            Release::Vista => "Windows Vista",
+            Release::W2008 => "Windows Server 2008",
+            Release::W7 => "Windows 7",
+            Release::W2008R2 => "Windows Server 2008 R2",
+            Release::W8 => "Windows 8",
+            Release::W2012 => "Windows Server 2012",
+            Release::W81 => "Windows 8.1",
+            Release::W2012R2 => "Windows Server 2012 R2",
+            Release::W10 => "Windows 10",
+            Release::W2016 => "Windows Server 2016",
+            Release::W2019 => "Windows Server 2019",
+            Release::W2022 => "Windows Server 2022",
+            Release::W11 => "Windows 11",
+            Release::W2025 => "Windows Server 2025",
+        }
+    }
+
+    /// The RTM build number. Vista-era service packs raise the build (6000 → 6001 → 6002).
+    pub fn rtm_build(self) -> u32 {
+        match self {
+            Release::Nt4 => 1381,
+            Release::W2000 => 2195,
+            Release::Xp => 2600,
+            Release::W2003 => 3790,
+            Release::Vista => 6000,
+            Release::W2008 => 6001,
+            Release::W7 | Release::W2008R2 => 7600,
+            Release::W8 | Release::W2012 => 9200,
+            Release::W81 | Release::W2012R2 => 9600,
+            Release::W10 => 10240,
+            Release::W2016 => 14393,
+            Release::W2019 => 17763,
+            Release::W2022 => 20348,
+            Release::W11 => 22000,
+            Release::W2025 => 26100,
+        }
+    }
+
+    pub fn is_server(self) -> bool {
+        matches!(
+            self,
+            Release::W2003
+                | Release::W2008
+                | Release::W2008R2
+                | Release::W2012
+                | Release::W2012R2
+                | Release::W2016
+                | Release::W2019
+                | Release::W2022
+                | Release::W2025
+        )
+    }
+
+    /// The highest service pack the release shipped, for validating `--target`.
+    pub fn max_service_pack(self) -> u8 {
+        match self {
+            Release::Nt4 => 6,
+            Release::W2000 => 4,
+            Release::Xp => 3,
+            Release::W2003 | Release::Vista | Release::W2008 => 2,
+            Release::W7 | Release::W2008R2 => 1,
+            _ => 0,
+        }
+    }
+
+    pub fn from_token(token: &str) -> Option<Release> {
+        Release::ALL
+            .into_iter()
+            .find(|r| r.token().eq_ignore_ascii_case(token))
+    }
+}
+
+/// A Windows version: release and service pack.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Os {
+    pub release: Release,
+    pub service_pack: u8,
+}
+
+impl Os {
+    pub const fn new(release: Release, service_pack: u8) -> Self {
+        Self {
+            release,
+            service_pack,
+        }
+    }
+
+    /// Build number including Vista-era service packs, which changed the build.
+    pub fn build(self) -> u32 {
+        let base = self.release.rtm_build();
+        match self.release {
+            Release::Vista | Release::W2008 => (base + u32::from(self.service_pack)).min(6002),
+            Release::W7 | Release::W2008R2 => base + u32::from(self.service_pack.min(1)),
+            _ => base,
+        }
+    }
+
+    fn order_key(self) -> (u32, u8) {
+        // From Vista on the service pack is already in the build number.
+        let sp = if self.release.rtm_build() < 6000 {
+            self.service_pack
+        } else {
+            0
+        };
+        (self.build(), sp)
+    }
+
+    /// `RELEASE[-spN]`, as `--target` takes it.
+    pub fn parse(text: &str) -> Result<Os, String> {
+        let lower = text.to_ascii_lowercase();
+        let (release_token, sp) = match lower.rsplit_once("-sp") {
+            Some((r, n)) => {
+                let sp: u8 = n
+                    .parse()
+                    .map_err(|_| format!("`{text}`: the service pack after `-sp` must be a number"))?;
+                (r.to_string(), sp)
+            }
+            None => (lower.clone(), 0),
+        };
+        let release = Release::from_token(&release_token).ok_or_else(|| {
+            let known: Vec<_> = Release::ALL.iter().map(|r| r.token()).collect();
+            format!(
+                "`{text}` is not a Windows release reglint knows; use one of {} (optionally with -spN)",
+                known.join(", ")
+            )
+        })?;
+        if sp > release.max_service_pack() {
+            return Err(format!(
+                "{} has no service pack {sp} (the last was {})",
+                release.display_name(),
+                release.max_service_pack()
+            ));
+        }
+        Ok(Os::new(release, sp))
+    }
+
+    pub fn is_vista_or_later(self) -> bool {
+        self.build() >= 6000
+    }
+}
+
+impl PartialOrd for Os {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Os {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.order_key().cmp(&other.order_key())
+    }
+}
+
+impl fmt::Display for Os {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.release.token())?;
+        if self.service_pack > 0 {
+            write!(f, "-sp{}", self.service_pack)?;
+        }
+        Ok(())
+    }
+}
+
+impl Serialize for Os {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Edition {
+    Workstation,
+    Server,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TargetSource {
+    Flag,
+    Inferred,
+    Unknown,
+}
+
+/// The version rules judge against, and why it was chosen.
+#[derive(Debug, Clone, Serialize)]
+pub struct Target {
+    pub os: Option<Os>,
+    pub edition: Option<Edition>,
+    pub source: TargetSource,
+    pub reason: String,
+}
+
+impl Target {
+    pub fn unknown(reason: impl Into<String>) -> Self {
+        Self {
+            os: None,
+            edition: None,
+            source: TargetSource::Unknown,
+            reason: reason.into(),
+        }
+    }
+
+    /// One line for the human report.
+    pub fn describe(&self) -> String {
+        match (self.os, self.source) {
+            (Some(os), _) => {
+                let edition = self
+                    .edition
+                    .map(|e| format!(" ({})", serde_plain(&e)))
+                    .unwrap_or_default();
+                let sp = if os.service_pack > 0 {
+                    format!(" SP{}", os.service_pack)
+                } else {
+                    String::new()
+                };
+                format!("{}{sp}{edition}: {}", os.release.display_name(), self.reason)
+            }
+            (None, _) => format!("unknown Windows version: {}", self.reason),
+        }
+    }
+}
+
+fn serde_plain(e: &Edition) -> &'static str {
+    match e {
+        Edition::Workstation => "workstation",
+        Edition::Server => "server",
+    }
+}
+
+/// What the command line asked for.
+#[derive(Debug, Clone, Default)]
+pub struct TargetChoice {
+    pub os: Option<Os>,
+    pub edition: Option<Edition>,
+}
+
+impl TargetChoice {
+    /// The flag wins over what the input says; without either the version is unknown.
+    pub fn resolve(&self, inferred: Option<&Target>) -> Target {
+        if let Some(os) = self.os {
+            let edition = self.edition.or(if os.release.is_server() {
+                Some(Edition::Server)
+            } else {
+                inferred.and_then(|t| t.edition)
+            });
+            return Target {
+                os: Some(os),
+                edition,
+                source: TargetSource::Flag,
+                reason: format!("given with --target {os}"),
+            };
+        }
+        match inferred {
+            Some(t) => {
+                let mut t = t.clone();
+                if self.edition.is_some() {
+                    t.edition = self.edition;
+                }
+                t
+            }
+            None => {
+                let mut t = Target::unknown(
+                    "a .reg file does not say which Windows it is for; version-dependent findings name the versions they apply to (use --target to choose one)",
+                );
+                t.edition = self.edition;
+                t
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_order_by_build_then_service_pack() {
+        let p = |s| Os::parse(s).unwrap();
+        assert!(p("xp-sp2") > p("xp"));
+        assert!(p("2003") > p("xp-sp3"));
+        assert!(p("vista-sp2") > p("2008"));
+        assert_eq!(p("vista-sp1").cmp(&p("2008")), Ordering::Equal);
+        assert!(p("7") > p("vista-sp2"));
+        assert!(p("11") > p("2022"));
+        assert!(!p("2003-sp2").is_vista_or_later());
+        assert!(p("vista").is_vista_or_later());
+    }
+
+    #[test]
+    fn bad_targets_are_explained() {
+        assert!(Os::parse("xp-sp4").unwrap_err().contains("no service pack 4"));
+        assert!(Os::parse("win7").unwrap_err().contains("not a Windows release"));
+        assert_eq!(Os::parse("XP-SP2").unwrap().to_string(), "xp-sp2");
+    }
+}
