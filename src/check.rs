@@ -27,8 +27,20 @@ pub struct FrontEnd {
     /// The input could not be read in full (exit status 3).
     pub incomplete: bool,
     pub hive: Option<HiveSummary>,
+    /// Encoding and header of a .reg input.
+    pub reg: Option<RegSummary>,
     /// What the input itself says about the Windows version (hives only).
     pub inferred_target: Option<Target>,
+}
+
+/// What the JSON report says about a .reg input (the `"reg"` object).
+#[derive(Debug, Clone, Serialize)]
+pub struct RegSummary {
+    pub encoding: &'static str,
+    /// `v5`, `v4`, `win31`, `fuzzy` or `invalid`.
+    pub header: &'static str,
+    /// Whether regedit would import anything from the file at all.
+    pub imports: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -46,6 +58,7 @@ pub struct InputReport {
     pub diagnostics: Vec<Diagnostic>,
     pub incomplete: bool,
     pub hive: Option<HiveSummary>,
+    pub reg: Option<RegSummary>,
     pub target: Target,
 }
 
@@ -76,6 +89,7 @@ fn finish(path: &str, kind: InputKind, front: FrontEnd, options: &CheckOptions) 
         diagnostics,
         incomplete: front.incomplete,
         hive: front.hive,
+        reg: front.reg,
         target,
     }
 }

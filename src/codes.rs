@@ -117,11 +117,17 @@ mod tests {
             assert!(seen.insert(c.name), "duplicate name {}", c.name);
             assert!(c.code.starts_with(c.family.prefix()), "{} family", c.code);
             assert!(
-                c.name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                c.name
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
                 "{} is not kebab-case",
                 c.name
             );
-            assert!(c.doc.contains(c.code), "doc of {} does not name its code", c.code);
+            assert!(
+                c.doc.contains(c.code),
+                "doc of {} does not name its code",
+                c.code
+            );
         }
     }
 }

@@ -64,7 +64,11 @@ impl Value {
     }
 
     pub fn display_name(&self) -> &str {
-        if self.name.is_empty() { "@" } else { &self.name }
+        if self.name.is_empty() {
+            "@"
+        } else {
+            &self.name
+        }
     }
 }
 
@@ -106,6 +110,10 @@ pub struct KeyDeletion {
     pub origin: Origin,
 }
 
+/// A handle to a key in one [`Registry`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyId(usize);
+
 #[derive(Debug, Clone, Default)]
 pub struct Registry {
     keys: Vec<Key>,
@@ -114,24 +122,25 @@ pub struct Registry {
 }
 
 impl Registry {
-    /// The key at `path`, created (with `origin`) if it is new; repeated sections merge.
-    pub fn key_mut(&mut self, path: KeyPath, origin: Origin) -> &mut Key {
+    /// The id of the key at `path`, created (with `origin`) if it is new; repeated sections merge.
+    pub fn open(&mut self, path: KeyPath, origin: Origin) -> KeyId {
         let folded = path.folded();
-        let index = match self.by_folded_path.get(&folded) {
-            Some(&i) => i,
-            None => {
-                self.keys.push(Key {
-                    path,
-                    origin,
-                    values: Vec::new(),
-                    last_written: None,
-                });
-                let i = self.keys.len() - 1;
-                self.by_folded_path.insert(folded, i);
-                i
-            }
-        };
-        &mut self.keys[index]
+        if let Some(&i) = self.by_folded_path.get(&folded) {
+            return KeyId(i);
+        }
+        self.keys.push(Key {
+            path,
+            origin,
+            values: Vec::new(),
+            last_written: None,
+        });
+        let i = self.keys.len() - 1;
+        self.by_folded_path.insert(folded, i);
+        KeyId(i)
+    }
+
+    pub fn key_by_id_mut(&mut self, id: KeyId) -> Option<&mut Key> {
+        self.keys.get_mut(id.0)
     }
 
     pub fn push_key(&mut self, key: Key) {

@@ -1,7 +1,141 @@
-//! The .reg front end.
+//! The .reg front end: decodes the text, simulates regedit's import, and builds the model.
 
-use crate::check::FrontEnd;
+mod encoding;
+mod header;
+mod lines;
+mod parser;
+mod syntax;
 
-pub fn load(_path: &str, _bytes: &[u8]) -> Option<FrontEnd> {
-    None
+pub use encoding::Encoding;
+pub use header::Format;
+
+use crate::check::{FrontEnd, RegSummary};
+use crate::codes;
+use crate::diagnostic::Diagnostic;
+use crate::model::Origin;
+use crate::source::{SourceFile, SourceMap};
+
+/// How much of the start of a file is sniffed to decide whether it is .reg text.
+const SNIFF_LEN: usize = 4096;
+
+/// Reads `bytes` as a .reg file, or returns `None` when they do not look like one at all.
+pub fn load(path: &str, bytes: &[u8]) -> Option<FrontEnd> {
+    if !looks_like_reg(path, bytes) {
+        return None;
+    }
+    let decoded = encoding::decode(bytes);
+    // The only source of a .reg input is its own text, so it is file 0.
+    let file = 0;
+    let mut diagnostics = encoding_diagnostics(file, &decoded);
+    let parsed = parser::parse(file, &decoded.text, decoded.encoding);
+    diagnostics.extend(parsed.diagnostics);
+    let encoding = decoded.encoding;
+    let mut sources = SourceMap::default();
+    sources.add(SourceFile::new(path.to_string(), decoded.text));
+    Some(FrontEnd {
+        sources,
+        registry: parsed.registry,
+        diagnostics,
+        incomplete: false,
+        hive: None,
+        reg: Some(RegSummary {
+            encoding: encoding.describe(),
+            header: match parsed.format {
+                Format::V5 => "v5",
+                Format::V4 => "v4",
+                Format::Win31 => "win31",
+                Format::Fuzzy => "fuzzy",
+                Format::Invalid => "invalid",
+            },
+            imports: parsed.format.imports(),
+        }),
+        inferred_target: None,
+    })
+}
+
+fn looks_like_reg(path: &str, bytes: &[u8]) -> bool {
+    if bytes.is_empty() {
+        return false;
+    }
+    if bytes.starts_with(&[0xFF, 0xFE])
+        || bytes.starts_with(&[0xFE, 0xFF])
+        || bytes.starts_with(&[0xEF, 0xBB, 0xBF])
+    {
+        return true;
+    }
+    if encoding::looks_like_utf16le(bytes) {
+        return true;
+    }
+    let head = &bytes[..bytes.len().min(SNIFF_LEN)];
+    if head.contains(&0) {
+        return false;
+    }
+    let head_text = String::from_utf8_lossy(head);
+    let first = head_text.trim_start().to_ascii_uppercase();
+    first.starts_with("REGEDIT")
+        || first.starts_with("WINDOWS REGISTRY EDITOR")
+        || head_text.contains("[HKEY_")
+        || path.to_ascii_lowercase().ends_with(".reg")
+}
+
+fn encoding_diagnostics(file: u32, decoded: &encoding::Decoded) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let text = &decoded.text;
+    let first_line_len = text.find(['\r', '\n']).unwrap_or(text.len());
+    let start_of_file = Origin::text(file, 0, first_line_len.max(1).min(text.len().max(1)));
+    match decoded.encoding {
+        Encoding::Utf16LeNoBom => out.push(
+            Diagnostic::new(&codes::REG003, "this UTF-16 file has no byte-order mark")
+                .at(start_of_file, "regedit rejects the file")
+                .note("regedit reads UTF-16 only after the bytes FF FE (H-14); reglint decoded it as UTF-16LE to check the rest")
+                .help("save the file as \"Unicode\" (UTF-16LE with BOM), which is what regedit exports"),
+        ),
+        Encoding::Utf16BeBom => out.push(
+            Diagnostic::new(&codes::REG003, "this file is UTF-16 big-endian")
+                .at(start_of_file, "regedit rejects the file")
+                .note("regedit reads UTF-16 little-endian (BOM FF FE) only; reglint decoded it as big-endian to check the rest")
+                .help("save the file as UTF-16LE with BOM"),
+        ),
+        Encoding::Utf8Bom => out.push(
+            Diagnostic::new(&codes::REG005, "this file is UTF-8 with a byte-order mark")
+                .at(start_of_file, "the header line follows a UTF-8 BOM")
+                .note("regedit's reading of UTF-8 is not covered by the conformance tests (H-20); a regedit that reads the file as ANSI sees the BOM as three characters before the header and rejects the file")
+                .help("save the file as UTF-16LE with BOM (regedit's export format), or as ASCII"),
+        ),
+        Encoding::Utf8 => {
+            if let Some((at, c)) = text.char_indices().find(|(_, c)| !c.is_ascii()) {
+                out.push(
+                    Diagnostic::new(&codes::REG005, "this UTF-8 file has characters outside ASCII")
+                        .at(Origin::text(file, at, at + c.len_utf8()), "not ASCII")
+                        .note("regedit reads a file without a byte-order mark in the ANSI code page, so this character becomes two or three other characters (H-20, unverified)")
+                        .help("save the file as UTF-16LE with BOM (regedit's export format)"),
+                );
+            }
+        }
+        Encoding::Utf16LeBom | Encoding::Windows1252 => {}
+    }
+    if let Some((count, at)) = decoded.replaced {
+        out.push(
+            Diagnostic::new(
+                &codes::REG007,
+                format!(
+                    "{count} character{} could not be decoded",
+                    if count == 1 { "" } else { "s" }
+                ),
+            )
+            .at(Origin::text(file, at, at + 3), "shown as U+FFFD")
+            .note(format!(
+                "the file is {}; these units are not valid in it",
+                decoded.encoding.describe()
+            )),
+        );
+    }
+    if let Some(at) = decoded.first_nul {
+        out.push(
+            Diagnostic::new(&codes::REG007, "this 8-bit file contains a NUL byte")
+                .at(Origin::text(file, at, at + 1), "NUL")
+                .note("regedit stops reading a line at a NUL in an 8-bit file; what follows on the line is lost"),
+        );
+    }
+    out
 }

@@ -1,7 +1,65 @@
-//! The rule engine.
+//! The rule engine: every rule is one function over the registry model.
+//!
+//! Rules see only the model and the target, never the front end: a value read from a hive and
+//! the same value written in a .reg get the same findings. Adding a rule is one file under
+//! `reg/` or `tcp/`, one line in [`RULES`], a doc in `rules/docs/` and its fixtures.
 
+pub mod catalog;
+mod reg;
+mod tcp;
+
+use crate::codes::{self, Code};
 use crate::diagnostic::Diagnostic;
 use crate::model::Registry;
 use crate::target::Target;
+pub use catalog::{Catalog, ValueFact, catalog};
 
-pub fn run(_registry: &Registry, _target: &Target, _out: &mut Vec<Diagnostic>) {}
+pub struct Context<'a> {
+    pub registry: &'a Registry,
+    pub target: &'a Target,
+    pub catalog: &'static Catalog,
+}
+
+pub struct Rule {
+    pub code: &'static Code,
+    pub check: fn(&Context<'_>, &mut Vec<Diagnostic>),
+}
+
+pub static RULES: &[Rule] = &[
+    Rule {
+        code: &codes::REG034,
+        check: reg::duplicate_value::check,
+    },
+    Rule {
+        code: &codes::TCP001,
+        check: tcp::wrong_value_type::check,
+    },
+    Rule {
+        code: &codes::TCP002,
+        check: tcp::value_out_of_range::check,
+    },
+    Rule {
+        code: &codes::TCP003,
+        check: tcp::decimal_looking_dword::check,
+    },
+    Rule {
+        code: &codes::TCP004,
+        check: tcp::unknown_value_name::check,
+    },
+    Rule {
+        code: &codes::TCP005,
+        check: tcp::value_name_as_key::check,
+    },
+];
+
+/// Runs every rule over one registry.
+pub fn run(registry: &Registry, target: &Target, out: &mut Vec<Diagnostic>) {
+    let cx = Context {
+        registry,
+        target,
+        catalog: catalog(),
+    };
+    for rule in RULES {
+        (rule.check)(&cx, out);
+    }
+}

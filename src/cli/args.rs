@@ -1,0 +1,99 @@
+//! Command-line arguments.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use reglint::diagnostic::Severity;
+use reglint::target::Edition;
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "reglint",
+    version,
+    about = "Lint Windows registry data offline: .reg files and hives, with a focus on TCP/IP connection limits",
+    after_help = "Exit status: 0 no findings at or above --fail-on; 1 findings; 2 usage or configuration error; 3 an input could not be read in full."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check .reg files, hives and directories of them.
+    Check(CheckArgs),
+    /// List every rule: code, name, default severity and family.
+    Rules {
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Show the documentation of a rule, by code (TCP002) or name (value-out-of-range).
+    Explain { rule: String },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Files or directories; `-` reads standard input.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// When to use colour in human output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// The lowest severity that makes the exit status 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    pub fail_on: FailOn,
+
+    /// The Windows version to judge against: RELEASE[-spN], e.g. xp-sp2, 2003-sp1, vista-sp2, 10.
+    #[arg(long, value_name = "RELEASE[-spN]")]
+    pub target: Option<String>,
+
+    /// Workstation or server edition (inferred from a hive when not given).
+    #[arg(long, value_enum)]
+    pub edition: Option<Edition>,
+
+    /// Which control set of a SYSTEM hive to lint: current, all, or a number.
+    #[arg(long, default_value = "current", value_name = "current|all|N")]
+    pub control_set: String,
+
+    /// A transaction log to replay into a dirty hive (repeatable); by default logs next to the hive are used.
+    #[arg(long = "log", value_name = "FILE")]
+    pub logs: Vec<PathBuf>,
+
+    /// Treat a dirty hive without usable logs as unreadable (exit status 3).
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+}
+
+impl FailOn {
+    pub fn severity(self) -> Severity {
+        match self {
+            FailOn::Error => Severity::Error,
+            FailOn::Warning => Severity::Warning,
+            FailOn::Info => Severity::Info,
+        }
+    }
+}

@@ -1,0 +1,173 @@
+//! Detecting and decoding the text encodings .reg files come in.
+//!
+//! regedit itself knows two: UTF-16LE with a byte-order mark, and 8-bit text in the ANSI code
+//! page. UTF-8 files exist in the wild (with and without a BOM) and are decoded as UTF-8 so that
+//! diagnostics show what the author wrote; whether regedit reads them the same way is unverified.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Utf16LeBom,
+    /// UTF-16LE without a byte-order mark, which regedit rejects (H-14).
+    Utf16LeNoBom,
+    Utf16BeBom,
+    Utf8Bom,
+    /// Valid UTF-8 without a BOM (plain ASCII included).
+    Utf8,
+    /// 8-bit text that is not valid UTF-8, read as Windows-1252.
+    Windows1252,
+}
+
+impl Encoding {
+    /// Whether regedit reads the file as UTF-16 (this decides how hex(2)/hex(7) bytes are stored).
+    pub fn is_utf16(self) -> bool {
+        matches!(
+            self,
+            Encoding::Utf16LeBom | Encoding::Utf16LeNoBom | Encoding::Utf16BeBom
+        )
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            Encoding::Utf16LeBom => "UTF-16LE with byte-order mark",
+            Encoding::Utf16LeNoBom => "UTF-16LE without byte-order mark",
+            Encoding::Utf16BeBom => "UTF-16BE with byte-order mark",
+            Encoding::Utf8Bom => "UTF-8 with byte-order mark",
+            Encoding::Utf8 => "UTF-8",
+            Encoding::Windows1252 => "8-bit (Windows-1252)",
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Decoded {
+    pub text: String,
+    pub encoding: Encoding,
+    /// Characters that could not be decoded (replaced by U+FFFD): count and first text offset.
+    pub replaced: Option<(usize, usize)>,
+    /// Offset in `text` of the first NUL character in an 8-bit file, if any.
+    pub first_nul: Option<usize>,
+}
+
+/// Decodes a file; the byte-order mark is not part of the text.
+pub fn decode(bytes: &[u8]) -> Decoded {
+    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        return decode_utf16(rest, Encoding::Utf16LeBom, u16::from_le_bytes);
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        return decode_utf16(rest, Encoding::Utf16BeBom, u16::from_be_bytes);
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return decode_8bit(rest, Encoding::Utf8Bom);
+    }
+    if looks_like_utf16le(bytes) {
+        return decode_utf16(bytes, Encoding::Utf16LeNoBom, u16::from_le_bytes);
+    }
+    decode_8bit(bytes, Encoding::Utf8)
+}
+
+/// Without a BOM, UTF-16LE text of the ASCII range has a zero in every odd byte.
+pub fn looks_like_utf16le(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(64) & !1];
+    head.len() >= 4
+        && head.chunks_exact(2).all(|p| p[1] == 0)
+        && head.chunks_exact(2).any(|p| p[0] != 0)
+}
+
+fn decode_utf16(bytes: &[u8], encoding: Encoding, unit: fn([u8; 2]) -> u16) -> Decoded {
+    let units = bytes.chunks_exact(2).map(|p| unit([p[0], p[1]]));
+    let mut text = String::with_capacity(bytes.len() / 2 + 8);
+    let mut replaced: Option<(usize, usize)> = None;
+    for c in char::decode_utf16(units) {
+        match c {
+            Ok(c) => text.push(c),
+            Err(_) => {
+                let entry = replaced.get_or_insert((0, text.len()));
+                entry.0 += 1;
+                text.push(char::REPLACEMENT_CHARACTER);
+            }
+        }
+    }
+    if bytes.len() % 2 == 1 {
+        // A dangling odd byte cannot be a UTF-16 unit.
+        let entry = replaced.get_or_insert((0, text.len()));
+        entry.0 += 1;
+        text.push(char::REPLACEMENT_CHARACTER);
+    }
+    Decoded {
+        text,
+        encoding,
+        replaced,
+        first_nul: None,
+    }
+}
+
+fn decode_8bit(bytes: &[u8], utf8_encoding: Encoding) -> Decoded {
+    let first_nul_byte = bytes.iter().position(|&b| b == 0);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Decoded {
+            first_nul: first_nul_byte,
+            text: text.to_owned(),
+            encoding: utf8_encoding,
+            replaced: None,
+        },
+        Err(_) => {
+            let text: String = bytes.iter().map(|&b| windows_1252(b)).collect();
+            let first_nul = text.find('\0');
+            Decoded {
+                text,
+                encoding: Encoding::Windows1252,
+                replaced: None,
+                first_nul,
+            }
+        }
+    }
+}
+
+/// Windows-1252: Latin-1 except 0x80..=0x9F, where five bytes are undefined.
+pub fn windows_1252(byte: u8) -> char {
+    const HIGH: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8D}', 'Ž',
+        '\u{8F}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9D}',
+        'ž', 'Ÿ',
+    ];
+    match byte {
+        0x80..=0x9F => HIGH[usize::from(byte - 0x80)],
+        _ => char::from(byte),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf16_with_bom() {
+        let mut bytes = vec![0xFF, 0xFE];
+        bytes.extend("REGEDIT4\r\n".encode_utf16().flat_map(u16::to_le_bytes));
+        let d = decode(&bytes);
+        assert_eq!(d.encoding, Encoding::Utf16LeBom);
+        assert_eq!(d.text, "REGEDIT4\r\n");
+    }
+
+    #[test]
+    fn utf16_without_bom_is_recognised() {
+        let bytes: Vec<u8> = "REGEDIT4\r\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(decode(&bytes).encoding, Encoding::Utf16LeNoBom);
+    }
+
+    #[test]
+    fn invalid_utf8_falls_back_to_windows_1252() {
+        let d = decode(b"\"caf\xe9\"=\x80");
+        assert_eq!(d.encoding, Encoding::Windows1252);
+        assert_eq!(d.text, "\"café\"=€");
+    }
+
+    #[test]
+    fn lone_surrogates_and_odd_bytes_are_counted() {
+        let d = decode(&[0xFF, 0xFE, b'a', 0, 0x00, 0xD8, b'b']);
+        assert_eq!(d.replaced.map(|r| r.0), Some(2));
+    }
+}

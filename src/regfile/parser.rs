@@ -1,0 +1,1139 @@
+//! The .reg import simulation: reads lines as regedit does and records what it would write.
+//!
+//! A bad line costs only that line, as in regedit, except a hex continuation, which can swallow
+//! the next line too. Every place where regedit would silently drop, truncate or swallow
+//! something produces a diagnostic that says what Windows would do.
+
+use super::encoding::{Encoding, windows_1252};
+use super::header::{self, Format};
+use super::lines::{Line, Lines};
+use super::syntax::{
+    self, DwordError, EscapeIssue, HexError, HexLine, TagError, Tail, TypeTag, looks_like_hex_data,
+};
+use crate::codes;
+use crate::diagnostic::Diagnostic;
+use crate::model::{KeyId, KeyPath, Origin, RegType, Registry, Root, Value, ValueData, ValueOp};
+use crate::source::FileId;
+
+/// How many dropped value lines get their own label before the rest are only counted.
+const LABELLED_DROPS: usize = 3;
+
+pub struct Parsed {
+    pub registry: Registry,
+    pub diagnostics: Vec<Diagnostic>,
+    pub format: Format,
+}
+
+/// Where value lines currently go.
+enum Section {
+    /// No key line yet.
+    BeforeFirstKey {
+        diagnostic: Option<usize>,
+    },
+    Open {
+        id: KeyId,
+        path_text: String,
+    },
+    /// The key line was rejected; its values are dropped with it.
+    Rejected {
+        diagnostic: usize,
+        dropped: usize,
+    },
+    /// A `[-key]` section: value lines here are not applied anywhere (D-04).
+    Deletion {
+        path_text: String,
+        diagnostic: Option<usize>,
+        dropped: usize,
+    },
+}
+
+/// A hex value that ended on a trailing comma: if stray hex lines follow, it was cut short.
+struct PossibleTruncation {
+    value_origin: Origin,
+    value_name: String,
+    key: Option<String>,
+    bytes: usize,
+    diagnostic: Option<usize>,
+}
+
+struct Parser<'a> {
+    file: FileId,
+    encoding: Encoding,
+    lines: std::iter::Peekable<Lines<'a>>,
+    registry: Registry,
+    diagnostics: Vec<Diagnostic>,
+    section: Section,
+    truncation: Option<PossibleTruncation>,
+}
+
+pub fn parse(file: FileId, text: &str, encoding: Encoding) -> Parsed {
+    let mut lines = Lines::new(text).peekable();
+    let mut diagnostics = Vec::new();
+    let format = header::read(file, &mut lines, &mut diagnostics);
+    let mut parser = Parser {
+        file,
+        encoding,
+        lines,
+        registry: Registry::default(),
+        diagnostics,
+        section: Section::BeforeFirstKey { diagnostic: None },
+        truncation: None,
+    };
+    match format {
+        Format::Win31 => parser.win31_body(),
+        _ => parser.body(),
+    }
+    parser.finish(text);
+    Parsed {
+        registry: parser.registry,
+        diagnostics: parser.diagnostics,
+        format,
+    }
+}
+
+impl<'a> Parser<'a> {
+    fn origin(&self, start: usize, end: usize) -> Origin {
+        Origin::text(self.file, start, end)
+    }
+
+    fn push(&mut self, diagnostic: Diagnostic) -> usize {
+        self.diagnostics.push(diagnostic);
+        self.diagnostics.len() - 1
+    }
+
+    fn body(&mut self) {
+        while let Some(line) = self.lines.next() {
+            let (at, rest) = line.trimmed_start();
+            match rest.chars().next() {
+                None => {}
+                Some(';' | '#') => {}
+                Some('[') => {
+                    self.truncation = None;
+                    self.key_line(line, at, rest);
+                }
+                Some('@' | '"') => {
+                    self.truncation = None;
+                    self.value_line(at, rest);
+                }
+                Some(_) => self.stray_line(line, at, rest),
+            }
+        }
+    }
+
+    fn finish(&mut self, text: &str) {
+        self.close_section();
+        if let Some(last) = text.chars().last()
+            && last != '\n'
+            && last != '\r'
+        {
+            let end = text.len();
+            let start = end - last.len_utf8();
+            let d = Diagnostic::new(&codes::REG008, "the last line has no line ending")
+                .at(self.origin(start, end), "the file ends here")
+                .note("regedit still imports the last line (L-02), but tools that read line by line may drop it")
+                .help("end the file with a line break (regedit exports end with CRLF)");
+            self.push(d);
+        }
+    }
+
+    // ----- key lines -------------------------------------------------------------------------
+
+    fn key_line(&mut self, line: Line<'_>, at: usize, rest: &str) {
+        self.close_section();
+        let after_bracket = &rest[1..];
+        let (deletion, body_at, body) = match after_bracket.strip_prefix('-') {
+            Some(b) => (true, at + 2, b),
+            None => (false, at + 1, after_bracket),
+        };
+        let what = if deletion { "deleted" } else { "created" };
+        if body.starts_with([' ', '\t']) {
+            let d = Diagnostic::new(
+                &codes::REG012,
+                format!(
+                    "whitespace after `{}` means nothing is {what}",
+                    if deletion { "[-" } else { "[" }
+                ),
+            )
+            .at(self.origin(body_at, body_at + 1), "regedit does not skip this whitespace")
+            .note(if deletion {
+                "regedit deletes nothing for `[ -HKEY_...]` or `[- HKEY_...]` (D-02)"
+            } else {
+                "regedit creates no key for `[ HKEY_...]` (W-07), and the value lines below it are dropped"
+            })
+            .help("remove the whitespace");
+            self.reject_section(d);
+            return;
+        }
+        let Some(close) = body.rfind(']') else {
+            let mut d = Diagnostic::new(&codes::REG014, "this key line has no closing `]`")
+                .at(self.origin(at, line.end()), "regedit ignores this line")
+                .note("without a key, regedit drops the value lines below it too (K-04)");
+            if body.trim_end().ends_with('\\') {
+                d = d.note("a key path cannot be continued on the next line with `\\` (K-05)");
+            }
+            self.reject_section(
+                d.help("write the whole key path on one line and close it with `]`"),
+            );
+            return;
+        };
+        let path_text = &body[..close];
+        let after_close = &body[close + 1..];
+        let path_origin = self.origin(body_at, body_at + path_text.len());
+        let trailing = after_close.trim_matches([' ', '\t']);
+        if !trailing.is_empty() && !trailing.starts_with(';') {
+            let start = body_at + close + 1 + (after_close.len() - after_close.trim_start().len());
+            let d = Diagnostic::new(&codes::REG015, "text after the closing `]` is ignored")
+                .at(self.origin(start, start + trailing.len()), "ignored")
+                .note("regedit takes the key path up to the last `]` on the line (K-07)")
+                .help("move the text to its own `;` comment line")
+                .key(path_text);
+            self.push(d);
+        }
+        let root_text = path_text.split('\\').next().unwrap_or("");
+        let root_origin = self.origin(body_at, body_at + root_text.len());
+        let root = match Root::from_full_name(root_text) {
+            Some(root) if root.importable() => root,
+            Some(root) => {
+                let d = Diagnostic::new(
+                    &codes::REG010,
+                    format!("regedit cannot write under {}", root.full_name()),
+                )
+                .at(root_origin, "not a root a .reg can write to")
+                .key(path_text);
+                self.reject_section(d);
+                return;
+            }
+            None => {
+                let d = match Root::from_abbreviation(root_text) {
+                    Some(root) => Diagnostic::new(
+                        &codes::REG011,
+                        format!("`{root_text}` is an abbreviation regedit does not accept"),
+                    )
+                    .at(root_origin, "abbreviated root")
+                    .note(format!(
+                        "regedit treats this key as unknown: it is not {what} and the value lines below it are dropped (K-09)"
+                    ))
+                    .help(format!("write `{}`", root.full_name())),
+                    None => Diagnostic::new(
+                        &codes::REG010,
+                        format!("`{root_text}` is not a registry root"),
+                    )
+                    .at(root_origin, "unknown root")
+                    .note(format!(
+                        "regedit does not create this key, and the value lines below it are dropped, not applied to the previous key (K-02)"
+                    ))
+                    .help("start the path with HKEY_LOCAL_MACHINE, HKEY_CURRENT_USER, HKEY_CLASSES_ROOT, HKEY_USERS or HKEY_CURRENT_CONFIG"),
+                };
+                self.reject_section(d.key(path_text));
+                return;
+            }
+        };
+        if !deletion && path_text.ends_with([' ', '\t']) {
+            let trimmed = path_text.trim_end_matches([' ', '\t']);
+            let start = body_at + trimmed.len();
+            let d = Diagnostic::new(
+                &codes::REG013,
+                "the key name ends in whitespace, which becomes part of the name",
+            )
+            .at(self.origin(start, body_at + path_text.len()), "kept in the key name")
+            .note("regedit creates a key whose name ends in a space (W-08); Windows will not find it under the name without one")
+            .help("remove the whitespace before `]`")
+            .key(path_text);
+            self.push(d);
+        }
+        let parts = path_text
+            .split('\\')
+            .skip(1)
+            .filter(|p| !p.is_empty())
+            .map(Box::from)
+            .collect();
+        let path = KeyPath::new(root, parts);
+        if deletion {
+            let d = Diagnostic::new(
+                &codes::REG017,
+                format!("this deletes {path} and every key below it"),
+            )
+            .at(path_origin, "deleted with all its subkeys")
+            .key(path_text);
+            self.push(d);
+            self.registry.deletions.push(crate::model::KeyDeletion {
+                path,
+                origin: path_origin,
+            });
+            self.section = Section::Deletion {
+                path_text: path_text.to_string(),
+                diagnostic: None,
+                dropped: 0,
+            };
+        } else {
+            let id = self.registry.open(path, path_origin);
+            self.section = Section::Open {
+                id,
+                path_text: path_text.to_string(),
+            };
+        }
+    }
+
+    fn reject_section(&mut self, diagnostic: Diagnostic) {
+        let index = self.push(diagnostic);
+        self.section = Section::Rejected {
+            diagnostic: index,
+            dropped: 0,
+        };
+    }
+
+    /// Notes how many value lines a rejected or deleted section dropped.
+    fn close_section(&mut self) {
+        let (index, dropped) = match &self.section {
+            Section::Rejected {
+                diagnostic,
+                dropped,
+            } => (Some(*diagnostic), *dropped),
+            Section::Deletion {
+                diagnostic,
+                dropped,
+                ..
+            } => (*diagnostic, *dropped),
+            Section::BeforeFirstKey { diagnostic } => (*diagnostic, 0),
+            Section::Open { .. } => (None, 0),
+        };
+        if let Some(d) = index.and_then(|i| self.diagnostics.get_mut(i))
+            && dropped > 0
+        {
+            d.notes.push(format!(
+                "{dropped} value line{} in this section {} dropped",
+                if dropped == 1 { "" } else { "s" },
+                if dropped == 1 { "is" } else { "are" }
+            ));
+        }
+        self.section = Section::BeforeFirstKey { diagnostic: None };
+    }
+
+    // ----- value lines -----------------------------------------------------------------------
+
+    fn value_line(&mut self, at: usize, rest: &str) {
+        let Some((name, name_origin, after_name)) = self.value_name(at, rest) else {
+            return;
+        };
+        let after_name_at = at + (rest.len() - after_name.len());
+        let Some(data) = syntax::equals(after_name) else {
+            let d = Diagnostic::new(&codes::REG020, "expected `=` after the value name")
+                .at(
+                    self.origin(after_name_at, after_name_at + after_name.len().max(1)),
+                    "regedit would import nothing from this line",
+                )
+                .value(display_name(&name));
+            self.push(d);
+            return;
+        };
+        let data_at = at + (rest.len() - data.len());
+        if let Some((op, data_origin)) = self.value_data(&name, data_at, data) {
+            self.record(Value {
+                name: name.into_boxed_str(),
+                op,
+                name_origin,
+                data_origin,
+            });
+        }
+    }
+
+    /// Reads `@` or a quoted name. `""` names the default value too (N-02).
+    fn value_name<'r>(&mut self, at: usize, rest: &'r str) -> Option<(String, Origin, &'r str)> {
+        if let Some(after) = rest.strip_prefix('@') {
+            return Some((String::new(), self.origin(at, at + 1), after));
+        }
+        let quoted = match syntax::quoted(rest) {
+            Ok(q) => q,
+            Err(stop) => {
+                let d = Diagnostic::new(&codes::REG020, "the value name has no closing quote")
+                    .at(
+                        self.origin(at, at + stop.max(1)),
+                        "regedit would import nothing from this line",
+                    )
+                    .note("a value name must be one quoted string on one line (N-05, N-06)");
+                self.push(d);
+                return None;
+            }
+        };
+        let name_origin = self.origin(at + quoted.inner_start, at + quoted.end - 1);
+        self.report_escapes(at, &quoted.issues, "value name");
+        if quoted.text.is_empty() {
+            let d = Diagnostic::new(
+                &codes::REG029,
+                "`\"\"=` sets the default value; write `@=` to say so",
+            )
+            .at(
+                self.origin(at, at + 2),
+                "an empty name is the default value",
+            )
+            .note("regedit treats an empty quoted name as the default value (N-02)")
+            .help("replace `\"\"` with `@`");
+            self.push(d);
+        }
+        Some((quoted.text, name_origin, &rest[quoted.end..]))
+    }
+
+    fn report_escapes(&mut self, at: usize, issues: &[EscapeIssue], what: &str) {
+        for issue in issues {
+            if let EscapeIssue::Unusual { offset, escape } = issue {
+                let start = at + offset;
+                let d = Diagnostic::new(
+                    &codes::REG028,
+                    format!("`\\{escape}` in a {what} is not an escape regedit is known to read"),
+                )
+                .at(self.origin(start, start + 1 + escape.len_utf8()), "unusual escape")
+                .note("only `\\\\` and `\\\"` are documented; Wine turns `\\n` and `\\r` into control characters and keeps other backslashes, and Windows' behaviour is unverified (S-08)")
+                .help("write a literal backslash as `\\\\`");
+                self.push(d);
+            }
+        }
+    }
+
+    /// Reads the data after `=`. `None` means regedit drops the value.
+    fn value_data(&mut self, name: &str, at: usize, data: &str) -> Option<(ValueOp, Origin)> {
+        let value = display_name(name);
+        if data.is_empty() {
+            let d = Diagnostic::new(&codes::REG027, "there is no data after `=`")
+                .at(
+                    self.origin(at.saturating_sub(1), at),
+                    "regedit drops this value (S-02)",
+                )
+                .help("write `\"\"` for an empty string, or `-` to delete the value")
+                .value(value);
+            self.push(d);
+            return None;
+        }
+        match syntax::type_tag(data) {
+            Ok((TypeTag::String, _)) => self.string_data(&value, at, data),
+            Ok((TypeTag::Dword, rest)) => self.dword_data(&value, at, data, rest),
+            Ok((TypeTag::Hex(ty), rest)) => self.hex_data(&value, at, data, RegType(ty), rest),
+            Ok((TypeTag::Delete, rest)) => self.delete_data(&value, at, rest),
+            Err(error) => {
+                self.bad_type_tag(&value, at, data, error);
+                None
+            }
+        }
+    }
+
+    fn string_data(&mut self, value: &str, at: usize, data: &str) -> Option<(ValueOp, Origin)> {
+        let quoted = match syntax::quoted(data) {
+            Ok(q) => q,
+            Err(_) => {
+                let mut d = Diagnostic::new(&codes::REG027, "the string has no closing quote")
+                    .at(
+                        self.origin(at, at + data.len()),
+                        "regedit drops this value (S-03)",
+                    )
+                    .value(value);
+                if data.trim_end().ends_with('\\') {
+                    d = d.note("a string cannot be continued on the next line with `\\` (S-09); use hex(1) or hex(2) data for long text");
+                }
+                self.push(d);
+                return None;
+            }
+        };
+        let origin = self.origin(at, at + quoted.end);
+        if let Some(EscapeIssue::Nul { offset }) = quoted
+            .issues
+            .iter()
+            .find(|i| matches!(i, EscapeIssue::Nul { .. }))
+        {
+            let start = at + offset;
+            let d = Diagnostic::new(
+                &codes::REG027,
+                "`\\0` inside a string makes regedit drop the value",
+            )
+            .at(self.origin(start, start + 2), "rejected (S-07)")
+            .help("write a NUL with hex(1)/hex(7) data, or `\\\\0` for a backslash followed by 0")
+            .value(value);
+            self.push(d);
+            return None;
+        }
+        self.report_escapes(at, &quoted.issues, "string");
+        let after = &data[quoted.end..];
+        let after_at = at + quoted.end;
+        match syntax::tail(after) {
+            Tail::End | Tail::SemicolonComment => Some((
+                ValueOp::Set(ValueData::string(RegType::SZ, &quoted.text)),
+                origin,
+            )),
+            Tail::HashComment => {
+                self.hash_after_data(value, after_at, after);
+                None
+            }
+            Tail::Junk => {
+                let junk = syntax::skip_blanks(after);
+                let start = after_at + (after.len() - junk.len());
+                let d = Diagnostic::new(
+                    &codes::REG027,
+                    "text after the closing quote makes regedit drop the value",
+                )
+                .at(
+                    self.origin(start, start + junk.len()),
+                    "unexpected text (S-04)",
+                )
+                .also(origin, "the string ends here")
+                .note("there is no `\"\"` escape: a quote inside a string is written `\\\"`")
+                .value(value);
+                self.push(d);
+                None
+            }
+        }
+    }
+
+    fn hash_after_data(&mut self, value: &str, after_at: usize, after: &str) {
+        let hash = syntax::skip_blanks(after);
+        let start = after_at + (after.len() - hash.len());
+        let d = Diagnostic::new(
+            &codes::REG021,
+            "a `#` after the data makes regedit drop the whole value",
+        )
+        .at(
+            self.origin(start, start + hash.len()),
+            "`#` is a comment only at the start of a line",
+        )
+        .note("regedit imports nothing from this line (C-04, C-06, C-10, D-07)")
+        .help("use `;` for a comment after data")
+        .value(value);
+        self.push(d);
+    }
+
+    fn dword_data(
+        &mut self,
+        value: &str,
+        at: usize,
+        data: &str,
+        rest: &str,
+    ) -> Option<(ValueOp, Origin)> {
+        let rest_at = at + (data.len() - rest.len());
+        match syntax::dword(rest) {
+            Ok((number, digits)) => Some((
+                ValueOp::Set(ValueData::dword(number)),
+                self.origin(rest_at + digits.start, rest_at + digits.end),
+            )),
+            Err(DwordError::TrailingHash) => {
+                let digits =
+                    syntax::skip_blanks(rest).trim_start_matches(|c: char| c.is_ascii_hexdigit());
+                let digits_end = rest_at + (rest.len() - digits.len());
+                self.hash_after_data(value, digits_end, digits);
+                None
+            }
+            Err(error) => {
+                let body = rest.trim_end();
+                let (message, note) = match error {
+                    DwordError::Empty => {
+                        ("`dword:` has no digits", "regedit drops the value (DW-02)")
+                    }
+                    DwordError::TooManyDigits => (
+                        "dword data has more than 8 hex digits",
+                        "regedit drops the value even when the extra digits are leading zeros (DW-03)",
+                    ),
+                    _ => (
+                        "dword data must be hex digits only",
+                        "no `0x` prefix, spaces or other text (DW-02, DW-04); regedit drops the value",
+                    ),
+                };
+                let mut d = Diagnostic::new(&codes::REG022, message)
+                    .at(
+                        self.origin(rest_at, rest_at + body.len().max(1)),
+                        "not 1 to 8 hex digits",
+                    )
+                    .note(note)
+                    .value(value);
+                if let Some(help) = dword_help(body) {
+                    d = d.help(help);
+                }
+                if body.ends_with('\\') {
+                    d = d.note("dword data cannot be continued on the next line (DW-05)");
+                }
+                self.push(d);
+                None
+            }
+        }
+    }
+
+    fn delete_data(&mut self, value: &str, at: usize, rest: &str) -> Option<(ValueOp, Origin)> {
+        let origin = self.origin(at, at + 1);
+        match syntax::tail(rest) {
+            Tail::End | Tail::SemicolonComment => Some((ValueOp::Delete, origin)),
+            Tail::HashComment => {
+                self.hash_after_data(value, at + 1, rest);
+                None
+            }
+            Tail::Junk => {
+                let d = Diagnostic::new(
+                    &codes::REG020,
+                    "`-` deletes a value only when nothing follows it",
+                )
+                .at(
+                    self.origin(at, at + 1 + rest.trim_end().len()),
+                    "neither deleted nor set (D-08)",
+                )
+                .help("write `\"name\"=-` alone to delete the value")
+                .value(value);
+                self.push(d);
+                None
+            }
+        }
+    }
+
+    fn bad_type_tag(&mut self, value: &str, at: usize, data: &str, error: TagError) {
+        let token_len = data
+            .find(|c: char| c == ':' || syntax::is_blank(c) || c == ';')
+            .map_or(data.trim_end().len(), |i| {
+                i + usize::from(data[i..].starts_with(':'))
+            });
+        let origin = self.origin(at, at + token_len.max(1));
+        let d = match error {
+            TagError::WrongCase => Diagnostic::new(
+                &codes::REG023,
+                format!("`{}` is not recognised: type tags are lower case", &data[..token_len]),
+            )
+            .at(origin, "regedit drops this value")
+            .note("Wine compares type tags case-sensitively (DW-06); regedit writes `dword:`, `hex:` and `hex(N):`")
+            .help(format!("write `{}`", data[..token_len].to_ascii_lowercase())),
+            TagError::BadHexType => Diagnostic::new(
+                &codes::REG024,
+                "the type in `hex(N):` must be 1 to 8 hex digits without a prefix",
+            )
+            .at(origin, "regedit drops this value (X-03)"),
+            TagError::Unknown => {
+                let mut d = Diagnostic::new(&codes::REG020, "regedit does not know this kind of data")
+                    .at(origin, "regedit would import nothing from this line");
+                d = match unknown_data_help(data) {
+                    Some(help) => d.help(help),
+                    None => d.note("data is `\"string\"`, `dword:XXXXXXXX`, `hex:..`, `hex(N):..` or `-`"),
+                };
+                d
+            }
+        };
+        self.push(d.value(value));
+    }
+
+    // ----- hex data --------------------------------------------------------------------------
+
+    fn hex_data(
+        &mut self,
+        value: &str,
+        at: usize,
+        data: &str,
+        ty: RegType,
+        rest: &str,
+    ) -> Option<(ValueOp, Origin)> {
+        let mut bytes = Vec::new();
+        let mut chunk = rest;
+        let mut chunk_at = at + (data.len() - rest.len());
+        let end;
+        let trailing_comma;
+        loop {
+            match syntax::hex_bytes(chunk, &mut bytes) {
+                HexLine::Done {
+                    trailing_comma: comma,
+                } => {
+                    trailing_comma = comma;
+                    end = chunk_at + data_end(chunk);
+                    break;
+                }
+                HexLine::Error { offset, kind } => {
+                    self.hex_error(value, at, chunk_at + offset, chunk, offset, kind);
+                    return None;
+                }
+                HexLine::Continues => {
+                    match self.continuation_line(value, at, chunk_at + chunk.len()) {
+                        Continuation::Line(line_at, line) => {
+                            chunk = line;
+                            chunk_at = line_at;
+                        }
+                        Continuation::EndOfFile(file_end) => {
+                            let d = Diagnostic::new(
+                                &codes::REG026,
+                                "the file ends inside a continued hex value",
+                            )
+                            .at(
+                                self.origin(at, file_end),
+                                format!(
+                                    "regedit imports the {} bytes read so far (G-25)",
+                                    bytes.len()
+                                ),
+                            )
+                            .help("remove the final `,\\` or add the missing data")
+                            .value(value);
+                            self.push(d);
+                            end = file_end;
+                            trailing_comma = false;
+                            break;
+                        }
+                        Continuation::Dropped => return None,
+                    }
+                }
+            }
+        }
+        let origin = self.origin(at, end.max(at + 1));
+        let stored = self.stored_hex(value, origin, ty, bytes);
+        if trailing_comma {
+            self.truncation = Some(PossibleTruncation {
+                value_origin: origin,
+                value_name: value.to_string(),
+                key: self.section_key(),
+                bytes: stored.bytes.len(),
+                diagnostic: None,
+            });
+        }
+        Some((ValueOp::Set(stored), origin))
+    }
+
+    fn hex_error(
+        &mut self,
+        value: &str,
+        at: usize,
+        start: usize,
+        chunk: &str,
+        offset: usize,
+        kind: HexError,
+    ) {
+        if kind == HexError::Hash {
+            let hash = &chunk[offset..];
+            let d = Diagnostic::new(
+                &codes::REG021,
+                "a `#` after hex data makes regedit drop the whole value",
+            )
+            .at(
+                self.origin(start, start + hash.trim_end().len().max(1)),
+                "`#` is a comment only at the start of a line",
+            )
+            .also(self.origin(at, at + 1), "this value is dropped")
+            .note("regedit imports nothing from this value (C-10, G-04)")
+            .help("use `;` for a comment after data")
+            .value(value);
+            self.push(d);
+            return;
+        }
+        let token_len = chunk[offset..]
+            .find([',', ' ', '\t'])
+            .unwrap_or(chunk.len() - offset)
+            .max(1);
+        let (message, note) = match kind {
+            HexError::ByteTooLarge => (
+                "a hex byte is larger than ff",
+                "regedit drops the whole value (X-04)",
+            ),
+            HexError::MisplacedBackslash => (
+                "a backslash here does not continue the data",
+                "only `,\\` at the end of a line continues hex data (G-05, G-21); regedit drops the whole value",
+            ),
+            _ => (
+                "hex data must be bytes separated by commas",
+                "regedit drops the whole value (G-06, G-08, G-24)",
+            ),
+        };
+        let d = Diagnostic::new(&codes::REG024, message)
+            .at(
+                self.origin(start, start + token_len),
+                "regedit stops reading here",
+            )
+            .also(self.origin(at, at + 1), "this value is dropped")
+            .note(note)
+            .value(value);
+        self.push(d);
+    }
+
+    /// The next line that carries hex data after a `,\`.
+    fn continuation_line(
+        &mut self,
+        value: &str,
+        value_at: usize,
+        backslash_end: usize,
+    ) -> Continuation<'a> {
+        loop {
+            let Some(line) = self.lines.next() else {
+                return Continuation::EndOfFile(backslash_end);
+            };
+            let (at, rest) = line.trimmed_start();
+            match rest.chars().next() {
+                // Blank and `;` lines inside a continuation are skipped (G-10, G-11).
+                None | Some(';') => continue,
+                Some('#') => {
+                    let d = Diagnostic::new(
+                        &codes::REG021,
+                        "a `#` comment line inside a hex continuation drops the value",
+                    )
+                    .at(self.origin(at, line.end()), "ends the continuation")
+                    .also(self.origin(value_at, value_at + 1), "this value is dropped")
+                    .note("regedit rejects the value; the line after the comment is read normally (G-12)")
+                    .help("use `;` for comment lines inside hex data")
+                    .value(value);
+                    self.push(d);
+                    return Continuation::Dropped;
+                }
+                Some('"' | '@' | '[') => {
+                    let what = if rest.starts_with('[') {
+                        "key line"
+                    } else {
+                        "value line"
+                    };
+                    let d = Diagnostic::new(
+                        &codes::REG025,
+                        format!("the hex continuation swallows the next {what}"),
+                    )
+                    .at(
+                        self.origin(at, line.end()),
+                        format!("regedit reads this {what} as hex data"),
+                    )
+                    .also(self.origin(value_at, value_at + 1), "this value is dropped")
+                    .also(
+                        self.origin(backslash_end.saturating_sub(1), backslash_end),
+                        "the `\\` continues onto the next line",
+                    )
+                    .note(if rest.starts_with('[') {
+                        "both are lost: the value is dropped and the key is not created (G-17)"
+                    } else {
+                        "both are lost: neither value is imported (G-13 to G-18)"
+                    })
+                    .help("remove the `\\` after the last byte of the value")
+                    .value(value);
+                    self.push(d);
+                    return Continuation::Dropped;
+                }
+                Some(_) => return Continuation::Line(at, rest),
+            }
+        }
+    }
+
+    /// The bytes Windows stores for `hex(N):` data: 8-bit text widened for hex(2)/hex(7), and a
+    /// terminator added to strings, with warnings for data that will not mean what it says.
+    fn stored_hex(
+        &mut self,
+        value: &str,
+        origin: Origin,
+        ty: RegType,
+        mut bytes: Vec<u8>,
+    ) -> ValueData {
+        let is_text_list = ty == RegType::EXPAND_SZ || ty == RegType::MULTI_SZ;
+        if is_text_list {
+            self.check_text_width(value, origin, ty, &bytes);
+        }
+        if is_text_list && !self.encoding.is_utf16() {
+            bytes = bytes
+                .iter()
+                .flat_map(|&b| (windows_1252(b) as u32 as u16).to_le_bytes())
+                .collect();
+        }
+        let typed_numbers = [
+            RegType::SZ,
+            RegType::EXPAND_SZ,
+            RegType::DWORD,
+            RegType::DWORD_BIG_ENDIAN,
+            RegType::MULTI_SZ,
+            RegType::QWORD,
+        ];
+        if bytes.is_empty() && typed_numbers.contains(&ty) {
+            let d = Diagnostic::new(&codes::REG030, format!("this {ty} value has no data at all"))
+                .at(origin, "zero bytes")
+                .note("regedit stores a zero-length value of this type (X-06); programs reading it usually fail or fall back to a default")
+                .value(value);
+            self.push(d);
+            return ValueData::new(ty, bytes);
+        }
+        if (ty == RegType::SZ || is_text_list) && bytes.len() % 2 == 0 && !bytes.ends_with(&[0, 0])
+        {
+            // RegSetValueExW adds the terminator a string lacks (X-07).
+            bytes.extend_from_slice(&[0, 0]);
+        }
+        if ty == RegType::MULTI_SZ && !multi_sz_terminated(&bytes) {
+            let d = Diagnostic::new(&codes::REG031, "this hex(7) list lacks its final empty string")
+                .at(origin, "missing the double NUL at the end")
+                .note("regedit adds one NUL terminator but not the empty string that ends the list (X-07); readers may run past the last item")
+                .help("end the data with 00,00,00,00 (UTF-16) or 00,00 (8-bit file)")
+                .value(value);
+            self.push(d);
+        }
+        let expected = match ty {
+            RegType::DWORD | RegType::DWORD_BIG_ENDIAN => Some(4),
+            RegType::QWORD => Some(8),
+            _ => None,
+        };
+        if let Some(expected) = expected
+            && bytes.len() != expected
+        {
+            let d = Diagnostic::new(
+                &codes::REG033,
+                format!("a {ty} holds {expected} bytes, but this one has {}", bytes.len()),
+            )
+            .at(origin, format!("{} bytes", bytes.len()))
+            .note("regedit imports it anyway (X-11, X-12); Windows components that read it expect exactly that size and ignore or misread it")
+            .value(value);
+            self.push(d);
+        }
+        ValueData::new(ty, bytes)
+    }
+
+    fn check_text_width(&mut self, value: &str, origin: Origin, ty: RegType, bytes: &[u8]) {
+        let odd_zeros = bytes.iter().skip(1).step_by(2).all(|&b| b == 0);
+        let wide_looking = bytes.len() >= 4
+            && bytes.len() % 2 == 0
+            && odd_zeros
+            && bytes.iter().step_by(2).any(|&b| b != 0);
+        let message = if self.encoding.is_utf16() {
+            let narrow_looking = bytes.len() % 2 == 1
+                || (bytes.len() >= 4 && !bytes.iter().skip(1).step_by(2).any(|&b| b == 0));
+            narrow_looking.then_some((
+                "these bytes look like 8-bit text, but this UTF-16 file stores them as UTF-16",
+                "in a UTF-16 .reg, hex(2)/hex(7) data must be UTF-16LE bytes (`25,00,50,00,...`)",
+            ))
+        } else {
+            wide_looking.then_some((
+                "these bytes look like UTF-16 text, but this 8-bit file widens every byte again",
+                "in an 8-bit .reg, regedit reads hex(2)/hex(7) bytes as ANSI text and widens them, so UTF-16 bytes come out with a NUL after every character (ReactOS PR #6450)",
+            ))
+        };
+        if let Some((message, note)) = message {
+            let d = Diagnostic::new(&codes::REG032, message)
+                .at(origin, format!("{ty} data"))
+                .note(note)
+                .help(if self.encoding.is_utf16() {
+                    "re-export the value from a UTF-16 file, or write it as a quoted string"
+                } else {
+                    "save the file as UTF-16LE (regedit's export format), or drop every second 00 byte"
+                })
+                .value(value);
+            self.push(d);
+        }
+    }
+
+    // ----- everything else -------------------------------------------------------------------
+
+    fn stray_line(&mut self, line: Line<'_>, at: usize, rest: &str) {
+        if let Some(truncation) = self.truncation.as_mut()
+            && looks_like_hex_data(rest)
+        {
+            let origin = Origin::text(self.file, at, line.end());
+            match truncation.diagnostic {
+                Some(i) => {
+                    if let Some(d) = self.diagnostics.get_mut(i) {
+                        d.secondary.push(crate::diagnostic::Label {
+                            origin,
+                            message: "ignored as a line of its own".into(),
+                        });
+                    }
+                }
+                None => {
+                    let mut d = Diagnostic::new(
+                        &codes::REG026,
+                        format!(
+                            "this hex value is cut short after {} bytes: the previous line has no continuation `\\`",
+                            truncation.bytes
+                        ),
+                    )
+                    .at(truncation.value_origin, "regedit stops the value at the trailing comma")
+                    .also(origin, "meant as more data, ignored as a line of its own")
+                    .note("a line continues only when it ends in `,\\` (G-19, G-20)")
+                    .help("add `\\` after the last comma of each line but the last")
+                    .value(truncation.value_name.clone());
+                    if let Some(key) = &truncation.key {
+                        d = d.key(key.clone());
+                    }
+                    self.diagnostics.push(d);
+                    truncation.diagnostic = Some(self.diagnostics.len() - 1);
+                }
+            }
+            return;
+        }
+        self.truncation = None;
+        let text = rest.trim_end();
+        let mut d = Diagnostic::new(&codes::REG020, "regedit cannot read this line").at(
+            self.origin(at, at + text.len().max(1)),
+            "regedit would import nothing from this line",
+        );
+        if let Some((name, _)) = text.split_once('=') {
+            let name = name.trim();
+            d = d
+                .note("a value line starts with `\"name\"=` or `@=` (N-05)")
+                .help(format!("quote the name: `\"{name}\"=`"));
+        } else if text.ends_with(']') {
+            d = d.help("a key line starts with `[`");
+        }
+        if let Some(key) = self.section_key() {
+            d = d.key(key);
+        }
+        self.push(d);
+    }
+
+    fn section_key(&self) -> Option<String> {
+        match &self.section {
+            Section::Open { path_text, .. } | Section::Deletion { path_text, .. } => {
+                Some(path_text.clone())
+            }
+            _ => None,
+        }
+    }
+
+    /// Applies a value to the current section, or reports why regedit drops it.
+    fn record(&mut self, mut value: Value) {
+        match &mut self.section {
+            Section::Open { id, .. } => {
+                if let Some(key) = self.registry.key_by_id_mut(*id) {
+                    key.values.push(value);
+                }
+            }
+            Section::Rejected {
+                diagnostic,
+                dropped,
+            } => {
+                *dropped += 1;
+                if *dropped <= LABELLED_DROPS
+                    && let Some(d) = self.diagnostics.get_mut(*diagnostic)
+                {
+                    d.secondary.push(crate::diagnostic::Label {
+                        origin: value.name_origin,
+                        message: "dropped with the key".into(),
+                    });
+                }
+            }
+            Section::Deletion {
+                path_text,
+                diagnostic,
+                dropped,
+            } => {
+                *dropped += 1;
+                if diagnostic.is_none() {
+                    let d = Diagnostic::new(
+                        &codes::REG016,
+                        "value lines under a `[-key]` deletion are not applied anywhere",
+                    )
+                    .at(value.name_origin, "ignored")
+                    .note("regedit deletes the key and skips the value lines that follow until the next key line (D-04)")
+                    .help("put the values under a `[key]` line of their own")
+                    .key(path_text.clone())
+                    .value(std::mem::take(&mut value.name).to_string());
+                    self.diagnostics.push(d);
+                    *diagnostic = Some(self.diagnostics.len() - 1);
+                }
+            }
+            Section::BeforeFirstKey { diagnostic } => match diagnostic {
+                Some(_) => {}
+                None => {
+                    let d = Diagnostic::new(
+                        &codes::REG018,
+                        "value lines before the first key line go nowhere",
+                    )
+                    .at(value.name_origin, "no key to set this value in")
+                    .help("put a `[HKEY_...]` key line above the values");
+                    self.diagnostics.push(d);
+                    *diagnostic = Some(self.diagnostics.len() - 1);
+                }
+            },
+        }
+    }
+
+    // ----- Windows 3.1 format ----------------------------------------------------------------
+
+    /// `HKEY_CLASSES_ROOT\Key = Value` lines (section L of the format notes).
+    fn win31_body(&mut self) {
+        while let Some(line) = self.lines.next() {
+            let text = line.text;
+            if text.is_empty() || text.starts_with([' ', '\t', ';', '#']) {
+                continue;
+            }
+            let Some(after_root) = text.strip_prefix("HKEY_CLASSES_ROOT") else {
+                let d = Diagnostic::new(
+                    &codes::REG020,
+                    "a Windows 3.1 .reg line must start with HKEY_CLASSES_ROOT",
+                )
+                .at(self.origin(line.start, line.end()), "ignored (W31-07)");
+                self.push(d);
+                continue;
+            };
+            let key_len = after_root.find([' ', '=']).unwrap_or(after_root.len());
+            let key_text = &after_root[..key_len];
+            let mut rest = after_root[key_len..].trim_start_matches(' ');
+            if let Some(after_eq) = rest.strip_prefix('=') {
+                rest = after_eq.strip_prefix(' ').unwrap_or(after_eq);
+            }
+            let path_end = line.start + "HKEY_CLASSES_ROOT".len() + key_len;
+            let parts = key_text
+                .split('\\')
+                .filter(|p| !p.is_empty())
+                .map(Box::from)
+                .collect();
+            let key_origin = self.origin(line.start, path_end);
+            let id = self
+                .registry
+                .open(KeyPath::new(Root::ClassesRoot, parts), key_origin);
+            let data_start = line.end() - rest.len();
+            let value = Value {
+                name: "".into(),
+                op: ValueOp::Set(ValueData::string(RegType::SZ, rest)),
+                name_origin: key_origin,
+                data_origin: self.origin(data_start, line.end()),
+            };
+            if let Some(key) = self.registry.key_by_id_mut(id) {
+                key.values.push(value);
+            }
+        }
+    }
+}
+
+enum Continuation<'a> {
+    Line(usize, &'a str),
+    EndOfFile(usize),
+    Dropped,
+}
+
+fn display_name(name: &str) -> String {
+    if name.is_empty() {
+        "@".into()
+    } else {
+        name.into()
+    }
+}
+
+/// Where data ends on a line: before a `;` comment and trailing blanks.
+fn data_end(chunk: &str) -> usize {
+    let body = chunk.split(';').next().unwrap_or("");
+    body.trim_end_matches([' ', '\t']).len()
+}
+
+fn multi_sz_terminated(bytes: &[u8]) -> bool {
+    bytes == [0, 0] || bytes.ends_with(&[0, 0, 0, 0]) && bytes.len() % 2 == 0
+}
+
+/// Suggests the dword a malformed one probably meant.
+fn dword_help(body: &str) -> Option<String> {
+    let digits = body
+        .strip_prefix("0x")
+        .or_else(|| body.strip_prefix("0X"))
+        .unwrap_or(body);
+    let cleaned: String = digits.chars().filter(|c| !c.is_whitespace()).collect();
+    if cleaned.is_empty() || !cleaned.chars().all(|c| c.is_ascii_hexdigit()) {
+        return None;
+    }
+    let trimmed = cleaned.trim_start_matches('0');
+    if trimmed.len() > 8 {
+        return None;
+    }
+    let value = u32::from_str_radix(if trimmed.is_empty() { "0" } else { trimmed }, 16).ok()?;
+    Some(format!("write `dword:{value:08x}`"))
+}
+
+/// Suggests a spelling for data with no type tag regedit knows.
+fn unknown_data_help(data: &str) -> Option<String> {
+    let token = data.split([';', ' ', '\t']).next().unwrap_or("").trim();
+    if let Ok(decimal) = token.parse::<u32>() {
+        return Some(format!(
+            "unquoted numbers are not data; for the number {decimal} write `dword:{decimal:08x}`"
+        ));
+    }
+    if let Some(q) = token.strip_prefix("qword:") {
+        let value = u64::from_str_radix(q, 16).ok()?;
+        let bytes: Vec<String> = value
+            .to_le_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        return Some(format!(
+            "regedit has no `qword:` tag; write `hex(b):{}`",
+            bytes.join(",")
+        ));
+    }
+    None
+}

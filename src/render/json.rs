@@ -1,0 +1,151 @@
+//! The machine-readable report (`--format json`), schema version 1 (documented in README).
+
+use super::Summary;
+use crate::check::{InputKind, InputReport, RegSummary};
+use crate::diagnostic::{Diagnostic, Label};
+use crate::hive::HiveSummary;
+use crate::model::Origin;
+use crate::target::Target;
+use serde::Serialize;
+
+#[derive(Serialize)]
+pub struct Document<'a> {
+    pub version: u32,
+    pub inputs: Vec<Input<'a>>,
+    pub diagnostics: Vec<Finding<'a>>,
+    pub summary: SummaryOut,
+}
+
+#[derive(Serialize)]
+pub struct Input<'a> {
+    pub path: &'a str,
+    pub kind: InputKind,
+    pub incomplete: bool,
+    pub target: &'a Target,
+    pub hive: Option<&'a HiveSummary>,
+    pub reg: Option<&'a RegSummary>,
+    pub keys: usize,
+}
+
+#[derive(Serialize)]
+pub struct Position {
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub end_line: Option<usize>,
+    pub end_column: Option<usize>,
+    pub hive_offset: Option<u32>,
+}
+
+#[derive(Serialize)]
+pub struct LabelOut<'a> {
+    pub message: &'a str,
+    pub source: Option<&'a str>,
+    #[serde(flatten)]
+    pub position: Position,
+}
+
+#[derive(Serialize)]
+pub struct Finding<'a> {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: &'static str,
+    pub message: &'a str,
+    pub path: &'a str,
+    /// The source text the position refers to: the file itself, or a hive key's rendering.
+    pub source: Option<&'a str>,
+    pub key: Option<&'a str>,
+    pub value: Option<&'a str>,
+    #[serde(flatten)]
+    pub position: Position,
+    pub help: Option<&'a str>,
+    pub notes: &'a [String],
+    pub labels: Vec<LabelOut<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct SummaryOut {
+    #[serde(flatten)]
+    pub counts: Summary,
+    pub exit_code: i32,
+}
+
+fn position(report: &InputReport, origin: &Origin) -> Position {
+    let text_position = report.kind == InputKind::Reg;
+    let file = report.sources.get(origin.file).filter(|_| text_position);
+    let start = file.map(|f| f.line_column(origin.start as usize));
+    let end = file.map(|f| f.line_column(origin.end as usize));
+    Position {
+        line: start.map(|p| p.0),
+        column: start.map(|p| p.1),
+        end_line: end.map(|p| p.0),
+        end_column: end.map(|p| p.1),
+        hive_offset: origin.hive_offset,
+    }
+}
+
+fn source_name<'a>(report: &'a InputReport, label: Option<&Label>) -> Option<&'a str> {
+    label
+        .and_then(|l| report.sources.get(l.origin.file))
+        .map(|f| f.name.as_str())
+}
+
+fn finding<'a>(report: &'a InputReport, d: &'a Diagnostic) -> Finding<'a> {
+    let primary = d.primary.as_ref();
+    Finding {
+        code: d.code.code,
+        name: d.code.name,
+        severity: d.severity.as_str(),
+        message: &d.message,
+        path: &report.path,
+        source: source_name(report, primary),
+        key: d.key.as_deref(),
+        value: d.value.as_deref(),
+        position: primary.map_or(
+            Position {
+                line: None,
+                column: None,
+                end_line: None,
+                end_column: None,
+                hive_offset: None,
+            },
+            |p| position(report, &p.origin),
+        ),
+        help: d.help.as_deref(),
+        notes: &d.notes,
+        labels: d
+            .secondary
+            .iter()
+            .map(|l| LabelOut {
+                message: &l.message,
+                source: source_name(report, Some(l)),
+                position: position(report, &l.origin),
+            })
+            .collect(),
+    }
+}
+
+pub fn document<'a>(reports: &'a [InputReport], summary: Summary, exit_code: i32) -> Document<'a> {
+    Document {
+        version: 1,
+        inputs: reports
+            .iter()
+            .map(|r| Input {
+                path: &r.path,
+                kind: r.kind,
+                incomplete: r.incomplete,
+                target: &r.target,
+                hive: r.hive.as_ref(),
+                reg: r.reg.as_ref(),
+                keys: r.registry.keys().len(),
+            })
+            .collect(),
+        diagnostics: reports
+            .iter()
+            .flat_map(|r| r.diagnostics.iter().map(move |d| finding(r, d)))
+            .collect(),
+        summary: SummaryOut {
+            counts: summary,
+            exit_code,
+        },
+    }
+}

@@ -1,0 +1,266 @@
+//! The rule catalog: facts about registry values, embedded from rules/ at build time.
+
+use crate::diagnostic::Severity;
+use crate::model::{KeyPath, RegType};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/catalog_files.rs"));
+}
+
+const SOURCES: &str = include_str!("../../rules/sources.toml");
+const KNOWN_NAMES: &str = include_str!("../../rules/known-names.toml");
+
+/// What is known about one registry value (one file in rules/values/).
+#[derive(Debug, Clone, Deserialize)]
+pub struct ValueFact {
+    pub name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub group: String,
+    /// Where the value lives, relative to `ControlSet00N\Services` (`Tcpip\Parameters`).
+    pub key: String,
+    #[serde(default)]
+    pub key_alternatives: Vec<String>,
+    #[serde(rename = "type")]
+    pub value_type: String,
+    pub unit: String,
+    pub default: String,
+    #[serde(default)]
+    pub default_by_os: BTreeMap<String, String>,
+    pub min: u64,
+    pub max: u64,
+    pub range_known: bool,
+    #[serde(default)]
+    pub honoured: Vec<String>,
+    pub ignored_from: String,
+    pub superseded_by: String,
+    pub evidence: String,
+    pub confidence: String,
+    #[serde(default)]
+    pub sources: Vec<String>,
+    pub facts: String,
+}
+
+impl ValueFact {
+    /// The registry type Windows reads, or `None` for names that are not registry values.
+    pub fn reg_type(&self) -> Option<RegType> {
+        match self.value_type.as_str() {
+            "REG_DWORD" => Some(RegType::DWORD),
+            "REG_SZ" => Some(RegType::SZ),
+            "REG_MULTI_SZ" => Some(RegType::MULTI_SZ),
+            "REG_QWORD" => Some(RegType::QWORD),
+            "REG_BINARY" => Some(RegType::BINARY),
+            _ => None,
+        }
+    }
+
+    pub fn is_named(&self, name: &str) -> bool {
+        self.name.eq_ignore_ascii_case(name)
+            || self.aliases.iter().any(|a| a.eq_ignore_ascii_case(name))
+    }
+
+    /// Whether `path` is the key this value belongs in (any control set).
+    pub fn lives_in(&self, path: &KeyPath) -> bool {
+        std::iter::once(&self.key)
+            .chain(&self.key_alternatives)
+            .any(|key| key_matches(path, key))
+    }
+
+    /// How sure the catalog is, as the most severe finding a rule may base on this fact alone.
+    /// Folk and seed-only claims never produce more than info; low confidence neither.
+    pub fn severity_cap(&self) -> Severity {
+        if self.confidence == "low" {
+            return Severity::Info;
+        }
+        match self.evidence.as_str() {
+            "folk" | "seed" | "seed+folk" | "not-a-registry-value" => Severity::Info,
+            "ms-doc+folk" => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
+
+    pub fn evidence_note(&self) -> String {
+        let what = match self.evidence.as_str() {
+            "ms-doc" | "ms-kb" => "Microsoft documentation",
+            "ms-doc+ms-blog" => "Microsoft documentation and support blogs",
+            "ms-doc+folk" => "Microsoft documentation and tuning guides",
+            "seed+folk" | "seed" => "tuning articles, not Microsoft documentation",
+            "folk" => "tuning sites and scripts only, not Microsoft documentation",
+            other => other,
+        };
+        format!(
+            "evidence: {what} ({} confidence); sources: {}",
+            self.confidence,
+            self.sources.join(", ")
+        )
+    }
+
+    /// The range as text for messages: `5000..=65534`, in decimal.
+    pub fn range_text(&self) -> String {
+        format!("{}..={}", self.min, self.max)
+    }
+
+    /// Whether the documented facts say this value stops mattering from Vista on.
+    pub fn ignored_from_vista(&self) -> bool {
+        self.ignored_from == "vista"
+    }
+}
+
+/// `path` (under a control set) is `Services\<key>`, where `{GUID}` in `key` matches any name.
+pub fn key_matches(path: &KeyPath, key: &str) -> bool {
+    let Some((_, rest)) = path.control_set() else {
+        return false;
+    };
+    let Some((services, rest)) = rest.split_first() else {
+        return false;
+    };
+    if !services.eq_ignore_ascii_case("Services") {
+        return false;
+    }
+    let wanted: Vec<&str> = key.split('\\').collect();
+    rest.len() == wanted.len()
+        && rest
+            .iter()
+            .zip(&wanted)
+            .all(|(have, want)| *want == "{GUID}" || have.eq_ignore_ascii_case(want))
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Source {
+    pub id: String,
+    pub title: String,
+    pub url: String,
+    pub kind: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct SourcesFile {
+    source: Vec<Source>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct KnownNames {
+    pub key: String,
+    pub names: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct KnownNamesFile {
+    key: Vec<KnownNames>,
+}
+
+#[derive(Debug, Default)]
+pub struct Catalog {
+    pub values: Vec<ValueFact>,
+    pub sources: Vec<Source>,
+    pub known: Vec<KnownNames>,
+    /// Files that did not parse, with the reason; a test keeps this empty.
+    pub errors: Vec<String>,
+}
+
+impl Catalog {
+    fn load() -> Catalog {
+        let mut catalog = Catalog::default();
+        for (file, text) in embedded::VALUE_FILES {
+            match toml::from_str::<ValueFact>(text) {
+                Ok(fact) => catalog.values.push(fact),
+                Err(e) => catalog.errors.push(format!("rules/values/{file}: {e}")),
+            }
+        }
+        match toml::from_str::<SourcesFile>(SOURCES) {
+            Ok(f) => catalog.sources = f.source,
+            Err(e) => catalog.errors.push(format!("rules/sources.toml: {e}")),
+        }
+        match toml::from_str::<KnownNamesFile>(KNOWN_NAMES) {
+            Ok(f) => catalog.known = f.key,
+            Err(e) => catalog.errors.push(format!("rules/known-names.toml: {e}")),
+        }
+        catalog
+    }
+
+    /// The fact for a value name that lives in `path`.
+    pub fn value_in(&self, path: &KeyPath, name: &str) -> Option<&ValueFact> {
+        self.values
+            .iter()
+            .find(|f| f.is_named(name) && f.lives_in(path))
+    }
+
+    /// The fact for a value name wherever it lives.
+    pub fn value_anywhere(&self, name: &str) -> Option<&ValueFact> {
+        self.values.iter().find(|f| f.is_named(name))
+    }
+
+    /// Whether `name` is a documented or Windows-written name in `path`.
+    pub fn is_known_in(&self, path: &KeyPath, name: &str) -> bool {
+        self.value_in(path, name).is_some()
+            || self.known.iter().any(|k| {
+                key_matches(path, &k.key) && k.names.iter().any(|n| n.eq_ignore_ascii_case(name))
+            })
+    }
+
+    /// Every name known to live in `path`, for did-you-mean suggestions.
+    pub fn names_in<'a>(&'a self, path: &'a KeyPath) -> impl Iterator<Item = &'a str> + 'a {
+        let facts = self
+            .values
+            .iter()
+            .filter(move |f| f.lives_in(path) && f.reg_type().is_some())
+            .map(|f| f.name.as_str());
+        let known = self
+            .known
+            .iter()
+            .filter(move |k| key_matches(path, &k.key))
+            .flat_map(|k| k.names.iter().map(String::as_str));
+        facts.chain(known)
+    }
+
+    /// Whether the catalog describes any value under `path`'s key.
+    pub fn covers_key(&self, path: &KeyPath) -> bool {
+        self.values.iter().any(|f| f.lives_in(path))
+    }
+
+    pub fn source(&self, id: &str) -> Option<&Source> {
+        self.sources.iter().find(|s| s.id == id)
+    }
+}
+
+pub fn catalog() -> &'static Catalog {
+    static CATALOG: OnceLock<Catalog> = OnceLock::new();
+    CATALOG.get_or_init(Catalog::load)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_catalog_file_parses_and_cites_known_sources() {
+        let c = catalog();
+        assert!(c.errors.is_empty(), "{:?}", c.errors);
+        assert!(c.values.len() >= 45);
+        for v in &c.values {
+            for s in &v.sources {
+                assert!(c.source(s).is_some(), "{} cites unknown source {s}", v.name);
+            }
+            assert!(v.min <= v.max, "{} range", v.name);
+        }
+    }
+
+    #[test]
+    fn values_are_found_in_any_control_set_and_case() {
+        let c = catalog();
+        let p =
+            KeyPath::parse(r"HKEY_LOCAL_MACHINE\SYSTEM\ControlSet002\services\tcpip\parameters")
+                .unwrap();
+        assert_eq!(c.value_in(&p, "maxuserport").unwrap().name, "MaxUserPort");
+        let i = KeyPath::parse(
+            r"HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Services\Tcpip\Parameters\Interfaces\{1234}",
+        )
+        .unwrap();
+        assert!(c.value_in(&i, "TcpAckFrequency").is_some());
+        assert!(c.value_in(&p, "TcpAckFrequency").is_none());
+        assert!(c.is_known_in(&p, "NV Hostname"));
+    }
+}

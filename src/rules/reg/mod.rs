@@ -1,0 +1,3 @@
+//! Rules about how values are written, whatever the key.
+
+pub mod duplicate_value;

@@ -1,0 +1,44 @@
+//! Rules about the TCP/IP values Windows reads (Tcpip, AFD and NetBT parameters).
+
+pub mod decimal_looking_dword;
+pub mod unknown_value_name;
+pub mod value_name_as_key;
+pub mod value_out_of_range;
+pub mod wrong_value_type;
+
+use crate::codes::Code;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{Key, Value};
+use crate::rules::{Context, ValueFact};
+
+/// Every effective value of every key with a catalogued fact for it.
+pub fn catalogued_values<'a>(
+    cx: &'a Context<'a>,
+) -> impl Iterator<Item = (&'a Key, &'a Value, &'a ValueFact)> + 'a {
+    cx.registry
+        .keys()
+        .iter()
+        .filter(|k| cx.catalog.covers_key(&k.path))
+        .flat_map(move |key| {
+            key.effective_values().filter_map(move |value| {
+                cx.catalog
+                    .value_in(&key.path, &value.name)
+                    .map(|fact| (key, value, fact))
+            })
+        })
+}
+
+/// A finding about one value, with its severity capped by the evidence behind the fact.
+pub fn value_finding(
+    code: &'static Code,
+    key: &Key,
+    value: &Value,
+    fact: &ValueFact,
+    message: String,
+) -> Diagnostic {
+    let severity: Severity = code.severity.min(fact.severity_cap());
+    Diagnostic::new(code, message)
+        .severity(severity)
+        .key(key.path.to_string())
+        .value(value.display_name())
+}

@@ -1,0 +1,120 @@
+//! TCP004: a value name Windows does not read under Tcpip\Parameters, usually a typo.
+
+use crate::codes;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::rules::Context;
+
+/// The keys whose complete set of value names reglint knows.
+const CHECKED_KEYS: &[&str] = &["Tcpip\\Parameters"];
+
+pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for key in cx.registry.keys() {
+        if !CHECKED_KEYS
+            .iter()
+            .any(|k| crate::rules::catalog::key_matches(&key.path, k))
+        {
+            continue;
+        }
+        for value in key.effective_values() {
+            if value.name.is_empty() || cx.catalog.is_known_in(&key.path, &value.name) {
+                continue;
+            }
+            if let Some(fact) = cx.catalog.value_anywhere(&value.name) {
+                if fact.reg_type().is_none() {
+                    out.push(
+                        Diagnostic::new(
+                            &codes::TCP004,
+                            format!(
+                                "`{}` is not a registry value: Windows reads nothing by this name",
+                                value.name
+                            ),
+                        )
+                        .severity(codes::TCP004.severity.min(fact.severity_cap()))
+                        .at(value.name_origin, "has no effect")
+                        .note(fact.facts.clone())
+                        .note(fact.evidence_note())
+                        .key(key.path.to_string())
+                        .value(value.display_name()),
+                    );
+                }
+                // A real value in the wrong key is a different finding.
+                continue;
+            }
+            let suggestion = cx
+                .catalog
+                .names_in(&key.path)
+                .map(|known| (distance(&value.name, known), known))
+                .filter(|(d, known)| *d <= allowed_distance(known))
+                .min_by_key(|(d, _)| *d);
+            let d = match suggestion {
+                Some((_, known)) => Diagnostic::new(
+                    &codes::TCP004,
+                    format!("`{}` is not a value Windows reads here; did you mean `{known}`?", value.name),
+                )
+                .at(value.name_origin, format!("probably a misspelling of `{known}`"))
+                .note("Windows ignores value names it does not know, so this setting does nothing")
+                .help(format!("rename it to `{known}`")),
+                None => Diagnostic::new(
+                    &codes::TCP004,
+                    format!("`{}` is not a value Windows is known to read under Tcpip\\Parameters", value.name),
+                )
+                .severity(Severity::Info)
+                .at(value.name_origin, "unknown to reglint's catalog")
+                .note("it is neither in Microsoft's documentation of these parameters nor written by Windows itself; tweak collections are full of such placebo values"),
+            };
+            out.push(d.key(key.path.to_string()).value(value.display_name()));
+        }
+    }
+}
+
+/// Typos tolerated for a name of this length.
+fn allowed_distance(name: &str) -> usize {
+    match name.len() {
+        0..=5 => 0,
+        6..=11 => 1,
+        _ => 2,
+    }
+}
+
+/// Optimal string alignment distance (edits with adjacent swaps), ignoring ASCII case.
+fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<u8> = a.bytes().map(|c| c.to_ascii_lowercase()).collect();
+    let b: Vec<u8> = b.bytes().map(|c| c.to_ascii_lowercase()).collect();
+    let width = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * width];
+    for (i, row) in d.chunks_mut(width).enumerate() {
+        if let Some(first) = row.first_mut() {
+            *first = i;
+        }
+    }
+    for (j, cell) in d.iter_mut().take(width).enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[(i - 1) * width + j] + 1)
+                .min(d[i * width + j - 1] + 1)
+                .min(d[(i - 1) * width + j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[(i - 2) * width + j - 2] + 1);
+            }
+            d[i * width + j] = best;
+        }
+    }
+    d[a.len() * width + b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::distance;
+
+    #[test]
+    fn distances() {
+        assert_eq!(distance("MaxUserPorts", "MaxUserPort"), 1);
+        assert_eq!(distance("EnablePMTUBDetect", "EnablePMTUBHDetect"), 1);
+        assert_eq!(distance("TCPTimedWaitDelay", "TcpTimedWaitDelay"), 0);
+        assert_eq!(distance("TcpTiemdWaitDelay", "TcpTimedWaitDelay"), 1);
+        assert_eq!(distance("", "abc"), 3);
+    }
+}

@@ -1,0 +1,60 @@
+//! TCP001: a catalogued value stored with a type Windows does not read (`"MaxUserPort"="65534"`).
+
+use super::{catalogued_values, value_finding};
+use crate::codes;
+use crate::diagnostic::Diagnostic;
+use crate::model::RegType;
+use crate::rules::Context;
+
+pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for (key, value, fact) in catalogued_values(cx) {
+        let (Some(expected), Some(data)) = (fact.reg_type(), value.data()) else {
+            continue;
+        };
+        if data.ty == expected {
+            continue;
+        }
+        let mut d = value_finding(
+            &codes::TCP001,
+            key,
+            value,
+            fact,
+            format!(
+                "`{}` is a {} here, but Windows reads it only as a {expected}",
+                fact.name, data.ty
+            ),
+        )
+        .at(
+            value.data_origin,
+            format!("{}: Windows ignores this value", data.ty),
+        )
+        .note(format!(
+            "with the value unreadable, Windows uses the default: {}",
+            fact.default
+        ));
+        if data.ty.is_string() && expected == RegType::DWORD {
+            d = d.note("Windows 9x kept TCP/IP settings as strings under VxD\\MSTCP; an NT-family Tcpip key needs a REG_DWORD");
+            if let Some(number) = data.as_text().and_then(|t| parse_number(&t)) {
+                d = d.help(format!(
+                    "write `\"{}\"=dword:{number:08x}` ({number} in decimal)",
+                    fact.name
+                ));
+            }
+        } else if let (true, Some(number)) = (expected == RegType::DWORD, data.as_qword()) {
+            d = d.help(format!(
+                "store it as a REG_DWORD: `dword:{:08x}`",
+                number as u32
+            ));
+        }
+        out.push(d);
+    }
+}
+
+/// A number written as text: decimal, or hex with 0x.
+fn parse_number(text: &str) -> Option<u32> {
+    let t = text.trim();
+    match t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+        Some(hex) => u32::from_str_radix(hex, 16).ok(),
+        None => t.parse().ok(),
+    }
+}
