@@ -348,7 +348,7 @@ impl TargetChoice {
             }
             None => {
                 let mut t = Target::unknown(
-                    "a .reg file does not say which Windows it is for; version-dependent findings name the versions they apply to (use --target to choose one)",
+                    "a .reg file does not say which Windows it is for (choose one with --target)",
                 );
                 t.edition = self.edition;
                 t

@@ -96,7 +96,11 @@ impl<'a> Parser<'a> {
         Origin::text(self.file, start, end)
     }
 
-    fn push(&mut self, diagnostic: Diagnostic) -> usize {
+    fn push(&mut self, mut diagnostic: Diagnostic) -> usize {
+        // A finding about a value names the key it was written under.
+        if diagnostic.key.is_none() && diagnostic.value.is_some() {
+            diagnostic.key = self.section_key();
+        }
         self.diagnostics.push(diagnostic);
         self.diagnostics.len() - 1
     }
@@ -147,11 +151,13 @@ impl<'a> Parser<'a> {
         };
         let what = if deletion { "deleted" } else { "created" };
         if body.starts_with([' ', '\t']) {
+            let deletion = deletion || body.trim_start().starts_with('-');
+            let what = if deletion { "deleted" } else { "created" };
             let d = Diagnostic::new(
                 &codes::REG012,
                 format!(
                     "whitespace after `{}` means nothing is {what}",
-                    if deletion { "[-" } else { "[" }
+                    if after_bracket.starts_with('-') { "[-" } else { "[" }
                 ),
             )
             .at(self.origin(body_at, body_at + 1), "regedit does not skip this whitespace")
@@ -392,7 +398,11 @@ impl<'a> Parser<'a> {
     /// Reads the data after `=`. `None` means regedit drops the value.
     fn value_data(&mut self, name: &str, at: usize, data: &str) -> Option<(ValueOp, Origin)> {
         let value = display_name(name);
-        if data.is_empty() {
+        if data.starts_with('#') {
+            self.hash_after_data(&value, at, data);
+            return None;
+        }
+        if data.is_empty() || data.starts_with(';') {
             let d = Diagnostic::new(&codes::REG027, "there is no data after `=`")
                 .at(
                     self.origin(at.saturating_sub(1), at),
@@ -419,10 +429,15 @@ impl<'a> Parser<'a> {
         let quoted = match syntax::quoted(data) {
             Ok(q) => q,
             Err(_) => {
+                let continued = data.trim_end().ends_with('\\');
                 let mut d = Diagnostic::new(&codes::REG027, "the string has no closing quote")
                     .at(
                         self.origin(at, at + data.len()),
-                        "regedit drops this value (S-03)",
+                        if continued {
+                            "regedit drops this value (S-09)"
+                        } else {
+                            "regedit drops this value (S-03)"
+                        },
                     )
                     .value(value);
                 if data.trim_end().ends_with('\\') {
@@ -526,7 +541,7 @@ impl<'a> Parser<'a> {
                     }
                     DwordError::TooManyDigits => (
                         "dword data has more than 8 hex digits",
-                        "regedit drops the value even when the extra digits are leading zeros (DW-03)",
+                        "regedit reads at most 8 digits and drops the value, even when the extra ones are leading zeros (DW-03)",
                     ),
                     _ => (
                         "dword data must be hex digits only",
@@ -620,6 +635,7 @@ impl<'a> Parser<'a> {
         ty: RegType,
         rest: &str,
     ) -> Option<(ValueOp, Origin)> {
+        let tag = self.origin(at, at + (data.len() - rest.len()));
         let mut bytes = Vec::new();
         let mut chunk = rest;
         let mut chunk_at = at + (data.len() - rest.len());
@@ -635,11 +651,11 @@ impl<'a> Parser<'a> {
                     break;
                 }
                 HexLine::Error { offset, kind } => {
-                    self.hex_error(value, at, chunk_at + offset, chunk, offset, kind);
+                    self.hex_error(value, tag, chunk_at + offset, chunk, offset, kind);
                     return None;
                 }
                 HexLine::Continues => {
-                    match self.continuation_line(value, at, chunk_at + chunk.len()) {
+                    match self.continuation_line(value, tag, chunk_at + chunk.len()) {
                         Continuation::Line(line_at, line) => {
                             chunk = line;
                             chunk_at = line_at;
@@ -669,13 +685,14 @@ impl<'a> Parser<'a> {
             }
         }
         let origin = self.origin(at, end.max(at + 1));
+        let written = bytes.len();
         let stored = self.stored_hex(value, origin, ty, bytes);
         if trailing_comma {
             self.truncation = Some(PossibleTruncation {
                 value_origin: origin,
                 value_name: value.to_string(),
                 key: self.section_key(),
-                bytes: stored.bytes.len(),
+                bytes: written,
                 diagnostic: None,
             });
         }
@@ -685,7 +702,7 @@ impl<'a> Parser<'a> {
     fn hex_error(
         &mut self,
         value: &str,
-        at: usize,
+        tag: Origin,
         start: usize,
         chunk: &str,
         offset: usize,
@@ -701,7 +718,7 @@ impl<'a> Parser<'a> {
                 self.origin(start, start + hash.trim_end().len().max(1)),
                 "`#` is a comment only at the start of a line",
             )
-            .also(self.origin(at, at + 1), "this value is dropped")
+            .also(tag, "this value is dropped")
             .note("regedit imports nothing from this value (C-10, G-04)")
             .help("use `;` for a comment after data")
             .value(value);
@@ -731,7 +748,7 @@ impl<'a> Parser<'a> {
                 self.origin(start, start + token_len),
                 "regedit stops reading here",
             )
-            .also(self.origin(at, at + 1), "this value is dropped")
+            .also(tag, "this value is dropped")
             .note(note)
             .value(value);
         self.push(d);
@@ -741,7 +758,7 @@ impl<'a> Parser<'a> {
     fn continuation_line(
         &mut self,
         value: &str,
-        value_at: usize,
+        tag: Origin,
         backslash_end: usize,
     ) -> Continuation<'a> {
         loop {
@@ -758,13 +775,14 @@ impl<'a> Parser<'a> {
                         "a `#` comment line inside a hex continuation drops the value",
                     )
                     .at(self.origin(at, line.end()), "ends the continuation")
-                    .also(self.origin(value_at, value_at + 1), "this value is dropped")
+                    .also(tag, "this value is dropped")
                     .note("regedit rejects the value; the line after the comment is read normally (G-12)")
                     .help("use `;` for comment lines inside hex data")
                     .value(value);
                     self.push(d);
                     return Continuation::Dropped;
                 }
+                Some(c) if c.is_ascii_hexdigit() => return Continuation::Line(at, rest),
                 Some('"' | '@' | '[') => {
                     let what = if rest.starts_with('[') {
                         "key line"
@@ -779,13 +797,13 @@ impl<'a> Parser<'a> {
                         self.origin(at, line.end()),
                         format!("regedit reads this {what} as hex data"),
                     )
-                    .also(self.origin(value_at, value_at + 1), "this value is dropped")
+                    .also(tag, "this value is dropped")
                     .also(
                         self.origin(backslash_end.saturating_sub(1), backslash_end),
                         "the `\\` continues onto the next line",
                     )
                     .note(if rest.starts_with('[') {
-                        "both are lost: the value is dropped and the key is not created (G-17)"
+                        "both are lost: the value is dropped and the key is not created, so the value lines after it land in the key that was open before (G-17)"
                     } else {
                         "both are lost: neither value is imported (G-13 to G-18)"
                     })
@@ -794,7 +812,18 @@ impl<'a> Parser<'a> {
                     self.push(d);
                     return Continuation::Dropped;
                 }
-                Some(_) => return Continuation::Line(at, rest),
+                Some(_) => {
+                    let d = Diagnostic::new(
+                        &codes::REG024,
+                        "a continuation line must start with a hex byte",
+                    )
+                    .at(self.origin(at, line.end()), "regedit stops reading here")
+                    .also(tag, "this value is dropped")
+                    .note("after `,\\` regedit reads the next line as more data; anything but a hex digit rejects the value, and the line is lost with it (G-06, G-09)")
+                    .value(value);
+                    self.push(d);
+                    return Continuation::Dropped;
+                }
             }
         }
     }
@@ -859,7 +888,7 @@ impl<'a> Parser<'a> {
                 &codes::REG033,
                 format!("a {ty} holds {expected} bytes, but this one has {}", bytes.len()),
             )
-            .at(origin, format!("{} bytes", bytes.len()))
+            .at(origin, plural(bytes.len(), "byte"))
             .note("regedit imports it anyway (X-11, X-12); Windows components that read it expect exactly that size and ignore or misread it")
             .value(value);
             self.push(d);
@@ -920,7 +949,7 @@ impl<'a> Parser<'a> {
                     let mut d = Diagnostic::new(
                         &codes::REG026,
                         format!(
-                            "this hex value is cut short after {} bytes: the previous line has no continuation `\\`",
+                            "this hex value is cut short after {} bytes: the line before has no continuation `\\`",
                             truncation.bytes
                         ),
                     )
@@ -945,12 +974,16 @@ impl<'a> Parser<'a> {
             "regedit would import nothing from this line",
         );
         if let Some((name, _)) = text.split_once('=') {
-            let name = name.trim();
+            let name = name.trim().trim_matches('"');
             d = d
                 .note("a value line starts with `\"name\"=` or `@=` (N-05)")
                 .help(format!("quote the name: `\"{name}\"=`"));
         } else if text.ends_with(']') {
             d = d.help("a key line starts with `[`");
+        } else if looks_like_hex_data(text) {
+            d = d.note(
+                "it looks like hex data meant for the value above, which regedit did not import",
+            );
         }
         if let Some(key) = self.section_key() {
             d = d.key(key);
@@ -1103,7 +1136,8 @@ fn dword_help(body: &str) -> Option<String> {
         .strip_prefix("0x")
         .or_else(|| body.strip_prefix("0X"))
         .unwrap_or(body);
-    let cleaned: String = digits.chars().filter(|c| !c.is_whitespace()).collect();
+    // With blanks between the digits the intended number is a guess: suggest nothing.
+    let cleaned = digits;
     if cleaned.is_empty() || !cleaned.chars().all(|c| c.is_ascii_hexdigit()) {
         return None;
     }
@@ -1136,4 +1170,8 @@ fn unknown_data_help(data: &str) -> Option<String> {
         ));
     }
     None
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }

@@ -1,0 +1,66 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use reglint::check::{CheckOptions, InputReport, check_bytes};
+use reglint::model::{Key, ValueData};
+use reglint::render::{self, Summary};
+use std::path::{Path, PathBuf};
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Checks a file, naming it by its path relative to the repository so snapshots are stable.
+pub fn check_file(path: &Path, options: &CheckOptions) -> InputReport {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let name = path
+        .strip_prefix(repo())
+        .unwrap_or(path)
+        .display()
+        .to_string()
+        .replace('\\', "/");
+    check_bytes(&name, &bytes, options)
+}
+
+pub fn human(reports: &[InputReport]) -> String {
+    let mut out = termcolor::NoColor::new(Vec::new());
+    render::human::render(&mut out, reports, &Summary::of(reports)).expect("render");
+    String::from_utf8(out.into_inner()).expect("utf-8")
+}
+
+pub fn json(reports: &[InputReport]) -> serde_json::Value {
+    let summary = Summary::of(reports);
+    serde_json::to_value(render::json::document(reports, summary, 0)).expect("json")
+}
+
+/// Codes of every finding, sorted.
+pub fn codes(report: &InputReport) -> Vec<&'static str> {
+    let mut codes: Vec<_> = report.diagnostics.iter().map(|d| d.code.code).collect();
+    codes.sort_unstable();
+    codes
+}
+
+/// The effective data of a value in a key, `None` when unset or deleted.
+pub fn value<'a>(key: &'a Key, name: &str) -> Option<&'a ValueData> {
+    key.value(name).and_then(|v| v.data())
+}
+
+/// The corpus folder from REGLINT_CORPUS, or None with a message saying the tests are skipped.
+pub fn corpus(test: &str) -> Option<PathBuf> {
+    match std::env::var_os("REGLINT_CORPUS") {
+        Some(dir) if Path::new(&dir).is_dir() => Some(PathBuf::from(dir)),
+        Some(dir) => {
+            eprintln!(
+                "SKIPPED {test}: REGLINT_CORPUS={} is not a directory",
+                Path::new(&dir).display()
+            );
+            None
+        }
+        None => {
+            eprintln!(
+                "SKIPPED {test}: set REGLINT_CORPUS to the corpus folder (CI uses ../shared/corpus)"
+            );
+            None
+        }
+    }
+}
