@@ -158,7 +158,7 @@ fn comments() {
     expect("C-02", &[], &[("Wine", Some(sz("read normally")))]);
     expect(
         "C-03",
-        &[],
+        &["REG009"],
         &[("Wine1", Some(sz("v"))), ("Wine2", Some(sz("v")))],
     );
     expect(
@@ -168,7 +168,7 @@ fn comments() {
     );
     expect(
         "C-05",
-        &[],
+        &["REG009"],
         &[
             ("Wine1", Some(ValueData::dword(0x0204_0608))),
             ("Wine2", Some(ValueData::dword(4))),
@@ -179,11 +179,11 @@ fn comments() {
         &["REG021", "REG021"],
         &[("Wine1", None), ("Wine2", None)],
     );
-    expect("C-07", &[], &[("Wine", Some(ValueData::dword(0x1234)))]);
+    expect("C-07", &["REG009"], &[("Wine", Some(ValueData::dword(0x1234)))]);
     expect("C-08", &["REG021"], &[("Wine", None)]);
     expect(
         "C-09",
-        &[],
+        &["REG009"],
         &[("Wine", Some(ValueData::new(RegType::BINARY, vec![1, 2, 3])))],
     );
     expect("C-10", &["REG021"], &[("Wine", None)]);
@@ -199,7 +199,7 @@ fn comments() {
     );
     expect(
         "C-13",
-        &["REG021"],
+        &["REG009", "REG021"],
         &[("a", None), ("b", None), ("c", Some(sz("3"))), ("d", None)],
     );
 }
@@ -257,7 +257,7 @@ fn deletions() {
         3,
         "D-05 deletes three values"
     );
-    expect("D-06", &[], &[]);
+    expect("D-06", &["REG009"], &[]);
     expect("D-07", &["REG021"], &[]);
     expect("D-08", &["REG020"], &[("Wine", None)]);
 }
@@ -447,7 +447,7 @@ fn continuations() {
     );
     assert_eq!(case("G-17").registry.keys().len(), 1);
     expect("G-18", &["REG025"], &[("Wine", None), ("", None)]);
-    expect("G-19", &["REG026"], &[("Wine", expand("Line concat"))]);
+    expect("G-19", &["REG009", "REG026"], &[("Wine", expand("Line concat"))]);
     expect("G-20", &["REG026"], &[("Wine", expand("Line concat"))]);
     expect("G-21", &["REG024", "REG024", "REG024", "REG024"], &[]);
     expect("G-22", &[], &[("Wine", expand("%PATH%"))]);

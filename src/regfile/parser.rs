@@ -64,6 +64,8 @@ struct Parser<'a> {
     diagnostics: Vec<Diagnostic>,
     section: Section,
     truncation: Option<PossibleTruncation>,
+    /// The first `;` comment after data, and how many there are.
+    inline_comments: Option<(Origin, usize)>,
 }
 
 pub fn parse(file: FileId, text: &str, encoding: Encoding) -> Parsed {
@@ -78,6 +80,7 @@ pub fn parse(file: FileId, text: &str, encoding: Encoding) -> Parsed {
         diagnostics,
         section: Section::BeforeFirstKey { diagnostic: None },
         truncation: None,
+        inline_comments: None,
     };
     match format {
         Format::Win31 => parser.win31_body(),
@@ -126,6 +129,20 @@ impl<'a> Parser<'a> {
 
     fn finish(&mut self, text: &str) {
         self.close_section();
+        if let Some((first, count)) = self.inline_comments {
+            let d = Diagnostic::new(
+                &codes::REG009,
+                if count == 1 {
+                    "a value line has a `;` comment after its data".to_string()
+                } else {
+                    format!("{count} value lines have a `;` comment after their data")
+                },
+            )
+            .at(first, "the first of them")
+            .note("regedit ignores a `;` comment after data (C-03, C-05, C-09), but not every tool that reads .reg files does, and the same comment written with `#` drops the value (C-04)")
+            .help("put comments on lines of their own");
+            self.push(d);
+        }
         if let Some(last) = text.chars().last()
             && last != '\n'
             && last != '\r'
@@ -334,6 +351,16 @@ impl<'a> Parser<'a> {
         };
         let data_at = at + (rest.len() - data.len());
         if let Some((op, data_origin)) = self.value_data(&name, data_at, data) {
+            let line_end = at + rest.len();
+            let data_end = data_origin.end as usize;
+            if data_end <= line_end
+                && let Some(after) = rest.get(data_end - at..)
+                && syntax::tail(after) == Tail::SemicolonComment
+            {
+                let start = data_end + (after.len() - syntax::skip_blanks(after).len());
+                let comment = self.origin(start, line_end);
+                self.inline_comments.get_or_insert((comment, 0)).1 += 1;
+            }
             self.record(Value {
                 name: name.into_boxed_str(),
                 op,
