@@ -179,7 +179,11 @@ fn comments() {
         &["REG021", "REG021"],
         &[("Wine1", None), ("Wine2", None)],
     );
-    expect("C-07", &["REG009"], &[("Wine", Some(ValueData::dword(0x1234)))]);
+    expect(
+        "C-07",
+        &["REG009"],
+        &[("Wine", Some(ValueData::dword(0x1234)))],
+    );
     expect("C-08", &["REG021"], &[("Wine", None)]);
     expect(
         "C-09",
@@ -383,6 +387,11 @@ fn hex_data() {
     expect("X-12", &["REG033"], &[]);
     expect("A-hex-width", &["REG032"], &[]);
     expect(
+        "A-nul-byte",
+        &["REG007"],
+        &[("Wine", Some(sz("cut\0 here")))],
+    );
+    expect(
         "A-hex-width-utf16",
         &["REG032"],
         &[(
@@ -447,7 +456,11 @@ fn continuations() {
     );
     assert_eq!(case("G-17").registry.keys().len(), 1);
     expect("G-18", &["REG025"], &[("Wine", None), ("", None)]);
-    expect("G-19", &["REG009", "REG026"], &[("Wine", expand("Line concat"))]);
+    expect(
+        "G-19",
+        &["REG009", "REG026"],
+        &[("Wine", expand("Line concat"))],
+    );
     expect("G-20", &["REG026"], &[("Wine", expand("Line concat"))]);
     expect("G-21", &["REG024", "REG024", "REG024", "REG024"], &[]);
     expect("G-22", &[], &[("Wine", expand("%PATH%"))]);

@@ -102,7 +102,7 @@ fn check(args: &CheckArgs) -> io::Result<i32> {
         Format::Json => {
             let doc = render::json::document(&reports, summary, exit);
             let mut out = stdout.lock();
-            serde_json::to_writer_pretty(&mut out, &doc).map_err(io::Error::other)?;
+            serde_json::to_writer_pretty(&mut out, &doc).map_err(io::Error::from)?;
             writeln!(out)?;
         }
         Format::Human => {
@@ -138,7 +138,7 @@ fn rules(format: Format) -> io::Result<i32> {
                     })
                 })
                 .collect();
-            serde_json::to_writer_pretty(&mut out, &list).map_err(io::Error::other)?;
+            serde_json::to_writer_pretty(&mut out, &list).map_err(io::Error::from)?;
             writeln!(out)?;
         }
         Format::Human => {

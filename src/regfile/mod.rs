@@ -31,7 +31,7 @@ pub fn load(path: &str, bytes: &[u8]) -> Option<FrontEnd> {
     diagnostics.extend(parsed.diagnostics);
     let encoding = decoded.encoding;
     let mut sources = SourceMap::default();
-    sources.add(SourceFile::new(path.to_string(), decoded.text));
+    sources.add(SourceFile::new(path.to_string(), printable(decoded.text)));
     Some(FrontEnd {
         sources,
         registry: parsed.registry,
@@ -67,15 +67,14 @@ fn looks_like_reg(path: &str, bytes: &[u8]) -> bool {
         return true;
     }
     let head = &bytes[..bytes.len().min(SNIFF_LEN)];
-    if head.contains(&0) {
-        return false;
-    }
     let head_text = String::from_utf8_lossy(head);
     let first = head_text.trim_start().to_ascii_uppercase();
-    first.starts_with("REGEDIT")
-        || first.starts_with("WINDOWS REGISTRY EDITOR")
-        || head_text.contains("[HKEY_")
-        || path.to_ascii_lowercase().ends_with(".reg")
+    if first.starts_with("REGEDIT") || first.starts_with("WINDOWS REGISTRY EDITOR") {
+        return true;
+    }
+    // Without a header, NUL bytes mean binary data, not a .reg file that lost its header.
+    !head.contains(&0)
+        && (head_text.contains("[HKEY_") || path.to_ascii_lowercase().ends_with(".reg"))
 }
 
 fn encoding_diagnostics(file: u32, decoded: &encoding::Decoded) -> Vec<Diagnostic> {
@@ -134,8 +133,27 @@ fn encoding_diagnostics(file: u32, decoded: &encoding::Decoded) -> Vec<Diagnosti
         out.push(
             Diagnostic::new(&codes::REG007, "this 8-bit file contains a NUL byte")
                 .at(Origin::text(file, at, at + 1), "NUL")
-                .note("regedit stops reading a line at a NUL in an 8-bit file; what follows on the line is lost"),
+                .note("how regedit treats a NUL byte in an 8-bit file is not covered by the conformance tests (section O); readers that work with C strings stop at it and lose the rest of the line"),
         );
     }
     out
+}
+
+/// The text as diagnostics show it: control characters other than tab and line ends become `?`,
+/// one byte for one, so spans and columns stay exact and terminals stay sane.
+fn printable(mut text: String) -> String {
+    if text
+        .bytes()
+        .any(|b| b < 0x20 && !matches!(b, b'\t' | b'\r' | b'\n') || b == 0x7f)
+    {
+        text = text
+            .chars()
+            .map(|c| match c {
+                '\t' | '\r' | '\n' => c,
+                c if c.is_ascii_control() => '?',
+                c => c,
+            })
+            .collect();
+    }
+    text
 }

@@ -29,7 +29,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             format!("{}: Windows ignores this value", data.ty),
         )
         .note(format!(
-            "with the value unreadable, Windows uses the default: {}",
+            "Windows treats the value as not set; the default is: {}",
             fact.default
         ));
         if data.ty.is_string() && expected == RegType::DWORD {

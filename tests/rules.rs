@@ -1,0 +1,134 @@
+//! Every code has a fixture where it fires and one where it must stay silent, and a doc.
+//!
+//! .reg syntax codes use the reg-format case fixtures (fixtures/reg/<ID>.reg); model rules have
+//! their own (fixtures/rules/<CODE>.fires.* and <CODE>.silent.*), whose output is snapshotted.
+
+mod support;
+
+use reglint::check::CheckOptions;
+use reglint::codes;
+use support::{check_file, codes as found, repo};
+
+/// (code, fixture where it fires, fixture where it stays silent), relative to fixtures/.
+const CASES: &[(&str, &str, &str)] = &[
+    ("REG001", "reg/H-03.reg", "reg/H-01.reg"),
+    ("REG002", "reg/H-05.reg", "reg/H-01.reg"),
+    ("REG003", "reg/H-14.reg", "reg/H-15.reg"),
+    ("REG004", "reg/H-04.reg", "reg/H-01.reg"),
+    ("REG005", "reg/H-20.reg", "reg/H-02.reg"),
+    ("REG006", "reg/H-19.reg", "reg/H-01.reg"),
+    ("REG007", "reg/A-nul-byte.reg", "reg/H-15.reg"),
+    ("REG008", "reg/L-02.reg", "reg/L-03.reg"),
+    ("REG009", "reg/C-03.reg", "reg/C-01.reg"),
+    ("REG010", "reg/K-02.reg", "reg/K-01.reg"),
+    ("REG011", "reg/K-09.reg", "reg/K-01.reg"),
+    ("REG012", "reg/W-07.reg", "reg/W-01.reg"),
+    ("REG013", "reg/W-08.reg", "reg/K-08.reg"),
+    ("REG014", "reg/K-04.reg", "reg/K-01.reg"),
+    ("REG015", "reg/K-07.reg", "reg/K-06.reg"),
+    ("REG016", "reg/D-04.reg", "reg/D-01.reg"),
+    ("REG017", "reg/D-01.reg", "reg/K-01.reg"),
+    ("REG018", "reg/K-03.reg", "reg/H-13.reg"),
+    ("REG020", "reg/N-05.reg", "reg/N-04.reg"),
+    ("REG021", "reg/C-04.reg", "reg/C-12.reg"),
+    ("REG022", "reg/DW-02.reg", "reg/DW-01.reg"),
+    ("REG023", "reg/DW-06.reg", "reg/DW-01.reg"),
+    ("REG024", "reg/X-04.reg", "reg/X-01.reg"),
+    ("REG025", "reg/G-13.reg", "reg/G-12.reg"),
+    ("REG026", "reg/G-19.reg", "reg/G-01.reg"),
+    ("REG027", "reg/S-04.reg", "reg/S-05.reg"),
+    ("REG028", "reg/S-08.reg", "reg/S-06.reg"),
+    ("REG029", "reg/N-02.reg", "reg/N-01.reg"),
+    ("REG030", "reg/X-06.reg", "reg/X-08.reg"),
+    ("REG031", "reg/X-07.reg", "rules/TCP001.silent.reg"),
+    ("REG032", "reg/A-hex-width.reg", "reg/G-22.reg"),
+    ("REG033", "reg/X-11.reg", "reg/X-10.reg"),
+    (
+        "REG034",
+        "rules/REG034.fires.reg",
+        "rules/REG034.silent.reg",
+    ),
+    ("REG035", "rules/REG035.fires.png", "reg/H-01.reg"),
+    (
+        "TCP001",
+        "rules/TCP001.fires.reg",
+        "rules/TCP001.silent.reg",
+    ),
+    (
+        "TCP002",
+        "rules/TCP002.fires.reg",
+        "rules/TCP002.silent.reg",
+    ),
+    (
+        "TCP003",
+        "rules/TCP003.fires.reg",
+        "rules/TCP003.silent.reg",
+    ),
+    (
+        "TCP004",
+        "rules/TCP004.fires.reg",
+        "rules/TCP004.silent.reg",
+    ),
+    (
+        "TCP005",
+        "rules/TCP005.fires.reg",
+        "rules/TCP005.silent.reg",
+    ),
+];
+
+#[test]
+fn every_code_has_fixtures_and_a_doc() {
+    for code in codes::ALL {
+        assert!(
+            CASES.iter().any(|(c, _, _)| *c == code.code),
+            "{} has no fires/silent fixtures in tests/rules.rs",
+            code.code
+        );
+        assert!(
+            code.doc
+                .starts_with(&format!("# {} {}", code.code, code.name)),
+            "rules/docs/{}.md must start with `# {} {}`",
+            code.code,
+            code.code,
+            code.name
+        );
+        assert!(
+            code.doc.contains("## ") && code.doc.lines().count() > 8,
+            "rules/docs/{}.md is not a real doc yet",
+            code.code
+        );
+    }
+    for (code, _, _) in CASES {
+        assert!(
+            codes::lookup(code).is_some(),
+            "{code} in the table is not a code"
+        );
+    }
+}
+
+#[test]
+fn each_rule_fires_and_stays_silent() {
+    let options = CheckOptions::default();
+    for (code, fires, silent) in CASES {
+        let hit = check_file(&repo().join("fixtures").join(fires), &options);
+        assert!(
+            found(&hit).contains(code),
+            "{code} does not fire on {fires}: {:?}",
+            found(&hit)
+        );
+        let quiet = check_file(&repo().join("fixtures").join(silent), &options);
+        assert!(
+            !found(&quiet).contains(code),
+            "{code} fires on {silent}, where it must stay silent"
+        );
+    }
+}
+
+#[test]
+fn rule_fixture_snapshots() {
+    insta::glob!("../fixtures/rules", "*.*", |path| {
+        let reports = [check_file(path, &CheckOptions::default())];
+        insta::assert_snapshot!("human", support::human(&reports));
+        insta::assert_json_snapshot!("json", support::json(&reports));
+    });
+}
