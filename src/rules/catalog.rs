@@ -91,10 +91,12 @@ impl ValueFact {
             "folk" => "tuning sites and scripts only, not Microsoft documentation",
             other => other,
         };
+        let shown: Vec<&str> = self.sources.iter().take(4).map(String::as_str).collect();
+        let more = if self.sources.len() > shown.len() { ", ..." } else { "" };
         format!(
-            "evidence: {what} ({} confidence); sources: {}",
+            "evidence: {what} ({} confidence); sources: {}{more}",
             self.confidence,
-            self.sources.join(", ")
+            shown.join(", ")
         )
     }
 
