@@ -66,7 +66,7 @@ codes! {
     REG006 = "REG006", "header-trailing-text", Reg, Warning, "text after the header on its line, which regedit may not accept";
     REG007 = "REG007", "undecodable-text", Reg, Warning, "bytes that are not valid in the file's encoding";
     REG008 = "REG008", "no-final-newline", Reg, Info, "the last line has no line ending";
-    REG009 = "REG009", "inline-comment", Reg, Info, "`;` comments after data, which regedit ignores but other readers may not";
+    REG009 = "REG009", "inline-comment", Reg, Info, "`;` comments after data or key lines, which regedit ignores but other readers may not";
     REG010 = "REG010", "unknown-root", Reg, Error, "a key path whose root is not a registry root, so the key and its values are skipped";
     REG011 = "REG011", "abbreviated-root", Reg, Error, "a root abbreviation such as HKLM, which regedit does not accept";
     REG012 = "REG012", "whitespace-in-key-bracket", Reg, Error, "whitespace just inside '[' or after '[-', so nothing is created or deleted";

@@ -133,13 +133,13 @@ impl<'a> Parser<'a> {
             let d = Diagnostic::new(
                 &codes::REG009,
                 if count == 1 {
-                    "a value line has a `;` comment after its data".to_string()
+                    "a line has a `;` comment after its data or key".to_string()
                 } else {
-                    format!("{count} value lines have a `;` comment after their data")
+                    format!("{count} lines have a `;` comment after their data or key")
                 },
             )
             .at(first, "the first of them")
-            .note("regedit ignores a `;` comment after data (C-03, C-05, C-09), but not every tool that reads .reg files does, and the same comment written with `#` drops the value (C-04)")
+            .note("regedit ignores a `;` comment after data (C-03, C-05, C-09) or after a key line's `]` (K-07), but not every tool that reads .reg files does, and the same comment written with `#` after data drops the value (C-04)")
             .help("put comments on lines of their own");
             self.push(d);
         }
@@ -203,7 +203,11 @@ impl<'a> Parser<'a> {
         let after_close = &body[close + 1..];
         let path_origin = self.origin(body_at, body_at + path_text.len());
         let trailing = after_close.trim_matches([' ', '\t']);
-        if !trailing.is_empty() && !trailing.starts_with(';') {
+        if trailing.starts_with(';') {
+            let start = body_at + close + 1 + (after_close.len() - after_close.trim_start().len());
+            let comment = self.origin(start, start + trailing.len());
+            self.inline_comments.get_or_insert((comment, 0)).1 += 1;
+        } else if !trailing.is_empty() {
             let start = body_at + close + 1 + (after_close.len() - after_close.trim_start().len());
             let d = Diagnostic::new(&codes::REG015, "text after the closing `]` is ignored")
                 .at(self.origin(start, start + trailing.len()), "ignored")
@@ -887,6 +891,12 @@ impl<'a> Parser<'a> {
                 .at(origin, "zero bytes")
                 .note("regedit stores a zero-length value of this type (X-06); programs reading it usually fail or fall back to a default")
                 .value(value);
+            // Windows itself writes empty strings this way; an empty number is the real trap.
+            let d = if ty.is_string() || ty == RegType::MULTI_SZ {
+                d.severity(crate::diagnostic::Severity::Info)
+            } else {
+                d
+            };
             self.push(d);
             return ValueData::new(ty, bytes);
         }

@@ -92,7 +92,11 @@ impl ValueFact {
             other => other,
         };
         let shown: Vec<&str> = self.sources.iter().take(4).map(String::as_str).collect();
-        let more = if self.sources.len() > shown.len() { ", ..." } else { "" };
+        let more = if self.sources.len() > shown.len() {
+            ", ..."
+        } else {
+            ""
+        };
         format!(
             "evidence: {what} ({} confidence); sources: {}{more}",
             self.confidence,
