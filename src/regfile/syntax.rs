@@ -74,7 +74,7 @@ pub fn quoted(input: &str) -> Result<Quoted, usize> {
             }
             '\\' => {
                 let Some((_, escaped)) = chars.next() else {
-                    return Err(1 + i);
+                    return Err(input.len());
                 };
                 match escaped {
                     '\\' | '"' => text.push(escaped),
