@@ -12,7 +12,7 @@ pub use data::{RegType, ValueData};
 pub use path::{ControlSet, KeyPath, Root};
 
 use crate::source::FileId;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// Where something came from: a byte span in a source text and, for hives, the cell offset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,7 +117,7 @@ pub struct KeyId(usize);
 #[derive(Debug, Clone, Default)]
 pub struct Registry {
     keys: Vec<Key>,
-    by_folded_path: HashMap<String, usize>,
+    by_folded_path: FxHashMap<String, usize>,
     pub deletions: Vec<KeyDeletion>,
 }
 

@@ -97,6 +97,9 @@ impl fmt::Display for ControlSet {
 impl ControlSet {
     /// `CurrentControlSet` or `ControlSetNNN` (any case, three or more digits).
     pub fn parse(part: &str) -> Option<ControlSet> {
+        if !part.starts_with(['C', 'c']) {
+            return None;
+        }
         if part.eq_ignore_ascii_case("CurrentControlSet") {
             return Some(ControlSet::Current);
         }
@@ -136,6 +139,13 @@ impl KeyPath {
         }
         let (set, rest) = rest.split_first()?;
         Some((ControlSet::parse(set)?, rest))
+    }
+
+    /// The components below `ControlSetNNN\Services` (or `CurrentControlSet\Services`).
+    pub fn under_services(&self) -> Option<&[Box<str>]> {
+        let (_, rest) = self.control_set()?;
+        let (services, rest) = rest.split_first()?;
+        services.eq_ignore_ascii_case("Services").then_some(rest)
     }
 
     /// True when the path, relative to a control set, is exactly `relative` (case-insensitive).

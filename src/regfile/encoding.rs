@@ -74,25 +74,42 @@ pub fn looks_like_utf16le(bytes: &[u8]) -> bool {
 }
 
 fn decode_utf16(bytes: &[u8], encoding: Encoding, unit: fn([u8; 2]) -> u16) -> Decoded {
-    let units = bytes.chunks_exact(2).map(|p| unit([p[0], p[1]]));
-    let mut text = String::with_capacity(bytes.len() / 2 + 8);
+    let mut out: Vec<u8> = Vec::with_capacity(bytes.len() / 2 + 8);
     let mut replaced: Option<(usize, usize)> = None;
-    for c in char::decode_utf16(units) {
-        match c {
-            Ok(c) => text.push(c),
-            Err(_) => {
-                let entry = replaced.get_or_insert((0, text.len()));
-                entry.0 += 1;
-                text.push(char::REPLACEMENT_CHARACTER);
-            }
+    let mut units = bytes.chunks_exact(2).map(|p| unit([p[0], p[1]])).peekable();
+    while let Some(u) = units.next() {
+        // Nearly all of a .reg is ASCII: copy it without going through char decoding.
+        if u < 0x80 {
+            out.push(u as u8);
+            continue;
         }
+        let decoded = if (0xD800..0xDC00).contains(&u) {
+            match units.peek() {
+                Some(&low) if (0xDC00..0xE000).contains(&low) => {
+                    units.next();
+                    char::decode_utf16([u, low]).next().and_then(Result::ok)
+                }
+                _ => None,
+            }
+        } else {
+            char::from_u32(u32::from(u))
+        };
+        let c = decoded.unwrap_or_else(|| {
+            let entry = replaced.get_or_insert((0, out.len()));
+            entry.0 += 1;
+            char::REPLACEMENT_CHARACTER
+        });
+        let mut buffer = [0u8; 4];
+        out.extend_from_slice(c.encode_utf8(&mut buffer).as_bytes());
     }
     if bytes.len() % 2 == 1 {
         // A dangling odd byte cannot be a UTF-16 unit.
-        let entry = replaced.get_or_insert((0, text.len()));
+        let entry = replaced.get_or_insert((0, out.len()));
         entry.0 += 1;
-        text.push(char::REPLACEMENT_CHARACTER);
+        out.extend_from_slice("\u{FFFD}".as_bytes());
     }
+    // Every byte pushed above is ASCII or a whole encoded char, so this cannot fail.
+    let text = String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     Decoded {
         text,
         encoding,

@@ -141,19 +141,15 @@ fn encoding_diagnostics(file: u32, decoded: &encoding::Decoded) -> Vec<Diagnosti
 
 /// The text as diagnostics show it: control characters other than tab and line ends become `?`,
 /// one byte for one, so spans and columns stay exact and terminals stay sane.
-fn printable(mut text: String) -> String {
-    if text
-        .bytes()
-        .any(|b| b < 0x20 && !matches!(b, b'\t' | b'\r' | b'\n') || b == 0x7f)
-    {
-        text = text
-            .chars()
-            .map(|c| match c {
-                '\t' | '\r' | '\n' => c,
-                c if c.is_ascii_control() => '?',
-                c => c,
-            })
-            .collect();
+fn printable(text: String) -> String {
+    let needs_change = |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\r' | b'\n')) || b == 0x7f;
+    if !text.bytes().any(needs_change) {
+        return text;
     }
-    text
+    let mut bytes = text.into_bytes();
+    for b in bytes.iter_mut().filter(|b| needs_change(**b)) {
+        *b = b'?';
+    }
+    // Only ASCII bytes were replaced by ASCII, so the text is still UTF-8.
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }

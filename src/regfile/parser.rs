@@ -246,9 +246,7 @@ impl<'a> Parser<'a> {
                         format!("`{root_text}` is not a registry root"),
                     )
                     .at(root_origin, "unknown root")
-                    .note(format!(
-                        "regedit does not create this key, and the value lines below it are dropped, not applied to the previous key (K-02)"
-                    ))
+                    .note("regedit does not create this key, and the value lines below it are dropped, not applied to the previous key (K-02)")
                     .help("start the path with HKEY_LOCAL_MACHINE, HKEY_CURRENT_USER, HKEY_CLASSES_ROOT, HKEY_USERS or HKEY_CURRENT_CONFIG"),
                 };
                 self.reject_section(d.key(path_text));
@@ -428,9 +426,9 @@ impl<'a> Parser<'a> {
 
     /// Reads the data after `=`. `None` means regedit drops the value.
     fn value_data(&mut self, name: &str, at: usize, data: &str) -> Option<(ValueOp, Origin)> {
-        let value = display_name(name);
+        let value = if name.is_empty() { "@" } else { name };
         if data.starts_with('#') {
-            self.hash_after_data(&value, at, data);
+            self.hash_after_data(value, at, data);
             return None;
         }
         if data.is_empty() || data.starts_with(';') {
@@ -445,12 +443,12 @@ impl<'a> Parser<'a> {
             return None;
         }
         match syntax::type_tag(data) {
-            Ok((TypeTag::String, _)) => self.string_data(&value, at, data),
-            Ok((TypeTag::Dword, rest)) => self.dword_data(&value, at, data, rest),
-            Ok((TypeTag::Hex(ty), rest)) => self.hex_data(&value, at, data, RegType(ty), rest),
-            Ok((TypeTag::Delete, rest)) => self.delete_data(&value, at, rest),
+            Ok((TypeTag::String, _)) => self.string_data(value, at, data),
+            Ok((TypeTag::Dword, rest)) => self.dword_data(value, at, data, rest),
+            Ok((TypeTag::Hex(ty), rest)) => self.hex_data(value, at, data, RegType(ty), rest),
+            Ok((TypeTag::Delete, rest)) => self.delete_data(value, at, rest),
             Err(error) => {
-                self.bad_type_tag(&value, at, data, error);
+                self.bad_type_tag(value, at, data, error);
                 None
             }
         }

@@ -1,7 +1,7 @@
 //! The rule catalog: facts about registry values, embedded from rules/ at build time.
 
 use crate::diagnostic::Severity;
-use crate::model::{KeyPath, RegType};
+use crate::model::RegType;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -62,11 +62,11 @@ impl ValueFact {
             || self.aliases.iter().any(|a| a.eq_ignore_ascii_case(name))
     }
 
-    /// Whether `path` is the key this value belongs in (any control set).
-    pub fn lives_in(&self, path: &KeyPath) -> bool {
+    /// Whether the key below `Services` (`rest`) is where this value belongs.
+    pub fn lives_in(&self, rest: &[Box<str>]) -> bool {
         std::iter::once(&self.key)
             .chain(&self.key_alternatives)
-            .any(|key| key_matches(path, key))
+            .any(|key| key_matches(rest, key))
     }
 
     /// How sure the catalog is, as the most severe finding a rule may base on this fact alone.
@@ -115,23 +115,17 @@ impl ValueFact {
     }
 }
 
-/// `path` (under a control set) is `Services\<key>`, where `{GUID}` in `key` matches any name.
-pub fn key_matches(path: &KeyPath, key: &str) -> bool {
-    let Some((_, rest)) = path.control_set() else {
-        return false;
-    };
-    let Some((services, rest)) = rest.split_first() else {
-        return false;
-    };
-    if !services.eq_ignore_ascii_case("Services") {
-        return false;
+/// `rest` (the path below `Services`) is `key`, where `{GUID}` in `key` matches any one name.
+pub fn key_matches(rest: &[Box<str>], key: &str) -> bool {
+    let mut wanted = key.split('\\');
+    let mut have = rest.iter();
+    loop {
+        match (have.next(), wanted.next()) {
+            (None, None) => return true,
+            (Some(h), Some(w)) if w == "{GUID}" || h.eq_ignore_ascii_case(w) => {}
+            _ => return false,
+        }
     }
-    let wanted: Vec<&str> = key.split('\\').collect();
-    rest.len() == wanted.len()
-        && rest
-            .iter()
-            .zip(&wanted)
-            .all(|(have, want)| *want == "{GUID}" || have.eq_ignore_ascii_case(want))
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -187,11 +181,11 @@ impl Catalog {
         catalog
     }
 
-    /// The fact for a value name that lives in `path`.
-    pub fn value_in(&self, path: &KeyPath, name: &str) -> Option<&ValueFact> {
+    /// The fact for a value name that lives in the key `rest` below `Services`.
+    pub fn value_in(&self, rest: &[Box<str>], name: &str) -> Option<&ValueFact> {
         self.values
             .iter()
-            .find(|f| f.is_named(name) && f.lives_in(path))
+            .find(|f| f.is_named(name) && f.lives_in(rest))
     }
 
     /// The fact for a value name wherever it lives.
@@ -200,31 +194,31 @@ impl Catalog {
     }
 
     /// Whether `name` is a documented or Windows-written name in `path`.
-    pub fn is_known_in(&self, path: &KeyPath, name: &str) -> bool {
-        self.value_in(path, name).is_some()
+    pub fn is_known_in(&self, rest: &[Box<str>], name: &str) -> bool {
+        self.value_in(rest, name).is_some()
             || self.known.iter().any(|k| {
-                key_matches(path, &k.key) && k.names.iter().any(|n| n.eq_ignore_ascii_case(name))
+                key_matches(rest, &k.key) && k.names.iter().any(|n| n.eq_ignore_ascii_case(name))
             })
     }
 
     /// Every name known to live in `path`, for did-you-mean suggestions.
-    pub fn names_in<'a>(&'a self, path: &'a KeyPath) -> impl Iterator<Item = &'a str> + 'a {
+    pub fn names_in<'a>(&'a self, rest: &'a [Box<str>]) -> impl Iterator<Item = &'a str> + 'a {
         let facts = self
             .values
             .iter()
-            .filter(move |f| f.lives_in(path) && f.reg_type().is_some())
+            .filter(move |f| f.lives_in(rest) && f.reg_type().is_some())
             .map(|f| f.name.as_str());
         let known = self
             .known
             .iter()
-            .filter(move |k| key_matches(path, &k.key))
+            .filter(move |k| key_matches(rest, &k.key))
             .flat_map(|k| k.names.iter().map(String::as_str));
         facts.chain(known)
     }
 
     /// Whether the catalog describes any value under `path`'s key.
-    pub fn covers_key(&self, path: &KeyPath) -> bool {
-        self.values.iter().any(|f| f.lives_in(path))
+    pub fn covers_key(&self, rest: &[Box<str>]) -> bool {
+        self.values.iter().any(|f| f.lives_in(rest))
     }
 
     pub fn source(&self, id: &str) -> Option<&Source> {
@@ -240,6 +234,7 @@ pub fn catalog() -> &'static Catalog {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::KeyPath;
 
     #[test]
     fn every_catalog_file_parses_and_cites_known_sources() {
@@ -260,13 +255,14 @@ mod tests {
         let p =
             KeyPath::parse(r"HKEY_LOCAL_MACHINE\SYSTEM\ControlSet002\services\tcpip\parameters")
                 .unwrap();
-        assert_eq!(c.value_in(&p, "maxuserport").unwrap().name, "MaxUserPort");
+        let p = p.under_services().unwrap();
+        assert_eq!(c.value_in(p, "maxuserport").unwrap().name, "MaxUserPort");
         let i = KeyPath::parse(
             r"HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Services\Tcpip\Parameters\Interfaces\{1234}",
         )
         .unwrap();
-        assert!(c.value_in(&i, "TcpAckFrequency").is_some());
-        assert!(c.value_in(&p, "TcpAckFrequency").is_none());
-        assert!(c.is_known_in(&p, "NV Hostname"));
+        assert!(c.value_in(i.under_services().unwrap(), "TcpAckFrequency").is_some());
+        assert!(c.value_in(p, "TcpAckFrequency").is_none());
+        assert!(c.is_known_in(p, "NV Hostname"));
     }
 }

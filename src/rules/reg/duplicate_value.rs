@@ -3,6 +3,7 @@
 use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::rules::Context;
+use crate::model::Value;
 use std::collections::HashMap;
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -10,19 +11,10 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if key.values.len() < 2 {
             continue;
         }
-        let mut first_seen: HashMap<String, usize> = HashMap::with_capacity(key.values.len());
-        for (i, value) in key.values.iter().enumerate() {
-            let folded = value.name.to_lowercase();
-            let Some(&earlier) = first_seen.get(&folded) else {
-                first_seen.insert(folded, i);
+        for (earlier, later) in duplicates(&key.values) {
+            let (Some(previous), Some(value)) = (key.values.get(earlier), key.values.get(later))
+            else {
                 continue;
-            };
-            let Some(previous) = key.values.get(earlier) else {
-                continue;
-            };
-            let describe = |v: &crate::model::Value| match v.data() {
-                Some(d) => d.display_value(),
-                None => "deleted".to_string(),
             };
             out.push(
                 Diagnostic::new(
@@ -38,7 +30,38 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 .key(key.path.to_string())
                 .value(value.display_name()),
             );
-            first_seen.insert(value.name.to_lowercase(), i);
         }
     }
+}
+
+fn describe(v: &Value) -> String {
+    match v.data() {
+        Some(d) => d.display_value(),
+        None => "deleted".to_string(),
+    }
+}
+
+/// (previous, repeat) index pairs of values whose names are equal ignoring case.
+fn duplicates(values: &[Value]) -> Vec<(usize, usize)> {
+    const SMALL: usize = 16;
+    let mut pairs = Vec::new();
+    if values.len() <= SMALL {
+        // Most keys hold a handful of values: compare pairwise without allocating.
+        for (i, v) in values.iter().enumerate() {
+            if let Some(j) = values[..i]
+                .iter()
+                .rposition(|p| p.name.eq_ignore_ascii_case(&v.name) && p.name.to_lowercase() == v.name.to_lowercase())
+            {
+                pairs.push((j, i));
+            }
+        }
+        return pairs;
+    }
+    let mut last_seen: HashMap<String, usize> = HashMap::with_capacity(values.len());
+    for (i, v) in values.iter().enumerate() {
+        if let Some(j) = last_seen.insert(v.name.to_lowercase(), i) {
+            pairs.push((j, i));
+        }
+    }
+    pairs
 }

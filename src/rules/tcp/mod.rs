@@ -18,11 +18,12 @@ pub fn catalogued_values<'a>(
     cx.registry
         .keys()
         .iter()
-        .filter(|k| cx.catalog.covers_key(&k.path))
-        .flat_map(move |key| {
+        .filter_map(|k| Some((k, k.path.under_services()?)))
+        .filter(|(_, rest)| cx.catalog.covers_key(rest))
+        .flat_map(move |(key, rest)| {
             key.effective_values().filter_map(move |value| {
                 cx.catalog
-                    .value_in(&key.path, &value.name)
+                    .value_in(rest, &value.name)
                     .map(|fact| (key, value, fact))
             })
         })

@@ -9,14 +9,17 @@ const CHECKED_KEYS: &[&str] = &["Tcpip\\Parameters"];
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for key in cx.registry.keys() {
+        let Some(rest) = key.path.under_services() else {
+            continue;
+        };
         if !CHECKED_KEYS
             .iter()
-            .any(|k| crate::rules::catalog::key_matches(&key.path, k))
+            .any(|k| crate::rules::catalog::key_matches(rest, k))
         {
             continue;
         }
         for value in key.effective_values() {
-            if value.name.is_empty() || cx.catalog.is_known_in(&key.path, &value.name) {
+            if value.name.is_empty() || cx.catalog.is_known_in(rest, &value.name) {
                 continue;
             }
             if let Some(fact) = cx.catalog.value_anywhere(&value.name) {
@@ -42,7 +45,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             }
             let suggestion = cx
                 .catalog
-                .names_in(&key.path)
+                .names_in(rest)
                 .map(|known| (distance(&value.name, known), known))
                 .filter(|(d, known)| *d <= allowed_distance(known))
                 .min_by_key(|(d, _)| *d);

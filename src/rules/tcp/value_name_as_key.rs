@@ -6,10 +6,14 @@ use crate::rules::Context;
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for key in cx.registry.keys() {
-        let (Some(parent), Some(name)) = (key.path.parent(), key.path.last()) else {
+        let Some((name, parent_rest)) = key.path.under_services().and_then(|r| r.split_last())
+        else {
             continue;
         };
-        let Some(fact) = cx.catalog.value_in(&parent, name) else {
+        let Some(fact) = cx.catalog.value_in(parent_rest, name) else {
+            continue;
+        };
+        let Some(parent) = key.path.parent() else {
             continue;
         };
         let inside = key
