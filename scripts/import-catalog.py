@@ -17,7 +17,13 @@ def arr(xs):
 for v in data["value"]:
     lines = [f"# {v['name']}: imported from the shared TCP/IP fact catalog; see scripts/import-catalog.py", ""]
     lines.append(f"name = {q(v['name'])}")
-    lines.append(f"aliases = {arr(v['aliases'])}")
+    # Catalog entries like "EnablePMTUBDetect (common misspelling, no effect)" name spellings
+    # Windows does NOT read; keep them apart from real aliases.
+    real = [a for a in v['aliases'] if " " not in a]
+    wrong = [a for a in v['aliases'] if " " in a]
+    lines.append(f"aliases = {arr(real)}")
+    lines.append(f"misspellings = {arr(a.split(' ')[0] for a in wrong)}")
+    lines.append(f"misspelling_notes = {arr(a.split(' ', 1)[1].strip('()') for a in wrong)}")
     lines.append(f"group = {q(v['group'])}")
     lines.append(f"key = {q(v['key'])}")
     lines.append(f"key_alternatives = {arr(v['key_alternatives'])}")

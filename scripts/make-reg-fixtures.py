@@ -44,6 +44,7 @@ CASES = {
     "W-05": body('"  Wine  "="  spaces kept  "'),
     "W-06": body('"Wine"="trailing blanks"  \t', '"Wine2"=dword:00000001   '),
     "W-07": [V5, "", r"[ HKEY_CURRENT_USER\Software\reglint]", '"Wine"="dropped"', r"[\tHKEY_CURRENT_USER\Software\reglint]".replace("\\t", "\t")],
+    "W-07-open": body('"Wine1"="kept"', r"[ HKEY_CURRENT_USER\Software\reglint\Sub]", '"Wine2"="lands in the key above"'),
     "W-08": [V5, "", r"[HKEY_CURRENT_USER\Software\reglint\Sub ]", '"Wine"="in a key whose name ends in a space"'],
     # D. comments
     "C-01": body("; a comment", "# also a comment", "  ; indented comment", '"Wine"="after comments"'),
@@ -64,6 +65,7 @@ CASES = {
     "K-02": [V5, "", KEY, '"Wine1"="kept"', r"[HKEY_CURRENT_USERS\Software\reglint]", '"Wine2"="dropped, not applied to the previous key"'],
     "K-03": [V5, "", r"HKEY_CURRENT_USER\Software\reglint]", '"Wine"="no key open"'],
     "K-04": [V5, "", r"[HKEY_CURRENT_USER\Software\reglint", '"Wine"="dropped"'],
+    "K-04-open": body('"Wine1"="kept"', r"[HKEY_CURRENT_USER\Software\reglint\Sub", '"Wine2"="lands in the key above"'),
     "K-05": [V5, "", r"[HKEY_CURRENT_USER\Software\\", r"reglint]", '"Wine"="dropped"'],
     "K-06": [V5, "", r'[HKEY_CURRENT_USER\Software\reglint\Sub"1]', r"[HKEY_CURRENT_USER\Software\reglint\https://host]", '"Wine"="literal characters in key names"'],
     "K-07": [V5, "", r"[HKEY_CURRENT_USER\Software\reglint] trailing text", '"Wine"="key up to the last ]"'],

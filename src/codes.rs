@@ -75,7 +75,7 @@ codes! {
     REG015 = "REG015", "text-after-key", Reg, Warning, "text after the closing ']' of a key line, which is ignored";
     REG016 = "REG016", "values-after-deletion", Reg, Error, "value lines under a [-key] deletion, which are not applied anywhere";
     REG017 = "REG017", "key-deletion", Reg, Info, "a [-key] line that deletes a key and everything below it";
-    REG018 = "REG018", "values-without-key", Reg, Error, "value lines before any key line or under a key that was not opened";
+    REG018 = "REG018", "values-without-key", Reg, Error, "value lines before any key line, which go nowhere";
     REG020 = "REG020", "invalid-value-line", Reg, Error, "a line regedit cannot read as a value, so it imports nothing from it";
     REG021 = "REG021", "hash-comment", Reg, Error, "a '#' after data, which makes regedit drop the whole value";
     REG022 = "REG022", "invalid-dword", Reg, Error, "dword data that is not 1 to 8 hex digits, so the value is dropped";
@@ -97,6 +97,7 @@ codes! {
     TCP003 = "TCP003", "decimal-looking-dword", Tcp, Error, "dword digits written in decimal, which regedit reads as hexadecimal";
     TCP004 = "TCP004", "unknown-value-name", Tcp, Warning, "a value name Windows does not read under this key, often a typo";
     TCP005 = "TCP005", "value-name-as-key", Tcp, Error, "a known value name used as a key name, which sets nothing";
+    TCP006 = "TCP006", "misplaced-value", Tcp, Warning, "a TCP/IP value set in a key where Windows does not read it";
 }
 
 /// Finds a code by its code (`TCP002`) or its name (`value-out-of-range`), in any case.

@@ -142,7 +142,16 @@ fn line_endings_and_whitespace() {
             ("Wine2", Some(ValueData::dword(1))),
         ],
     );
-    expect("W-07", &["REG012", "REG012"], &[("Wine", None)]);
+    expect("W-07", &["REG012", "REG012", "REG018"], &[("Wine", None)]);
+    // Wine's importer ignores the line without closing the open key: values keep landing there.
+    expect(
+        "W-07-open",
+        &["REG012"],
+        &[
+            ("Wine1", Some(sz("kept"))),
+            ("Wine2", Some(sz("lands in the key above"))),
+        ],
+    );
     expect("W-08", &["REG013"], &[]);
     let w08 = case("W-08");
     let sub = KeyPath::parse(r"HKEY_CURRENT_USER\Software\reglint\Sub ").expect("path");
@@ -229,8 +238,16 @@ fn key_lines() {
         &[("Wine1", Some(sz("kept"))), ("Wine2", None)],
     );
     expect("K-03", &["REG018", "REG020"], &[]);
-    expect("K-04", &["REG014"], &[("Wine", None)]);
-    expect("K-05", &["REG014", "REG020"], &[("Wine", None)]);
+    expect("K-04", &["REG014", "REG018"], &[("Wine", None)]);
+    expect(
+        "K-04-open",
+        &["REG014"],
+        &[
+            ("Wine1", Some(sz("kept"))),
+            ("Wine2", Some(sz("lands in the key above"))),
+        ],
+    );
+    expect("K-05", &["REG014", "REG018", "REG020"], &[("Wine", None)]);
     expect("K-06", &[], &[]);
     assert_eq!(case("K-06").registry.keys().len(), 2);
     expect(
@@ -318,7 +335,7 @@ fn strings() {
         &["REG028", "REG028"],
         &[
             ("Wine1", Some(sz("line\nbreak"))),
-            ("Wine2", Some(sz("odd\\qescape"))),
+            ("Wine2", Some(sz("oddqescape"))),
         ],
     );
     expect("S-09", &["REG020", "REG027"], &[("Wine", None)]);

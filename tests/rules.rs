@@ -74,6 +74,11 @@ const CASES: &[(&str, &str, &str)] = &[
         "rules/TCP005.fires.reg",
         "rules/TCP005.silent.reg",
     ),
+    (
+        "TCP006",
+        "rules/TCP006.fires.reg",
+        "rules/TCP006.silent.reg",
+    ),
 ];
 
 #[test]

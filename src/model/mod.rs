@@ -89,17 +89,39 @@ impl Key {
         self.values
             .iter()
             .rev()
-            .find(|v| v.name.eq_ignore_ascii_case(name))
+            .find(|v| names_equal(&v.name, name))
     }
 
-    /// The effective assignment of every distinct value name, in first-seen order.
+    /// The effective assignment of every distinct value name, in input order.
     pub fn effective_values(&self) -> impl Iterator<Item = &Value> {
-        self.values.iter().enumerate().filter_map(|(i, v)| {
-            let shadowed = self.values[i + 1..]
-                .iter()
-                .any(|later| later.name.eq_ignore_ascii_case(&v.name));
-            (!shadowed).then_some(v)
-        })
+        let mut seen = rustc_hash::FxHashSet::default();
+        let mut effective: Vec<&Value> = self
+            .values
+            .iter()
+            .rev()
+            .filter(|v| seen.insert(fold_name(&v.name)))
+            .collect();
+        effective.reverse();
+        effective.into_iter()
+    }
+}
+
+/// Registry names compare without regard to case, as Windows compares them.
+pub fn names_equal(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        return a.eq_ignore_ascii_case(b);
+    }
+    a.chars()
+        .flat_map(char::to_uppercase)
+        .eq(b.chars().flat_map(char::to_uppercase))
+}
+
+/// The form of a name that [`names_equal`] compares: upper case.
+pub fn fold_name(name: &str) -> String {
+    if name.is_ascii() {
+        name.to_ascii_uppercase()
+    } else {
+        name.chars().flat_map(char::to_uppercase).collect()
     }
 }
 

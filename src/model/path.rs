@@ -171,23 +171,12 @@ impl KeyPath {
 
     /// A case-folded form for identity: two paths that Windows treats as one key fold equal.
     pub fn folded(&self) -> String {
-        let mut out = String::with_capacity(
-            self.root.full_name().len() + self.parts.iter().map(|p| p.len() + 1).sum::<usize>(),
-        );
-        out.push_str(self.root.full_name());
+        let mut out = String::from(self.root.full_name());
         for part in &self.parts {
             out.push('\\');
-            fold_into(part, &mut out);
+            out.push_str(&super::fold_name(part));
         }
         out
-    }
-}
-
-fn fold_into(s: &str, out: &mut String) {
-    if s.is_ascii() {
-        out.extend(s.bytes().map(|b| b.to_ascii_uppercase() as char));
-    } else {
-        out.extend(s.chars().flat_map(char::to_uppercase));
     }
 }
 

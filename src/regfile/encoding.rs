@@ -109,7 +109,8 @@ fn decode_utf16(bytes: &[u8], encoding: Encoding, unit: fn([u8; 2]) -> u16) -> D
         out.extend_from_slice("\u{FFFD}".as_bytes());
     }
     // Every byte pushed above is ASCII or a whole encoded char, so this cannot fail.
-    let text = String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    let text = String::from_utf8(out)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     Decoded {
         text,
         encoding,

@@ -159,73 +159,83 @@ impl<'a> Parser<'a> {
 
     // ----- key lines -------------------------------------------------------------------------
 
+    /// A `[key]` or `[-key]` line. Like Wine's importer, regedit ignores a line it cannot read
+    /// as a key path (values keep going to the key opened before), but a path it can read and
+    /// then fails to open closes the current key, so the values below it are dropped.
     fn key_line(&mut self, line: Line<'_>, at: usize, rest: &str) {
-        self.close_section();
         let after_bracket = &rest[1..];
+        if after_bracket.starts_with([' ', '\t']) {
+            let deletion = after_bracket.trim_start().starts_with('-');
+            let d = Diagnostic::new(
+                &codes::REG012,
+                format!(
+                    "whitespace after `[` means nothing is {}",
+                    if deletion { "deleted" } else { "created" }
+                ),
+            )
+            .at(
+                self.origin(at + 1, at + 2),
+                "regedit does not skip this whitespace",
+            )
+            .note(if deletion {
+                "regedit ignores `[ -HKEY_...]` and deletes nothing (D-02)"
+            } else {
+                "regedit ignores the line and creates no key (W-07)"
+            })
+            .note(self.ignored_line_consequence())
+            .help("remove the whitespace");
+            self.push(d);
+            return;
+        }
         let (deletion, body_at, body) = match after_bracket.strip_prefix('-') {
             Some(b) => (true, at + 2, b),
             None => (false, at + 1, after_bracket),
         };
-        let what = if deletion { "deleted" } else { "created" };
-        if body.starts_with([' ', '\t']) {
-            let deletion = deletion || body.trim_start().starts_with('-');
-            let what = if deletion { "deleted" } else { "created" };
-            let d = Diagnostic::new(
-                &codes::REG012,
-                format!(
-                    "whitespace after `{}` means nothing is {what}",
-                    if after_bracket.starts_with('-') { "[-" } else { "[" }
-                ),
-            )
-            .at(self.origin(body_at, body_at + 1), "regedit does not skip this whitespace")
-            .note(if deletion {
-                "regedit deletes nothing for `[ -HKEY_...]` or `[- HKEY_...]` (D-02)"
-            } else {
-                "regedit creates no key for `[ HKEY_...]` (W-07), and the value lines below it are dropped"
-            })
-            .help("remove the whitespace");
-            self.reject_section(d);
-            return;
-        }
         let Some(close) = body.rfind(']') else {
             let mut d = Diagnostic::new(&codes::REG014, "this key line has no closing `]`")
-                .at(self.origin(at, line.end()), "regedit ignores this line")
-                .note("without a key, regedit drops the value lines below it too (K-04)");
+                .at(
+                    self.origin(at, line.end()),
+                    "regedit ignores this line (K-04)",
+                )
+                .note(self.ignored_line_consequence());
             if body.trim_end().ends_with('\\') {
                 d = d.note("a key path cannot be continued on the next line with `\\` (K-05)");
             }
-            self.reject_section(
-                d.help("write the whole key path on one line and close it with `]`"),
-            );
+            self.push(d.help("write the whole key path on one line and close it with `]`"));
             return;
         };
+        if deletion && body.starts_with([' ', '\t']) {
+            let d = Diagnostic::new(&codes::REG012, "whitespace after `[-` means nothing is deleted")
+                .at(self.origin(body_at, body_at + 1), "regedit does not skip this whitespace")
+                .note("regedit closes the current key, deletes nothing (D-02) and drops the value lines below")
+                .help("remove the whitespace");
+            self.close_section();
+            self.reject_section(d);
+            return;
+        }
+        self.close_section();
         let path_text = &body[..close];
         let after_close = &body[close + 1..];
         let path_origin = self.origin(body_at, body_at + path_text.len());
-        let trailing = after_close.trim_matches([' ', '\t']);
-        if trailing.starts_with(';') {
-            let start = body_at + close + 1 + (after_close.len() - after_close.trim_start().len());
-            let comment = self.origin(start, start + trailing.len());
-            self.inline_comments.get_or_insert((comment, 0)).1 += 1;
-        } else if !trailing.is_empty() {
-            let start = body_at + close + 1 + (after_close.len() - after_close.trim_start().len());
-            let d = Diagnostic::new(&codes::REG015, "text after the closing `]` is ignored")
-                .at(self.origin(start, start + trailing.len()), "ignored")
-                .note("regedit takes the key path up to the last `]` on the line (K-07)")
-                .help("move the text to its own `;` comment line")
-                .key(path_text);
-            self.push(d);
-        }
+        self.text_around_key(body_at, path_text, close, after_close);
         let root_text = path_text.split('\\').next().unwrap_or("");
         let root_origin = self.origin(body_at, body_at + root_text.len());
+        let consequence = if deletion {
+            "regedit deletes nothing, and the value lines below it are dropped"
+        } else {
+            "regedit does not create this key, and the value lines below it are dropped, not applied to the previous key"
+        };
         let root = match Root::from_full_name(root_text) {
             Some(root) if root.importable() => root,
             Some(root) => {
                 let d = Diagnostic::new(
                     &codes::REG010,
-                    format!("regedit cannot write under {}", root.full_name()),
+                    format!("{} is not a root a .reg can write to", root.full_name()),
                 )
-                .at(root_origin, "not a root a .reg can write to")
+                .at(root_origin, "not writable from a .reg")
+                .note(format!(
+                    "{consequence}; the performance-data and Windows 9x dynamic-data roots are not covered by the conformance tests (section O), so this is unverified"
+                ))
                 .key(path_text);
                 self.reject_section(d);
                 return;
@@ -234,11 +244,11 @@ impl<'a> Parser<'a> {
                 let d = match Root::from_abbreviation(root_text) {
                     Some(root) => Diagnostic::new(
                         &codes::REG011,
-                        format!("`{root_text}` is an abbreviation regedit does not accept"),
+                        format!("`{root_text}` is an abbreviation, not a root name"),
                     )
                     .at(root_origin, "abbreviated root")
                     .note(format!(
-                        "regedit treats this key as unknown: it is not {what} and the value lines below it are dropped (K-09)"
+                        "root abbreviations in .reg files are not covered by the conformance tests (K-09); Wine's regedit treats them as unknown roots: {consequence}"
                     ))
                     .help(format!("write `{}`", root.full_name())),
                     None => Diagnostic::new(
@@ -246,14 +256,14 @@ impl<'a> Parser<'a> {
                         format!("`{root_text}` is not a registry root"),
                     )
                     .at(root_origin, "unknown root")
-                    .note("regedit does not create this key, and the value lines below it are dropped, not applied to the previous key (K-02)")
+                    .note(format!("{consequence} (K-02)"))
                     .help("start the path with HKEY_LOCAL_MACHINE, HKEY_CURRENT_USER, HKEY_CLASSES_ROOT, HKEY_USERS or HKEY_CURRENT_CONFIG"),
                 };
                 self.reject_section(d.key(path_text));
                 return;
             }
         };
-        if !deletion && path_text.ends_with([' ', '\t']) {
+        if path_text.ends_with([' ', '\t']) {
             let trimmed = path_text.trim_end_matches([' ', '\t']);
             let start = body_at + trimmed.len();
             let d = Diagnostic::new(
@@ -261,12 +271,16 @@ impl<'a> Parser<'a> {
                 "the key name ends in whitespace, which becomes part of the name",
             )
             .at(self.origin(start, body_at + path_text.len()), "kept in the key name")
-            .note("regedit creates a key whose name ends in a space (W-08); Windows will not find it under the name without one")
+            .note(if deletion {
+                "regedit looks for a key whose name ends in this whitespace; the key without it is not deleted"
+            } else {
+                "regedit creates a key whose name ends in a space (W-08); Windows will not find it under the name without one"
+            })
             .help("remove the whitespace before `]`")
             .key(path_text);
             self.push(d);
         }
-        let parts = path_text
+        let parts: Vec<Box<str>> = path_text
             .split('\\')
             .skip(1)
             .filter(|p| !p.is_empty())
@@ -274,13 +288,19 @@ impl<'a> Parser<'a> {
             .collect();
         let path = KeyPath::new(root, parts);
         if deletion {
-            let d = Diagnostic::new(
-                &codes::REG017,
-                format!("this deletes {path} and every key below it"),
-            )
-            .at(path_origin, "deleted with all its subkeys")
-            .key(path_text);
-            self.push(d);
+            let d = if path.parts.is_empty() {
+                Diagnostic::new(&codes::REG017, format!("this asks to delete the root {path}"))
+                    .severity(crate::diagnostic::Severity::Warning)
+                    .at(path_origin, "a root key cannot be deleted")
+                    .note("Wine's importer deletes nothing when no path follows the root; deleting a root is not covered by the conformance tests (section O)")
+            } else {
+                Diagnostic::new(
+                    &codes::REG017,
+                    format!("this deletes {path} and every key below it"),
+                )
+                .at(path_origin, "deleted with all its subkeys")
+            };
+            self.push(d.key(path_text));
             self.registry.deletions.push(crate::model::KeyDeletion {
                 path,
                 origin: path_origin,
@@ -296,6 +316,56 @@ impl<'a> Parser<'a> {
                 id,
                 path_text: path_text.to_string(),
             };
+        }
+    }
+
+    /// What happens to the values after a key line regedit ignores: they go to the open key.
+    fn ignored_line_consequence(&self) -> String {
+        match &self.section {
+            Section::Open { path_text, .. } => {
+                format!("the value lines below it go to the key opened before it, [{path_text}]")
+            }
+            _ => "no key is open, so the value lines below it are dropped".to_string(),
+        }
+    }
+
+    /// Text after the closing `]`, and a path that swallowed a `]` because regedit reads up to
+    /// the last one on the line (K-07).
+    fn text_around_key(
+        &mut self,
+        body_at: usize,
+        path_text: &str,
+        close: usize,
+        after_close: &str,
+    ) {
+        let trailing = after_close.trim_matches([' ', '\t']);
+        let trailing_at =
+            body_at + close + 1 + (after_close.len() - after_close.trim_start().len());
+        if trailing.starts_with(';') {
+            let comment = self.origin(trailing_at, trailing_at + trailing.len());
+            self.inline_comments.get_or_insert((comment, 0)).1 += 1;
+        } else if !trailing.is_empty() {
+            let d = Diagnostic::new(&codes::REG015, "text after the closing `]` is ignored")
+                .at(
+                    self.origin(trailing_at, trailing_at + trailing.len()),
+                    "ignored",
+                )
+                .note("regedit takes the key path up to the last `]` on the line (K-07)")
+                .help("move the text to its own `;` comment line")
+                .key(path_text);
+            self.push(d);
+        }
+        if let Some(inner) = path_text.find(']') {
+            let start = body_at + inner;
+            let d = Diagnostic::new(
+                &codes::REG015,
+                "the key path runs on past a `]`, to the last `]` on the line",
+            )
+            .at(self.origin(start, body_at + path_text.len()), "part of the key name")
+            .note("regedit takes the key path up to the last `]` on the line (K-07), so a comment or a second `]` becomes part of the key name")
+            .help("end the line at the first `]` and put comments on their own line")
+            .key(path_text);
+            self.push(d);
         }
     }
 
@@ -417,7 +487,7 @@ impl<'a> Parser<'a> {
                     format!("`\\{escape}` in a {what} is not an escape regedit is known to read"),
                 )
                 .at(self.origin(start, start + 1 + escape.len_utf8()), "unusual escape")
-                .note("only `\\\\` and `\\\"` are documented; Wine turns `\\n` and `\\r` into control characters and keeps other backslashes, and Windows' behaviour is unverified (S-08)")
+                .note("only `\\\\` and `\\\"` are documented; Wine turns `\\n` and `\\r` into control characters and drops the backslash of any other escape, so `C:\\Logs` becomes `C:Logs`; Windows' behaviour is unverified (S-08)")
                 .help("write a literal backslash as `\\\\`");
                 self.push(d);
             }
@@ -924,7 +994,7 @@ impl<'a> Parser<'a> {
                 format!("a {ty} holds {expected} bytes, but this one has {}", bytes.len()),
             )
             .at(origin, plural(bytes.len(), "byte"))
-            .note("regedit imports it anyway (X-11, X-12); Windows components that read it expect exactly that size and ignore or misread it")
+            .note("regedit imports a 1-byte hex(4) (X-11; other sizes and hex(b) are untested, X-12); Windows components that read it expect exactly that size and ignore or misread it")
             .value(value);
             self.push(d);
         }
@@ -1111,9 +1181,9 @@ impl<'a> Parser<'a> {
                 self.push(d);
                 continue;
             };
-            let key_len = after_root.find([' ', '=']).unwrap_or(after_root.len());
+            let key_len = after_root.find([' ', '\t']).unwrap_or(after_root.len());
             let key_text = &after_root[..key_len];
-            let mut rest = after_root[key_len..].trim_start_matches(' ');
+            let mut rest = after_root[key_len..].trim_start_matches([' ', '\t']);
             if let Some(after_eq) = rest.strip_prefix('=') {
                 rest = after_eq.strip_prefix(' ').unwrap_or(after_eq);
             }

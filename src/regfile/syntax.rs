@@ -90,11 +90,11 @@ pub fn quoted(input: &str) -> Result<Quoted, usize> {
                         text.push(if escaped == 'n' { '\n' } else { '\r' });
                     }
                     other => {
+                        // Wine's importer drops the backslash and keeps the character.
                         issues.push(EscapeIssue::Unusual {
                             offset: 1 + i,
                             escape: other,
                         });
-                        text.push('\\');
                         text.push(other);
                     }
                 }
@@ -124,11 +124,13 @@ pub fn dword(input: &str) -> Result<(u32, std::ops::Range<usize>), DwordError> {
     };
     let start = input.len() - rest.len() - digits.len();
     if digits.is_empty() {
-        return Err(match tail(rest) {
-            Tail::HashComment => DwordError::TrailingHash,
-            Tail::End | Tail::SemicolonComment => DwordError::Empty,
-            Tail::Junk => DwordError::TrailingText,
-        });
+        return match tail(rest) {
+            // Wine's parser reads `dword:;comment` as 0 (digits are optional before a `;`).
+            Tail::SemicolonComment => Ok((0, start..start)),
+            Tail::HashComment => Err(DwordError::TrailingHash),
+            Tail::End => Err(DwordError::Empty),
+            Tail::Junk => Err(DwordError::TrailingText),
+        };
     }
     if digits.len() > 8 {
         return Err(DwordError::TooManyDigits);
@@ -486,7 +488,7 @@ mod tests {
         assert_eq!(quoted(r#""ends with \"#).unwrap_err(), 12);
         let q = quoted(r#""x\ny\qz""#).unwrap();
         assert_eq!(q.issues.len(), 2);
-        assert_eq!(q.text, "x\ny\\qz");
+        assert_eq!(q.text, "x\nyqz");
     }
 
     #[test]

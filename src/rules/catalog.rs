@@ -19,6 +19,11 @@ pub struct ValueFact {
     pub name: String,
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// Spellings seen in the wild that Windows does not read, with a note on each.
+    #[serde(default)]
+    pub misspellings: Vec<String>,
+    #[serde(default)]
+    pub misspelling_notes: Vec<String>,
     pub group: String,
     /// Where the value lives, relative to `ControlSet00N\Services` (`Tcpip\Parameters`).
     pub key: String,
@@ -188,6 +193,17 @@ impl Catalog {
             .find(|f| f.is_named(name) && f.lives_in(rest))
     }
 
+    /// The fact whose known misspelling `name` is, with the catalog's note on it.
+    pub fn misspelling(&self, name: &str) -> Option<(&ValueFact, &str)> {
+        self.values.iter().find_map(|f| {
+            let i = f
+                .misspellings
+                .iter()
+                .position(|m| m.eq_ignore_ascii_case(name))?;
+            Some((f, f.misspelling_notes.get(i).map_or("", String::as_str)))
+        })
+    }
+
     /// The fact for a value name wherever it lives.
     pub fn value_anywhere(&self, name: &str) -> Option<&ValueFact> {
         self.values.iter().find(|f| f.is_named(name))
@@ -261,7 +277,10 @@ mod tests {
             r"HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Services\Tcpip\Parameters\Interfaces\{1234}",
         )
         .unwrap();
-        assert!(c.value_in(i.under_services().unwrap(), "TcpAckFrequency").is_some());
+        assert!(
+            c.value_in(i.under_services().unwrap(), "TcpAckFrequency")
+                .is_some()
+        );
         assert!(c.value_in(p, "TcpAckFrequency").is_none());
         assert!(c.is_known_in(p, "NV Hostname"));
     }

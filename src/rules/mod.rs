@@ -50,6 +50,10 @@ pub static RULES: &[Rule] = &[
         code: &codes::TCP005,
         check: tcp::value_name_as_key::check,
     },
+    Rule {
+        code: &codes::TCP006,
+        check: tcp::misplaced_value::check,
+    },
 ];
 
 /// Runs every rule over one registry.

@@ -2,8 +2,8 @@
 
 use crate::codes;
 use crate::diagnostic::Diagnostic;
+use crate::model::{Value, fold_name, names_equal};
 use crate::rules::Context;
-use crate::model::Value;
 use std::collections::HashMap;
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -50,7 +50,7 @@ fn duplicates(values: &[Value]) -> Vec<(usize, usize)> {
         for (i, v) in values.iter().enumerate() {
             if let Some(j) = values[..i]
                 .iter()
-                .rposition(|p| p.name.eq_ignore_ascii_case(&v.name) && p.name.to_lowercase() == v.name.to_lowercase())
+                .rposition(|p| names_equal(&p.name, &v.name))
             {
                 pairs.push((j, i));
             }
@@ -59,7 +59,7 @@ fn duplicates(values: &[Value]) -> Vec<(usize, usize)> {
     }
     let mut last_seen: HashMap<String, usize> = HashMap::with_capacity(values.len());
     for (i, v) in values.iter().enumerate() {
-        if let Some(j) = last_seen.insert(v.name.to_lowercase(), i) {
+        if let Some(j) = last_seen.insert(fold_name(&v.name), i) {
             pairs.push((j, i));
         }
     }

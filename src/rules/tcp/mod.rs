@@ -1,6 +1,7 @@
 //! Rules about the TCP/IP values Windows reads (Tcpip, AFD and NetBT parameters).
 
 pub mod decimal_looking_dword;
+pub mod misplaced_value;
 pub mod unknown_value_name;
 pub mod value_name_as_key;
 pub mod value_out_of_range;

@@ -1,8 +1,11 @@
-//! TCP004: a value name Windows does not read under Tcpip\Parameters, usually a typo.
+//! TCP004: a value name Windows does not read under Tcpip\Parameters: a typo, a name from
+//! tweak folklore, or something that was never a registry value.
 
 use crate::codes;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::Value;
 use crate::rules::Context;
+use crate::rules::catalog::key_matches;
 
 /// The keys whose complete set of value names reglint knows.
 const CHECKED_KEYS: &[&str] = &["Tcpip\\Parameters"];
@@ -12,62 +15,99 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(rest) = key.path.under_services() else {
             continue;
         };
-        if !CHECKED_KEYS
-            .iter()
-            .any(|k| crate::rules::catalog::key_matches(rest, k))
-        {
+        if !CHECKED_KEYS.iter().any(|k| key_matches(rest, k)) {
             continue;
         }
         for value in key.effective_values() {
-            if value.name.is_empty() || cx.catalog.is_known_in(rest, &value.name) {
+            if value.name.is_empty() {
                 continue;
             }
-            if let Some(fact) = cx.catalog.value_anywhere(&value.name) {
-                if fact.reg_type().is_none() {
-                    out.push(
-                        Diagnostic::new(
-                            &codes::TCP004,
-                            format!(
-                                "`{}` is not a registry value: Windows reads nothing by this name",
-                                value.name
-                            ),
-                        )
-                        .severity(codes::TCP004.severity.min(fact.severity_cap()))
-                        .at(value.name_origin, "has no effect")
-                        .note(fact.facts.clone())
-                        .note(fact.evidence_note())
-                        .key(key.path.to_string())
-                        .value(value.display_name()),
-                    );
-                }
-                // A real value in the wrong key is a different finding.
-                continue;
+            if let Some(d) = finding(cx, rest, value) {
+                out.push(d.key(key.path.to_string()).value(value.display_name()));
             }
-            let suggestion = cx
-                .catalog
-                .names_in(rest)
-                .map(|known| (distance(&value.name, known), known))
-                .filter(|(d, known)| *d <= allowed_distance(known))
-                .min_by_key(|(d, _)| *d);
-            let d = match suggestion {
-                Some((_, known)) => Diagnostic::new(
-                    &codes::TCP004,
-                    format!("`{}` is not a value Windows reads here; did you mean `{known}`?", value.name),
-                )
-                .at(value.name_origin, format!("probably a misspelling of `{known}`"))
-                .note("Windows ignores value names it does not know, so this setting does nothing")
-                .help(format!("rename it to `{known}`")),
-                None => Diagnostic::new(
-                    &codes::TCP004,
-                    format!("`{}` is not a value Windows is known to read under Tcpip\\Parameters", value.name),
-                )
-                .severity(Severity::Info)
-                .at(value.name_origin, "unknown to reglint's catalog")
-                .note("it is neither in Microsoft's documentation of these parameters nor written by Windows itself; tweak collections are full of such placebo values"),
-            };
-            out.push(d.key(key.path.to_string()).value(value.display_name()));
         }
     }
+}
+
+fn finding(cx: &Context<'_>, rest: &[Box<str>], value: &Value) -> Option<Diagnostic> {
+    let catalog = cx.catalog;
+    if let Some(fact) = catalog.value_in(rest, &value.name) {
+        // Catalogued, but only because tweak scripts use it: say so, at info level.
+        if fact.group != "undocumented" {
+            return None;
+        }
+        return Some(
+            Diagnostic::new(
+                &codes::TCP004,
+                format!(
+                    "`{}` is not documented by Microsoft; it comes from tweak scripts",
+                    value.name
+                ),
+            )
+            .severity(Severity::Info)
+            .at(value.name_origin, "no documented effect")
+            .note(fact.facts.clone())
+            .note(fact.evidence_note()),
+        );
+    }
+    if catalog.is_known_in(rest, &value.name) {
+        return None;
+    }
+    if let Some((fact, note)) = catalog.misspelling(&value.name) {
+        return Some(
+            Diagnostic::new(
+                &codes::TCP004,
+                format!(
+                    "`{}` is a known misspelling of `{}`, which Windows does not read",
+                    value.name, fact.name
+                ),
+            )
+            .severity(codes::TCP004.severity.min(fact.severity_cap()))
+            .at(value.name_origin, format!("Windows reads `{}`", fact.name))
+            .note(format!("the catalog notes: {note}"))
+            .help(format!("rename it to `{}`", fact.name)),
+        );
+    }
+    if let Some(fact) = catalog.value_anywhere(&value.name) {
+        if fact.reg_type().is_some() {
+            // A real value in the wrong key is TCP006's finding.
+            return None;
+        }
+        return Some(
+            Diagnostic::new(
+                &codes::TCP004,
+                format!(
+                    "`{}` is not a registry value: Windows reads nothing by this name",
+                    value.name
+                ),
+            )
+            .severity(codes::TCP004.severity.min(fact.severity_cap()))
+            .at(value.name_origin, "has no effect")
+            .note(fact.facts.clone())
+            .note(fact.evidence_note()),
+        );
+    }
+    let suggestion = catalog
+        .names_in(rest)
+        .map(|known| (distance(&value.name, known), known))
+        .filter(|(d, known)| *d <= allowed_distance(known))
+        .min_by_key(|(d, _)| *d);
+    Some(match suggestion {
+        Some((_, known)) => Diagnostic::new(
+            &codes::TCP004,
+            format!("`{}` is not a value Windows reads here; did you mean `{known}`?", value.name),
+        )
+        .at(value.name_origin, format!("probably a misspelling of `{known}`"))
+        .note("Windows ignores value names it does not know, so this setting does nothing")
+        .help(format!("rename it to `{known}`")),
+        None => Diagnostic::new(
+            &codes::TCP004,
+            format!("`{}` is not a value Windows is known to read under Tcpip\\Parameters", value.name),
+        )
+        .severity(Severity::Info)
+        .at(value.name_origin, "unknown to reglint's catalog")
+        .note("it is neither in Microsoft's documentation of these parameters nor written by Windows itself; tweak collections are full of such placebo values"),
+    })
 }
 
 /// Typos tolerated for a name of this length.

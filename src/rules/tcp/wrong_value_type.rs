@@ -26,10 +26,10 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         )
         .at(
             value.data_origin,
-            format!("{}: Windows ignores this value", data.ty),
+            if expected == RegType::DWORD { format!("{}: not read as a number", data.ty) } else { format!("{}: not the type Windows reads", data.ty) },
         )
         .note(format!(
-            "Windows treats the value as not set; the default is: {}",
+            "the TCP/IP stack reads this value as a {expected}; one of another type is treated as not set (an inference: Microsoft documents the type, not what happens otherwise), so the default applies: {}",
             fact.default
         ));
         if data.ty.is_string() && expected == RegType::DWORD {
