@@ -44,3 +44,29 @@ pub fn value_finding(
         .key(key.path.to_string())
         .value(value.display_name())
 }
+
+/// Every `Tcpip\Parameters` key in the input, in any control set.
+pub fn tcpip_parameters<'a>(cx: &'a Context<'a>) -> impl Iterator<Item = &'a Key> + 'a {
+    cx.registry.keys().iter().filter(|k| {
+        k.path
+            .under_services()
+            .is_some_and(|rest| crate::rules::catalog::key_matches(rest, "Tcpip\\Parameters"))
+    })
+}
+
+/// The effective REG_DWORD `name` of a key, with the value it came from.
+pub fn dword<'a>(key: &'a Key, name: &str) -> Option<(u32, &'a Value)> {
+    let value = key.value(name)?;
+    Some((value.data()?.as_dword()?, value))
+}
+
+/// Which Windows versions a version-dependent statement is about, for messages.
+pub fn target_name(cx: &Context<'_>) -> Option<String> {
+    let os = cx.target.os?;
+    let sp = if os.service_pack > 0 {
+        format!(" SP{}", os.service_pack)
+    } else {
+        String::new()
+    };
+    Some(format!("{}{sp}", os.release.display_name()))
+}

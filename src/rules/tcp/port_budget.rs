@@ -1,0 +1,125 @@
+//! TCP009: how many new outbound connections per second the ephemeral ports and TIME_WAIT allow.
+
+use super::reserved_ports::reserved_ranges;
+use super::{dword, tcpip_parameters};
+use crate::codes;
+use crate::diagnostic::Diagnostic;
+use crate::rules::Context;
+
+/// Pre-Vista ephemeral ports start at 1025 (KB929851; tuning sites count from 1024).
+const FIRST_EPHEMERAL: u32 = 1025;
+/// Vista and later hand out 49152-65535 unless netsh changed it (KB929851).
+const VISTA_DYNAMIC_PORTS: u32 = 16384;
+
+struct Budget {
+    ports: u32,
+    reserved: u32,
+    delay: u32,
+    ports_source: String,
+    delay_source: String,
+}
+
+impl Budget {
+    fn rate(&self) -> f64 {
+        f64::from(self.ports.saturating_sub(self.reserved)) / f64::from(self.delay.max(1))
+    }
+}
+
+pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for key in tcpip_parameters(cx) {
+        let max_user_port = dword(key, "MaxUserPort");
+        let delay = dword(key, "TcpTimedWaitDelay");
+        let reserved = reserved_ranges(key);
+        let Some(anchor) = max_user_port
+            .map(|(_, v)| v)
+            .or(delay.map(|(_, v)| v))
+            .or_else(|| key.value("ReservedPorts"))
+        else {
+            continue;
+        };
+        let os = cx.target.os;
+        let vista = os.map(|o| o.is_vista_or_later());
+        let budget = |vista: bool| -> Budget {
+            let (ports, ports_source, top) = if vista {
+                (
+                    VISTA_DYNAMIC_PORTS,
+                    "16384 dynamic ports 49152-65535, the default since Vista (netsh can change it; MaxUserPort is not used)".to_string(),
+                    65535,
+                )
+            } else {
+                let top = max_user_port.map_or(5000, |(v, _)| v.clamp(5000, 65534));
+                let from = if max_user_port.is_some() { "MaxUserPort" } else { "the default MaxUserPort" };
+                (
+                    top + 1 - FIRST_EPHEMERAL,
+                    format!("{} ports {FIRST_EPHEMERAL}-{top} ({from} {top})", top + 1 - FIRST_EPHEMERAL),
+                    top,
+                )
+            };
+            let low = if vista { 49152 } else { FIRST_EPHEMERAL };
+            let reserved_count: u32 = reserved.iter().map(|r| r.overlap_with(low, top)).sum();
+            let (delay_value, delay_source) = match delay {
+                Some((d, _)) => (d.clamp(30, 300), format!("TcpTimedWaitDelay {d} s")),
+                None => match os {
+                    Some(o) if o.release.rtm_build() < 2600 => (240, "the default TIME_WAIT of 240 s (NT4/2000)".to_string()),
+                    Some(_) => (120, "the default TIME_WAIT of 120 s".to_string()),
+                    None => (120, "the default TIME_WAIT of 120 s (XP and later; 240 s on NT4/2000)".to_string()),
+                },
+            };
+            Budget {
+                ports,
+                reserved: reserved_count,
+                delay: delay_value,
+                ports_source,
+                delay_source,
+            }
+        };
+        let (headline, notes) = match vista {
+            Some(v) => {
+                let b = budget(v);
+                (b.rate(), vec![explain(&b)])
+            }
+            None => {
+                let old = budget(false);
+                let new = budget(true);
+                (
+                    old.rate(),
+                    vec![
+                        format!("NT4 to Server 2003: {}", explain(&old)),
+                        format!("Vista and later: {} ≈ {:.0} per second", explain(&new), new.rate()),
+                    ],
+                )
+            }
+        };
+        let mut d = Diagnostic::new(
+            &codes::TCP009,
+            format!(
+                "these settings allow about {headline:.0} new outbound connections per second from one local IP address"
+            ),
+        )
+        .at(anchor.data_origin, "the ephemeral-port budget starts here")
+        .key(key.path.to_string());
+        for note in notes {
+            d = d.note(note);
+        }
+        out.push(
+            d.note("a closed connection holds its local port for the TIME_WAIT delay; opening connections faster than ports free up ends in WSAENOBUFS (10055) or address-in-use errors (KB196271)")
+                .note("the budget is per local IP address and remote endpoint; a NAT device in front of the host may impose a lower limit of its own"),
+        );
+    }
+}
+
+fn explain(b: &Budget) -> String {
+    let reserved = if b.reserved > 0 {
+        format!(", minus {} reserved by ReservedPorts", b.reserved)
+    } else {
+        String::new()
+    };
+    format!(
+        "{}{reserved}, each held for {} -> {} / {} s ≈ {:.0} per second",
+        b.ports_source,
+        b.delay_source,
+        b.ports.saturating_sub(b.reserved),
+        b.delay,
+        b.rate()
+    )
+}

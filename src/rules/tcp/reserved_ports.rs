@@ -1,0 +1,139 @@
+//! TCP010: ReservedPorts entries that are malformed, overlap, or do nothing (KB812873).
+
+use super::tcpip_parameters;
+use crate::codes;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{Key, RegType, Value};
+use crate::rules::Context;
+
+/// One `low-high` line of ReservedPorts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PortRange {
+    pub low: u32,
+    pub high: u32,
+}
+
+impl PortRange {
+    pub fn len(self) -> u32 {
+        self.high - self.low + 1
+    }
+
+    fn overlaps(self, other: PortRange) -> bool {
+        self.low <= other.high && other.low <= self.high
+    }
+
+    /// How many ports of this range fall inside `low..=high`.
+    pub fn overlap_with(self, low: u32, high: u32) -> u32 {
+        let from = self.low.max(low);
+        let to = self.high.min(high);
+        if from > to { 0 } else { to - from + 1 }
+    }
+}
+
+/// Parses `low-high` strictly, as KB812873 asks: two decimal numbers and a dash.
+pub fn parse_range(text: &str) -> Result<PortRange, String> {
+    let Some((low, high)) = text.split_once('-') else {
+        return Err(format!("`{text}` is not a `low-high` range"));
+    };
+    let number = |s: &str| -> Result<u32, String> {
+        if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(format!("`{text}` is not two decimal numbers joined by `-`"));
+        }
+        s.parse::<u32>().map_err(|_| format!("`{s}` is too large to be a port"))
+    };
+    let (low, high) = (number(low)?, number(high)?);
+    if low == 0 || high > 65535 {
+        return Err(format!("`{text}` goes outside the ports 1 to 65535"));
+    }
+    if low > high {
+        return Err(format!("`{text}` starts above where it ends"));
+    }
+    Ok(PortRange { low, high })
+}
+
+/// The parsed ranges of a key's ReservedPorts, skipping lines that do not parse.
+pub fn reserved_ranges(key: &Key) -> Vec<PortRange> {
+    key.value("ReservedPorts")
+        .and_then(Value::data)
+        .and_then(|d| d.as_multi_text())
+        .map(|lines| lines.iter().filter_map(|l| parse_range(l).ok()).collect())
+        .unwrap_or_default()
+}
+
+pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for key in tcpip_parameters(cx) {
+        let Some(value) = key.value("ReservedPorts") else {
+            continue;
+        };
+        let Some(lines) = value.data().filter(|d| d.ty == RegType::MULTI_SZ).and_then(|d| d.as_multi_text())
+        else {
+            continue;
+        };
+        let finding = |message: String, severity: Severity| {
+            Diagnostic::new(&codes::TCP010, message)
+                .severity(severity)
+                .at(value.data_origin, "ReservedPorts")
+                .key(key.path.to_string())
+                .value("ReservedPorts")
+        };
+        let mut ranges: Vec<(PortRange, &str)> = Vec::new();
+        for line in &lines {
+            match parse_range(line) {
+                Ok(range) => ranges.push((range, line)),
+                Err(why) => out.push(
+                    finding(format!("ReservedPorts entry {why}"), Severity::Warning)
+                        .note("Windows expects each line as `low-high` (a single port as `p-p`, KB812873); a line it cannot read reserves nothing")
+                        .help("write each range as two decimal port numbers joined by `-`"),
+                ),
+            }
+        }
+        for (i, (a, a_text)) in ranges.iter().enumerate() {
+            for (b, b_text) in ranges.iter().skip(i + 1) {
+                if a.overlaps(*b) {
+                    out.push(
+                        finding(format!("ReservedPorts ranges `{a_text}` and `{b_text}` overlap"), Severity::Warning)
+                            .help("merge them into one range"),
+                    );
+                } else if a.high + 1 == b.low || b.high + 1 == a.low {
+                    out.push(
+                        finding(format!("ReservedPorts ranges `{a_text}` and `{b_text}` are adjacent"), Severity::Info)
+                            .note("KB812873 warns that contiguous ports listed separately can leave the port at the seam unreserved")
+                            .help("write them as one range"),
+                    );
+                }
+            }
+        }
+        // Only ports inside the ephemeral range are ever handed out, so only they need reserving.
+        let pre_vista = !cx.target.os.is_some_and(|os| os.is_vista_or_later());
+        if pre_vista {
+            let top = super::dword(key, "MaxUserPort").map_or(5000, |(v, _)| v.clamp(5000, 65534));
+            for (range, text) in &ranges {
+                if range.overlap_with(1025, top) == 0 {
+                    out.push(
+                        finding(
+                            format!("ReservedPorts range `{text}` lies outside the ephemeral ports 1025-{top}"),
+                            Severity::Info,
+                        )
+                        .note("reserving keeps ports from being handed out as ephemeral ports; ports outside that range are never handed out anyway, so this entry has no effect (KB812873)"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_parse_strictly() {
+        assert_eq!(parse_range("1433-1434"), Ok(PortRange { low: 1433, high: 1434 }));
+        assert!(parse_range("1433").is_err());
+        assert!(parse_range("1434-1433").is_err());
+        assert!(parse_range("0-10").is_err());
+        assert!(parse_range("60000-70000").is_err());
+        assert!(parse_range(" 1433-1434").is_err());
+        assert_eq!(PortRange { low: 1000, high: 2000 }.overlap_with(1025, 5000), 976);
+    }
+}
