@@ -193,9 +193,9 @@ impl Os {
         let lower = text.to_ascii_lowercase();
         let (release_token, sp) = match lower.rsplit_once("-sp") {
             Some((r, n)) => {
-                let sp: u8 = n
-                    .parse()
-                    .map_err(|_| format!("`{text}`: the service pack after `-sp` must be a number"))?;
+                let sp: u8 = n.parse().map_err(|_| {
+                    format!("`{text}`: the service pack after `-sp` must be a number")
+                })?;
                 (r.to_string(), sp)
             }
             None => (lower.clone(), 0),
@@ -297,7 +297,11 @@ impl Target {
                 } else {
                     String::new()
                 };
-                format!("{}{sp}{edition}: {}", os.release.display_name(), self.reason)
+                format!(
+                    "{}{sp}{edition}: {}",
+                    os.release.display_name(),
+                    self.reason
+                )
             }
             (None, _) => format!("unknown Windows version: {}", self.reason),
         }
@@ -372,8 +376,16 @@ mod tests {
 
     #[test]
     fn bad_targets_are_explained() {
-        assert!(Os::parse("xp-sp4").unwrap_err().contains("no service pack 4"));
-        assert!(Os::parse("win7").unwrap_err().contains("not a Windows release"));
+        assert!(
+            Os::parse("xp-sp4")
+                .unwrap_err()
+                .contains("no service pack 4")
+        );
+        assert!(
+            Os::parse("win7")
+                .unwrap_err()
+                .contains("not a Windows release")
+        );
         assert_eq!(Os::parse("XP-SP2").unwrap().to_string(), "xp-sp2");
     }
 }

@@ -64,7 +64,11 @@ impl Value {
     }
 
     pub fn display_name(&self) -> &str {
-        if self.name.is_empty() { "@" } else { &self.name }
+        if self.name.is_empty() {
+            "@"
+        } else {
+            &self.name
+        }
     }
 }
 

@@ -197,8 +197,10 @@ mod tests {
 
     #[test]
     fn control_sets_are_recognised_in_any_case() {
-        let p = KeyPath::parse(r"hkey_local_machine\System\currentcontrolset\Services\Tcpip\Parameters")
-            .unwrap();
+        let p = KeyPath::parse(
+            r"hkey_local_machine\System\currentcontrolset\Services\Tcpip\Parameters",
+        )
+        .unwrap();
         assert_eq!(p.control_set().unwrap().0, ControlSet::Current);
         assert!(p.is_in_control_set(&["services", "TCPIP", "parameters"]));
         let p = KeyPath::parse(r"HKEY_LOCAL_MACHINE\SYSTEM\ControlSet012\Services").unwrap();
