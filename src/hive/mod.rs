@@ -19,6 +19,8 @@ mod system;
 pub mod tree;
 #[cfg(any(test, feature = "test-support"))]
 pub mod writer;
+#[cfg(test)]
+mod tests;
 
 use crate::check::FrontEnd;
 use crate::codes;

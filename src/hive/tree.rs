@@ -24,7 +24,7 @@ pub fn dump(reader: &Reader<'_>, root: &KeyNode<'_>) -> (TreeDump, Vec<ReadError
         if !visited.insert(key.cell.offset) {
             errors.push(ReadError::new(
                 key.cell.file_offset(),
-                format!("key `{path}` is reached twice (a cycle)"),
+                format!("key `{path}` is reached twice (a cycle or a duplicate reference)"),
             ));
             continue;
         }
