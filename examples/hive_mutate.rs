@@ -27,12 +27,27 @@ impl Rng {
         self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
     fn below(&mut self, n: usize) -> usize {
-        if n == 0 { 0 } else { (self.next() % n as u64) as usize }
+        if n == 0 {
+            0
+        } else {
+            (self.next() % n as u64) as usize
+        }
     }
 }
 
 const INTERESTING: [u32; 12] = [
-    0, 1, 4, 8, 0x7FFF_FFFF, 0x8000_0000, 0xFFFF_FFFF, 0xFFFF_FFF8, 0xFFFF_0000, 0x1000, 0x0010_0000, 0x8000_0004,
+    0,
+    1,
+    4,
+    8,
+    0x7FFF_FFFF,
+    0x8000_0000,
+    0xFFFF_FFFF,
+    0xFFFF_FFF8,
+    0xFFFF_0000,
+    0x1000,
+    0x0010_0000,
+    0x8000_0004,
 ];
 
 fn mutate(rng: &mut Rng, seed: &[u8]) -> Vec<u8> {
@@ -53,7 +68,11 @@ fn mutate(rng: &mut Rng, seed: &[u8]) -> Vec<u8> {
             }
             2 | 3 => {
                 // Cell-aligned positions hit size fields, offsets and counts most often.
-                let at = if rng.below(2) == 0 { rng.below(data.len()) & !3 } else { rng.below(data.len()) };
+                let at = if rng.below(2) == 0 {
+                    rng.below(data.len()) & !3
+                } else {
+                    rng.below(data.len())
+                };
                 let value = INTERESTING[rng.below(INTERESTING.len())];
                 if let Some(slot) = data.get_mut(at..at + 4) {
                     slot.copy_from_slice(&value.to_le_bytes());
@@ -84,13 +103,24 @@ fn mutate(rng: &mut Rng, seed: &[u8]) -> Vec<u8> {
 
 fn writer_seeds() -> Vec<(String, Vec<u8>)> {
     let system = KeySpec::new("ROOT")
-        .path("Select", |k| k.dword("Current", 1).dword("LastKnownGood", 2))
-        .path(r"ControlSet001\Services\Tcpip\Parameters", |k| {
-            k.dword("MaxUserPort", 65534).sz("Hostname", "fuzz").value("Big", 3, vec![7; 40_000])
+        .path("Select", |k| {
+            k.dword("Current", 1).dword("LastKnownGood", 2)
         })
-        .path(r"ControlSet001\Services\Tcpip\Parameters\Interfaces\{0}", |k| k.dword("EnableDHCP", 1))
-        .path(r"ControlSet002\Services\Tcpip\Parameters", |k| k.dword("MaxUserPort", 5000))
-        .path(r"ControlSet001\Control\ProductOptions", |k| k.sz("ProductType", "ServerNT"));
+        .path(r"ControlSet001\Services\Tcpip\Parameters", |k| {
+            k.dword("MaxUserPort", 65534)
+                .sz("Hostname", "fuzz")
+                .value("Big", 3, vec![7; 40_000])
+        })
+        .path(
+            r"ControlSet001\Services\Tcpip\Parameters\Interfaces\{0}",
+            |k| k.dword("EnableDHCP", 1),
+        )
+        .path(r"ControlSet002\Services\Tcpip\Parameters", |k| {
+            k.dword("MaxUserPort", 5000)
+        })
+        .path(r"ControlSet001\Control\ProductOptions", |k| {
+            k.sz("ProductType", "ServerNT")
+        });
     let mut out = Vec::new();
     for kind in [ListKind::Lh, ListKind::Lf, ListKind::Li, ListKind::Ri(1)] {
         let mut spec = HiveSpec::new("SYSTEM", system.clone());
@@ -101,7 +131,9 @@ fn writer_seeds() -> Vec<(String, Vec<u8>)> {
 }
 
 fn collect(dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
@@ -126,9 +158,23 @@ fn run_one(data: &[u8], log: Option<&[u8]>) {
     }
     let _ = hive::infer_from_software(data);
     if let (Ok(base), Some(log)) = (BaseBlock::parse(data), log) {
-        let (result, _) = replay(data, &base, &[LogInput { name: "fuzz.LOG1".into(), bytes: log }]);
+        let (result, _) = replay(
+            data,
+            &base,
+            &[LogInput {
+                name: "fuzz.LOG1".into(),
+                bytes: log,
+            }],
+        );
         if let Some(done) = result {
-            std::hint::black_box(hive::load("replayed", &done.bytes, &HiveOptions { discover_logs: false, ..HiveOptions::default() }));
+            std::hint::black_box(hive::load(
+                "replayed",
+                &done.bytes,
+                &HiveOptions {
+                    discover_logs: false,
+                    ..HiveOptions::default()
+                },
+            ));
         }
     }
 }
@@ -149,12 +195,19 @@ fn main() {
     for dir in &dirs {
         collect(dir, &mut seeds);
     }
-    let hives: Vec<&(String, Vec<u8>)> = seeds.iter().filter(|(_, b)| b.starts_with(b"regf")).collect();
+    let hives: Vec<&(String, Vec<u8>)> = seeds
+        .iter()
+        .filter(|(_, b)| b.starts_with(b"regf"))
+        .collect();
     let logs: Vec<&(String, Vec<u8>)> = seeds
         .iter()
         .filter(|(n, b)| b.starts_with(b"regf") && n.to_ascii_uppercase().contains(".LOG"))
         .collect();
-    println!("seed rng {rng_seed}; {} hive seeds, {} log seeds; running {seconds}s", hives.len(), logs.len());
+    println!(
+        "seed rng {rng_seed}; {} hive seeds, {} log seeds; running {seconds}s",
+        hives.len(),
+        logs.len()
+    );
     std::panic::set_hook(Box::new(|_| {}));
     let crash_dir = PathBuf::from("target/hive-mutate-crashes");
     let mut rng = Rng(rng_seed | 1);
@@ -184,7 +237,10 @@ fn main() {
             if let Some(log) = &log {
                 let _ = std::fs::write(crash_dir.join(format!("crash-{runs}.LOG1")), log);
             }
-            println!("PANIC on a mutation of {name}; input saved as {}", file.display());
+            println!(
+                "PANIC on a mutation of {name}; input saved as {}",
+                file.display()
+            );
         }
     }
     println!(

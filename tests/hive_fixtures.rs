@@ -23,14 +23,26 @@ fn golden_image() -> Vec<u8> {
     };
     let interface = r"Services\Tcpip\Parameters\Interfaces\{6F1B7C2A-3D4E-4F50-8A61-B72C83D94E05}";
     let mut root = KeySpec::new("ROOT").path("Select", |k| {
-        k.dword("Current", 1).dword("Default", 1).dword("Failed", 0).dword("LastKnownGood", 2)
+        k.dword("Current", 1)
+            .dword("Default", 1)
+            .dword("Failed", 0)
+            .dword("LastKnownGood", 2)
     });
     for (set, time_wait) in [("ControlSet001", 30), ("ControlSet002", 240)] {
         root = root
-            .path(&format!(r"{set}\Services\Tcpip\Parameters"), parameters(time_wait))
-            .path(&format!(r"{set}\{interface}"), |k| k.dword("EnableDHCP", 0).dword("TcpAckFrequency", 1))
-            .path(&format!(r"{set}\Control\ProductOptions"), |k| k.sz("ProductType", "ServerNT"))
-            .path(&format!(r"{set}\Control\Windows"), |k| k.dword("CSDVersion", 0x100))
+            .path(
+                &format!(r"{set}\Services\Tcpip\Parameters"),
+                parameters(time_wait),
+            )
+            .path(&format!(r"{set}\{interface}"), |k| {
+                k.dword("EnableDHCP", 0).dword("TcpAckFrequency", 1)
+            })
+            .path(&format!(r"{set}\Control\ProductOptions"), |k| {
+                k.sz("ProductType", "ServerNT")
+            })
+            .path(&format!(r"{set}\Control\Windows"), |k| {
+                k.dword("CSDVersion", 0x100)
+            })
             .path(&format!(r"{set}\Services\Themes"), |k| k.dword("Start", 4));
     }
     write(&HiveSpec::new("SYSTEM", root))
@@ -43,8 +55,12 @@ fn demo_fixture_matches_its_generator() {
         std::fs::create_dir_all("fixtures/demo").unwrap();
         std::fs::write(DEMO, &generated).unwrap();
     }
-    let committed = std::fs::read(DEMO).expect("fixtures/demo/golden-image.SYSTEM (regenerate with REGLINT_BLESS=1)");
-    assert!(committed == generated, "{DEMO} is stale: regenerate with REGLINT_BLESS=1");
+    let committed = std::fs::read(DEMO)
+        .expect("fixtures/demo/golden-image.SYSTEM (regenerate with REGLINT_BLESS=1)");
+    assert!(
+        committed == generated,
+        "{DEMO} is stale: regenerate with REGLINT_BLESS=1"
+    );
 }
 
 #[test]
@@ -56,24 +72,41 @@ fn demo_fixture_loads_as_described() {
         ..HiveOptions::default()
     };
     let front = hive::load(DEMO, &bytes, &options);
-    let drift: Vec<_> = front.diagnostics.iter().filter(|d| d.code.code == "CCS003").collect();
+    let drift: Vec<_> = front
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.code == "CCS003")
+        .collect();
     assert_eq!(drift.len(), 1);
     assert_eq!(drift[0].value.as_deref(), Some("TcpTimedWaitDelay"));
     let target = front.inferred_target.unwrap();
-    assert_eq!(target.describe().split(':').next(), Some("Windows Server 2003 SP1 (server)"));
+    assert_eq!(
+        target.describe().split(':').next(),
+        Some("Windows Server 2003 SP1 (server)")
+    );
 }
 
 fn hivex() -> bool {
     let found = Command::new("hivexget").arg("--help").output().is_ok();
     if !found {
-        eprintln!("hivexget is not installed (Debian: libhivex-bin): writer check against hivex skipped");
+        eprintln!(
+            "hivexget is not installed (Debian: libhivex-bin): writer check against hivex skipped"
+        );
     }
     found
 }
 
 fn hivexget(file: &Path, key: &str) -> String {
-    let out = Command::new("hivexget").arg(file).arg(key).output().unwrap();
-    assert!(out.status.success(), "hivexget {key}: {}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new("hivexget")
+        .arg(file)
+        .arg(key)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "hivexget {key}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -91,7 +124,10 @@ fn hivex_reads_what_the_writer_writes() {
             root = root.path(&format!(r"Services\Svc{i}"), |k| k.dword("Start", i));
         }
         root = root.path(r"Services\Tcpip\Parameters", |k| {
-            k.dword("MaxUserPort", 65534).sz("MaxFreeTcbs", "2000").value("Blob", 3, big.clone()).value("", 1, vec![0x41, 0, 0, 0])
+            k.dword("MaxUserPort", 65534)
+                .sz("MaxFreeTcbs", "2000")
+                .value("Blob", 3, big.clone())
+                .value("", 1, vec![0x41, 0, 0, 0])
         });
         let mut spec = HiveSpec::new("SYSTEM", root);
         spec.list_kind = kind;
@@ -100,14 +136,32 @@ fn hivex_reads_what_the_writer_writes() {
         let listing = hivexget(&file, r"\Services\Tcpip\Parameters");
         let short: String = listing.chars().take(300).collect();
         // hivexget shows the default value as "@".
-        for line in [r#""MaxUserPort"=dword:0000fffe"#, r#""MaxFreeTcbs"="2000""#, r#""@"="A""#] {
-            assert!(listing.lines().any(|l| l == line), "{kind:?}: no {line} in {short}");
+        for line in [
+            r#""MaxUserPort"=dword:0000fffe"#,
+            r#""MaxFreeTcbs"="2000""#,
+            r#""@"="A""#,
+        ] {
+            assert!(
+                listing.lines().any(|l| l == line),
+                "{kind:?}: no {line} in {short}"
+            );
         }
         let blob = listing.lines().find(|l| l.starts_with("\"Blob\"")).unwrap();
-        assert_eq!(blob.matches(',').count() + 1, big.len(), "{kind:?}: big data length");
-        assert_eq!(hivexget(&file, r"\Services\Svc5").trim(), r#""Start"=dword:00000005"#, "{kind:?}");
+        assert_eq!(
+            blob.matches(',').count() + 1,
+            big.len(),
+            "{kind:?}: big data length"
+        );
+        assert_eq!(
+            hivexget(&file, r"\Services\Svc5").trim(),
+            r#""Start"=dword:00000005"#,
+            "{kind:?}"
+        );
         let xml = Command::new("hivexml").arg(&file).output().unwrap();
-        assert!(xml.status.success(), "{kind:?}: hivexml failed on a full walk");
+        assert!(
+            xml.status.success(),
+            "{kind:?}: hivexml failed on a full walk"
+        );
     }
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -16,11 +16,11 @@ pub mod kind;
 pub mod log;
 mod render;
 mod system;
+#[cfg(test)]
+mod tests;
 pub mod tree;
 #[cfg(any(test, feature = "test-support"))]
 pub mod writer;
-#[cfg(test)]
-mod tests;
 
 use crate::check::FrontEnd;
 use crate::codes;
@@ -33,7 +33,7 @@ pub use control_set::{ControlSetChoice, Select};
 use error::ReadError;
 use keys::Reader;
 use kind::HiveKind;
-use log::replay::{LogInput, replay};
+use log::replay::{Buffer, LogInput, replay_into};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -309,7 +309,7 @@ fn replay_logs(
     options: &HiveOptions,
     front: &mut FrontEnd,
     summary: &mut HiveSummary,
-) -> Option<Vec<u8>> {
+) -> Option<Buffer> {
     let hive_path = options
         .hive_path
         .clone()
@@ -352,7 +352,9 @@ fn replay_logs(
             base.checksum_stored, base.checksum_computed
         )
     };
-    let (result, problems) = replay(bytes, base, &inputs);
+    let (result, problems) = replay_into(bytes, base, &inputs, || {
+        private_copy(hive_path.as_deref(), bytes)
+    });
     for problem in problems.iter().filter(|p| !p.empty || result.is_none()) {
         front.diagnostics.push(
             Diagnostic::new(
@@ -426,6 +428,25 @@ fn replay_logs(
             );
             None
         }
+    }
+}
+
+/// A copy of the hive to replay logs into. Mapping the file privately (copy-on-write) copies
+/// only the pages the logs write; the file itself is never written (MAP_PRIVATE).
+fn private_copy(path: Option<&Path>, bytes: &[u8]) -> Buffer {
+    let mapped = path
+        .and_then(|p| std::fs::File::open(p).ok())
+        .and_then(|file| {
+            // SAFETY: a private mapping; another process changing the file while we read could change
+            // what we see, as with the caller's own read-only mapping, but writes never reach the file.
+            unsafe { memmap2::MmapOptions::new().map_copy(&file) }.ok()
+        });
+    match mapped {
+        // Only when it is the same content the caller gave us.
+        Some(map) if map.len() == bytes.len() && map.get(..4096) == bytes.get(..4096) => {
+            Buffer::Mapped(map)
+        }
+        _ => Buffer::Owned(bytes.to_vec()),
     }
 }
 

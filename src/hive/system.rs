@@ -36,7 +36,7 @@ pub fn load_system<'a>(
         front,
     };
     if let Some(key) = select_key {
-        extractor.add_key(key, &[key.name.clone()]);
+        extractor.add_key(key, std::slice::from_ref(&key.name));
     }
     let current = resolve_current(name, select, &sets, front);
     let chosen: Vec<u32> = match options.control_set {
@@ -79,9 +79,13 @@ pub fn load_system<'a>(
         }
     }
     if let Some(linted) = chosen.first().copied().filter(|_| chosen.len() == 1) {
-        front
-            .diagnostics
-            .push(linted_set_note(name, linted, select, &sets));
+        front.diagnostics.push(linted_set_note(
+            name,
+            linted,
+            select,
+            &sets,
+            matches!(options.control_set, ControlSetChoice::Number(_)),
+        ));
     }
     if options.control_set == ControlSetChoice::All {
         if let (Some(cur), Some(lkg)) = (current, select.and_then(|s| s.last_known_good)) {
@@ -183,10 +187,17 @@ fn resolve_current(
     }
 }
 
-fn linted_set_note(name: &str, linted: u32, select: Option<Select>, sets: &[u32]) -> Diagnostic {
+fn linted_set_note(
+    name: &str,
+    linted: u32,
+    select: Option<Select>,
+    sets: &[u32],
+    chosen_by_flag: bool,
+) -> Diagnostic {
     let role = match select {
+        _ if chosen_by_flag => "chosen on the command line",
         Some(s) if s.current == Some(linted) => "Select\\Current",
-        _ => "chosen",
+        _ => "fallback, as Select\\Current cannot be used",
     };
     let show = |v: Option<u32>| v.map_or_else(|| "absent".to_string(), set_name);
     let mut d = Diagnostic::new(

@@ -90,7 +90,7 @@ fn entry(bytes: &[u8], at: usize, expected: u32) -> Result<Option<LogEntry<'_>>,
         )));
     }
     let body = bytes
-        .get(at..at.checked_add(size).unwrap_or(usize::MAX))
+        .get(at..at.saturating_add(size))
         .ok_or_else(|| bad(format!("size {size} runs past the end of the file")))?;
     let flags = field(8)?;
     let hive_bins_size = field(16)?;

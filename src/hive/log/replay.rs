@@ -29,8 +29,49 @@ pub enum LogFormat {
     New,
 }
 
+/// The copy of the primary that logs are replayed into: a private copy-on-write mapping of the
+/// hive file when there is one (only the pages the logs write get copied), else a heap copy.
+pub enum Buffer {
+    Owned(Vec<u8>),
+    Mapped(memmap2::MmapMut),
+}
+
+impl Buffer {
+    fn ensure_len(&mut self, len: usize) {
+        if self.len() >= len {
+            return;
+        }
+        // A mapping cannot grow past the file; the grown hive lives on the heap.
+        let mut owned = match std::mem::replace(self, Buffer::Owned(Vec::new())) {
+            Buffer::Owned(v) => v,
+            Buffer::Mapped(m) => m.to_vec(),
+        };
+        owned.resize(len, 0);
+        *self = Buffer::Owned(owned);
+    }
+}
+
+impl std::ops::Deref for Buffer {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Buffer::Owned(v) => v,
+            Buffer::Mapped(m) => m,
+        }
+    }
+}
+
+impl std::ops::DerefMut for Buffer {
+    fn deref_mut(&mut self) -> &mut [u8] {
+        match self {
+            Buffer::Owned(v) => v,
+            Buffer::Mapped(m) => m,
+        }
+    }
+}
+
 pub struct Replayed {
-    pub bytes: Vec<u8>,
+    pub bytes: Buffer,
     pub format: LogFormat,
     /// Log entries applied (an old-format log is one entry).
     pub entries_applied: u32,
@@ -43,6 +84,16 @@ pub fn replay(
     primary: &[u8],
     base: &BaseBlock,
     logs: &[LogInput<'_>],
+) -> (Option<Replayed>, Vec<LogProblem>) {
+    replay_into(primary, base, logs, || Buffer::Owned(primary.to_vec()))
+}
+
+/// Like [`replay`], writing into the copy `copy` makes, which is only made once a log applies.
+pub fn replay_into(
+    primary: &[u8],
+    base: &BaseBlock,
+    logs: &[LogInput<'_>],
+    copy: impl FnOnce() -> Buffer,
 ) -> (Option<Replayed>, Vec<LogProblem>) {
     let mut problems = Vec::new();
     let mut new_logs = Vec::new();
@@ -83,9 +134,9 @@ pub fn replay(
         .len()
         .saturating_add(logs.iter().map(|l| l.bytes.len()).sum::<usize>());
     let replayed = if !new_logs.is_empty() {
-        apply_new(primary, base, new_logs, growth_limit, &mut problems)
+        apply_new(copy, base, new_logs, growth_limit, &mut problems)
     } else if !old_logs.is_empty() {
-        apply_old(primary, base, old_logs, growth_limit, &mut problems)
+        apply_old(copy, base, old_logs, growth_limit, &mut problems)
     } else {
         None
     };
@@ -98,7 +149,7 @@ fn before(a: u32, b: u32) -> bool {
 }
 
 fn apply_new(
-    primary: &[u8],
+    copy: impl FnOnce() -> Buffer,
     base: &BaseBlock,
     mut logs: Vec<(String, usize, NewLog<'_>)>,
     growth_limit: usize,
@@ -152,7 +203,7 @@ fn apply_new(
         chosen.push(newest);
     }
     let first = chosen.first()?;
-    let mut bytes = primary.to_vec();
+    let mut bytes = copy();
     if !base.checksum_ok() {
         restore_base_block(&mut bytes, first.2.head);
     }
@@ -180,9 +231,7 @@ fn apply_new(
                 });
                 break 'logs;
             }
-            if bytes.len() < wanted {
-                bytes.resize(wanted, 0);
-            }
+            bytes.ensure_len(wanted);
             for (offset, page) in &entry.pages {
                 let Some(target) = BASE_BLOCK_LEN
                     .checked_add(*offset)
@@ -229,7 +278,7 @@ fn apply_new(
 }
 
 fn apply_old(
-    primary: &[u8],
+    copy: impl FnOnce() -> Buffer,
     base: &BaseBlock,
     logs: Vec<(String, usize, OldLog<'_>)>,
     growth_limit: usize,
@@ -265,10 +314,8 @@ fn apply_old(
         });
         return None;
     }
-    let mut bytes = primary.to_vec();
-    if bytes.len() < wanted {
-        bytes.resize(wanted, 0);
-    }
+    let mut bytes = copy();
+    bytes.ensure_len(wanted);
     if !base.checksum_ok() {
         restore_base_block(&mut bytes, log.head);
     }
