@@ -390,7 +390,9 @@ fn every_corpus_hive_loads_in_bounded_time() {
 
 #[test]
 fn replay_never_writes_the_input_files() {
-    let Some(c) = corpus("replay_never_writes") else { return };
+    let Some(c) = corpus("replay_never_writes") else {
+        return;
+    };
     let src = c.join("hives/yarp/NewDirtyHive1");
     let dir = std::env::temp_dir().join(format!("reglint-replay-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
