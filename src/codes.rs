@@ -98,6 +98,22 @@ codes! {
     TCP004 = "TCP004", "unknown-value-name", Tcp, Warning, "a value name Windows does not read under this key, often a typo";
     TCP005 = "TCP005", "value-name-as-key", Tcp, Error, "a known value name used as a key name, which sets nothing";
     TCP006 = "TCP006", "misplaced-value", Tcp, Warning, "a TCP/IP value set in a key where Windows does not read it";
+    HIVE001 = "HIVE001", "not-a-system-hive", Hive, Warning, "a hive other than SYSTEM, which holds no Tcpip parameters";
+    HIVE002 = "HIVE002", "unreadable-hive", Hive, Error, "a hive whose base block or root key cannot be read, so nothing is linted";
+    HIVE003 = "HIVE003", "truncated-hive", Hive, Error, "a hive file shorter than its base block says, so keys at its end are missing";
+    HIVE004 = "HIVE004", "damaged-cell", Hive, Error, "a key, list or value cell that cannot be read, so part of a key is missing";
+    HIVE005 = "HIVE005", "logs-replayed", Hive, Info, "a dirty hive whose transaction logs were applied in memory before linting";
+    HIVE006 = "HIVE006", "value-changed-by-log", Hive, Info, "a Tcpip value that differs between the primary file and the replayed hive";
+    HIVE007 = "HIVE007", "dirty-hive-without-logs", Hive, Warning, "a dirty hive linted without its transaction logs, so values may be stale";
+    HIVE008 = "HIVE008", "bad-transaction-log", Hive, Warning, "a transaction log that cannot be used (damaged, empty or not this hive's)";
+    HIVE009 = "HIVE009", "oversized-value", Hive, Warning, "a value claiming more data than reglint reads, so its data was cut";
+    HIVE010 = "HIVE010", "unusual-base-block", Hive, Warning, "base block fields reglint does not expect, such as a differencing hive";
+    HIVE011 = "HIVE011", "software-hive", Hive, Info, "a SOFTWARE hive, read only for the Windows version it names";
+    CCS001 = "CCS001", "missing-select", Ccs, Error, "no Select key or no Select\\Current value, so the current control set is unknown";
+    CCS002 = "CCS002", "select-names-missing-set", Ccs, Error, "Select\\Current names a ControlSetNNN the hive does not have";
+    CCS003 = "CCS003", "control-set-drift", Ccs, Warning, "a Tcpip value that differs between the current and the last-known-good control set";
+    CCS004 = "CCS004", "linted-control-set", Ccs, Info, "which control set was linted and what Select says about the others";
+    CCS005 = "CCS005", "requested-set-missing", Ccs, Error, "the control set asked for on the command line is not in the hive";
 }
 
 /// Finds a code by its code (`TCP002`) or its name (`value-out-of-range`), in any case.

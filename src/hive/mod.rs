@@ -1,6 +1,41 @@
-//! The hive front end: raw regf files through nt-hive, with control-set resolution and log replay.
+//! The hive front end: raw regf files, with control-set resolution and transaction-log replay.
+//!
+//! The reader ([`cells`], [`keys`]) is reglint's own: zero-copy over the input bytes, every offset
+//! checked, every error naming its file offset. `load` only looks up the keys it lints, so the
+//! cost does not grow with the size of the hive.
+
+pub mod base_block;
+pub mod cells;
+pub mod control_set;
+mod drift;
+pub mod error;
+mod extract;
+pub mod infer;
+pub mod keys;
+pub mod kind;
+pub mod log;
+mod render;
+mod system;
+#[cfg(test)]
+mod tests;
+pub mod tree;
+#[cfg(any(test, feature = "test-support"))]
+pub mod writer;
 
 use crate::check::FrontEnd;
+use crate::codes;
+use crate::diagnostic::Diagnostic;
+use crate::model::{RegType, ValueData};
+use crate::target::Target;
+use base_block::{BASE_BLOCK_LEN, BaseBlock, filetime_to_rfc3339};
+use cells::Cells;
+pub use control_set::{ControlSetChoice, Select};
+use error::ReadError;
+use keys::Reader;
+use kind::HiveKind;
+use log::replay::{Buffer, LogInput, replay_into};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
 
 /// True when the bytes start with a regf base block signature.
 pub fn is_hive(bytes: &[u8]) -> bool {
@@ -8,21 +43,438 @@ pub fn is_hive(bytes: &[u8]) -> bool {
 }
 
 /// Options the hive front end needs from the command line.
-#[derive(Debug, Clone, Default)]
-pub struct HiveOptions {}
+#[derive(Debug, Clone)]
+pub struct HiveOptions {
+    pub control_set: ControlSetChoice,
+    /// Transaction logs to replay; when empty, logs next to the hive are looked for.
+    pub logs: Vec<PathBuf>,
+    /// Look for `<hive>.LOG`, `.LOG1`, `.LOG2` next to the hive when no log is given.
+    pub discover_logs: bool,
+    /// A dirty hive whose logs cannot be replayed makes the input incomplete.
+    pub strict: bool,
+    /// Where the hive lives on disk, for finding its logs. When `None`, the name given to
+    /// [`load`] is used if it names an existing file.
+    pub hive_path: Option<PathBuf>,
+}
 
-pub fn load(_name: &str, _bytes: &[u8], _options: &HiveOptions) -> FrontEnd {
-    FrontEnd::default()
+impl Default for HiveOptions {
+    fn default() -> Self {
+        Self {
+            control_set: ControlSetChoice::Current,
+            logs: Vec::new(),
+            discover_logs: true,
+            strict: false,
+            hive_path: None,
+        }
+    }
 }
 
 /// What the JSON report says about a hive input (the `"hive"` object).
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct HiveSummary {
     /// SYSTEM, SOFTWARE, SAM, SECURITY, NTUSER, ...
     #[serde(rename = "type")]
     pub hive_type: String,
     pub dirty: bool,
+    /// Log entries applied (an old-format log counts as one).
     pub logs_applied: u32,
     pub control_set: Option<u32>,
     pub last_written: Option<String>,
+    /// `major.minor` from the base block, e.g. `1.5`.
+    pub format_version: String,
+    pub sequence: Sequence,
+    pub checksum_ok: bool,
+    /// The file name Windows recorded in the base block (the end of its path).
+    pub name: String,
+    pub select: Option<Select>,
+    /// File names of the logs that were applied.
+    pub logs: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Sequence {
+    pub primary: u32,
+    pub secondary: u32,
+}
+
+impl HiveSummary {
+    fn from_base(base: &BaseBlock) -> Self {
+        Self {
+            hive_type: HiveKind::Unknown.as_str().to_string(),
+            dirty: base.is_dirty(),
+            logs_applied: 0,
+            control_set: None,
+            last_written: filetime_to_rfc3339(base.last_written),
+            format_version: format!("{}.{}", base.major_version, base.minor_version),
+            sequence: Sequence {
+                primary: base.primary_sequence,
+                secondary: base.secondary_sequence,
+            },
+            checksum_ok: base.checksum_ok(),
+            name: base.file_name.clone(),
+            select: None,
+            logs: Vec::new(),
+        }
+    }
+}
+
+/// Reads a hive given as bytes. `name` is how diagnostics name the input. The bytes are never
+/// modified; log replay works on a copy.
+pub fn load(name: &str, bytes: &[u8], options: &HiveOptions) -> FrontEnd {
+    let mut front = FrontEnd::default();
+    let base = match BaseBlock::parse(bytes) {
+        Ok(base) => base,
+        Err(e) => {
+            unreadable(&mut front, name, &e);
+            return front;
+        }
+    };
+    let mut summary = HiveSummary::from_base(&base);
+    let mut replayed = None;
+    if base.is_dirty() {
+        replayed = replay_logs(name, bytes, &base, options, &mut front, &mut summary);
+    }
+    let effective: &[u8] = replayed.as_deref().unwrap_or(bytes);
+    let effective_base = match BaseBlock::parse(effective) {
+        Ok(b) => b,
+        Err(e) => {
+            unreadable(&mut front, name, &e);
+            front.hive = Some(summary);
+            return front;
+        }
+    };
+    if !check_base_block(&mut front, name, &effective_base, effective.len()) {
+        front.hive = Some(summary);
+        return front;
+    }
+    let reader = Reader::new(Cells::new(
+        effective,
+        effective_base.hive_bins_size,
+        effective_base.minor_version,
+    ));
+    let root = match reader.key(effective_base.root_cell_offset) {
+        Ok(root) => root,
+        Err(e) => {
+            unreadable(&mut front, name, &e);
+            front.hive = Some(summary);
+            return front;
+        }
+    };
+    let top = match reader.subkeys(&root) {
+        Ok(top) => top,
+        Err(e) => {
+            unreadable(&mut front, name, &e);
+            front.hive = Some(summary);
+            return front;
+        }
+    };
+    let top_names: Vec<String> = top.iter().map(|k| k.name.to_ascii_uppercase()).collect();
+    let kind = HiveKind::from_file_name(&base.file_name)
+        .or_else(|| HiveKind::from_file_name(&effective_base.file_name))
+        .unwrap_or_else(|| HiveKind::from_top_level_keys(&top_names));
+    summary.hive_type = kind.as_str().to_string();
+    match kind {
+        HiveKind::System => {
+            let original = replayed.is_some().then_some(bytes);
+            system::load_system(
+                name,
+                &reader,
+                &root,
+                &top,
+                original,
+                options,
+                &mut front,
+                &mut summary,
+            );
+        }
+        HiveKind::Software => {
+            let target = software_target(&reader, &root);
+            front.diagnostics.push(
+                Diagnostic::new(
+                    &codes::HIVE011,
+                    format!("{name} is a SOFTWARE hive: it tells the Windows version, but Tcpip parameters live in the SYSTEM hive"),
+                )
+                .note(match &target {
+                    Some(t) => format!("Windows version: {}", t.describe()),
+                    None => "Microsoft\\Windows NT\\CurrentVersion could not be read".to_string(),
+                })
+                .help("give it together with the SYSTEM hive of the same machine"),
+            );
+            front.inferred_target = target;
+        }
+        other => {
+            let what = match other {
+                HiveKind::Unknown => format!(
+                    "{name} does not look like a SYSTEM hive (no ControlSetNNN or Select key at its root)"
+                ),
+                known => {
+                    format!("{name} is a {known} hive; Tcpip parameters live in the SYSTEM hive")
+                }
+            };
+            front.diagnostics.push(
+                Diagnostic::new(&codes::HIVE001, what)
+                    .note(format!("top-level keys: {}", preview(&top)))
+                    .help("lint %SystemRoot%\\System32\\config\\SYSTEM (and give SOFTWARE for the Windows version)"),
+            );
+        }
+    }
+    front.hive = Some(summary);
+    front
+}
+
+fn preview(top: &[keys::KeyNode<'_>]) -> String {
+    let mut names: Vec<&str> = top.iter().take(8).map(|k| k.name.as_str()).collect();
+    if top.len() > 8 {
+        names.push("...");
+    }
+    if names.is_empty() {
+        "none".to_string()
+    } else {
+        names.join(", ")
+    }
+}
+
+fn unreadable(front: &mut FrontEnd, name: &str, error: &ReadError) {
+    front.incomplete = true;
+    front.diagnostics.push(
+        Diagnostic::new(
+            &codes::HIVE002,
+            format!("{name} cannot be read as a hive: {error}"),
+        )
+        .note(format!(
+            "the problem is at file offset 0x{:x}",
+            error.offset
+        )),
+    );
+}
+
+/// Warns about base block fields reglint does not expect; false when reading cannot go on.
+fn check_base_block(front: &mut FrontEnd, name: &str, base: &BaseBlock, file_len: usize) -> bool {
+    if base.major_version != 1 || base.minor_version < 2 {
+        unreadable(
+            front,
+            name,
+            &ReadError::new(
+                20,
+                format!(
+                    "format version {}.{} is not one reglint reads (1.2 to 1.6)",
+                    base.major_version, base.minor_version
+                ),
+            ),
+        );
+        return false;
+    }
+    let mut unusual = Vec::new();
+    if base.minor_version > 6 {
+        unusual.push(format!(
+            "format version 1.{} is newer than reglint knows",
+            base.minor_version
+        ));
+    }
+    if base.file_type != 0 {
+        unusual.push(format!(
+            "file type {} (0 is a primary hive; 1, 2 and 6 are transaction logs)",
+            base.file_type
+        ));
+    }
+    if base.flags & 2 != 0 {
+        unusual.push("it is a differencing (layered) hive, which holds only changes relative to another hive".to_string());
+    }
+    if !unusual.is_empty() {
+        front.diagnostics.push(
+            Diagnostic::new(&codes::HIVE010, format!("{name}: {}", unusual.join("; "))).note(
+                "keys and values are read as they are; what the hive does not hold is not linted",
+            ),
+        );
+    }
+    let claimed = BASE_BLOCK_LEN as u64 + u64::from(base.hive_bins_size);
+    if claimed > file_len as u64 {
+        front.incomplete = true;
+        front.diagnostics.push(
+            Diagnostic::new(
+                &codes::HIVE003,
+                format!("{name} is {file_len} bytes long, but its base block says the hive is {claimed} bytes"),
+            )
+            .note(format!("everything from file offset 0x{file_len:x} on is missing; keys stored there cannot be read"))
+            .help("copy the hive again (a live SYSTEM hive needs a shadow copy or `reg save`)"),
+        );
+    }
+    true
+}
+
+fn replay_logs(
+    name: &str,
+    bytes: &[u8],
+    base: &BaseBlock,
+    options: &HiveOptions,
+    front: &mut FrontEnd,
+    summary: &mut HiveSummary,
+) -> Option<Buffer> {
+    let hive_path = options
+        .hive_path
+        .clone()
+        .or_else(|| Some(PathBuf::from(name)).filter(|p| p.is_file()));
+    let paths = if !options.logs.is_empty() {
+        options.logs.clone()
+    } else if options.discover_logs {
+        hive_path
+            .as_deref()
+            .map(log::discover::logs_next_to)
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let mut contents = Vec::new();
+    for path in &paths {
+        match std::fs::read(path) {
+            Ok(data) => contents.push((path.display().to_string(), data)),
+            Err(e) => front.diagnostics.push(Diagnostic::new(
+                &codes::HIVE008,
+                format!("transaction log {} cannot be read: {e}", path.display()),
+            )),
+        }
+    }
+    let inputs: Vec<LogInput<'_>> = contents
+        .iter()
+        .map(|(n, data)| LogInput {
+            name: n.clone(),
+            bytes: data,
+        })
+        .collect();
+    let why_dirty = if base.checksum_ok() {
+        format!(
+            "its sequence numbers differ ({} and {})",
+            base.primary_sequence, base.secondary_sequence
+        )
+    } else {
+        format!(
+            "its base block checksum is wrong (0x{:08x} stored, 0x{:08x} computed)",
+            base.checksum_stored, base.checksum_computed
+        )
+    };
+    let (result, problems) = replay_into(bytes, base, &inputs, || {
+        private_copy(hive_path.as_deref(), bytes)
+    });
+    for problem in problems.iter().filter(|p| !p.empty || result.is_none()) {
+        front.diagnostics.push(
+            Diagnostic::new(
+                &codes::HIVE008,
+                format!(
+                    "transaction log {} is not usable: {}",
+                    problem.log, problem.error
+                ),
+            )
+            .note(format!(
+                "the problem is at file offset 0x{:x} of {}",
+                problem.error.offset, problem.log
+            )),
+        );
+    }
+    match result {
+        Some(done) => {
+            let format = match done.format {
+                log::replay::LogFormat::Old => "old-format (DIRT)",
+                log::replay::LogFormat::New => "new-format (HvLE)",
+            };
+            front.diagnostics.push(
+                Diagnostic::new(
+                    &codes::HIVE005,
+                    format!(
+                        "{name} was dirty; {} {format} log {} ({} dirty pages) from {} were applied in memory",
+                        done.entries_applied,
+                        if done.entries_applied == 1 { "entry" } else { "entries" },
+                        done.dirty_pages,
+                        done.logs_used.join(" and ")
+                    ),
+                )
+                .note(format!("the hive was dirty because {why_dirty}"))
+                .note("the files on disk were not changed"),
+            );
+            summary.logs_applied = done.entries_applied;
+            summary.logs = done
+                .logs_used
+                .iter()
+                .map(|p| {
+                    Path::new(p)
+                        .file_name()
+                        .map_or(p.clone(), |n| n.to_string_lossy().into_owned())
+                })
+                .collect();
+            Some(done.bytes)
+        }
+        None => {
+            let stem = hive_path
+                .as_deref()
+                .and_then(|p| p.file_name())
+                .map_or_else(
+                    || "SYSTEM".to_string(),
+                    |n| n.to_string_lossy().into_owned(),
+                );
+            let found = if paths.is_empty() {
+                "no transaction log was found next to it".to_string()
+            } else {
+                "none of its transaction logs could be applied".to_string()
+            };
+            if options.strict {
+                front.incomplete = true;
+            }
+            front.diagnostics.push(
+                Diagnostic::new(
+                    &codes::HIVE007,
+                    format!("{name} is dirty and {found}: values may be stale; the newest changes may sit only in {stem}.LOG1/{stem}.LOG2"),
+                )
+                .note(format!("the hive is dirty because {why_dirty}"))
+                .help(format!("copy {stem}.LOG1 and {stem}.LOG2 from the same folder next to the hive, or pass them with --log")),
+            );
+            None
+        }
+    }
+}
+
+/// A copy of the hive to replay logs into. Mapping the file privately (copy-on-write) copies
+/// only the pages the logs write; the file itself is never written (MAP_PRIVATE).
+fn private_copy(path: Option<&Path>, bytes: &[u8]) -> Buffer {
+    let mapped = path
+        .and_then(|p| std::fs::File::open(p).ok())
+        .and_then(|file| {
+            // SAFETY: a private mapping; another process changing the file while we read could change
+            // what we see, as with the caller's own read-only mapping, but writes never reach the file.
+            unsafe { memmap2::MmapOptions::new().map_copy(&file) }.ok()
+        });
+    match mapped {
+        // Only when it is the same content the caller gave us.
+        Some(map) if map.len() == bytes.len() && map.get(..4096) == bytes.get(..4096) => {
+            Buffer::Mapped(map)
+        }
+        _ => Buffer::Owned(bytes.to_vec()),
+    }
+}
+
+fn software_target(reader: &Reader<'_>, root: &keys::KeyNode<'_>) -> Option<Target> {
+    let key = reader
+        .find(root, &["Microsoft", "Windows NT", "CurrentVersion"])
+        .ok()??;
+    let (values, _) = reader.values(&key);
+    let get = |name: &str| values.iter().find(|v| v.name.eq_ignore_ascii_case(name));
+    let text = |name: &str| {
+        get(name).and_then(|v| ValueData::new(RegType(v.reg_type), v.data.clone()).as_text())
+    };
+    let facts = infer::SoftwareFacts {
+        current_version: text("CurrentVersion"),
+        major_version: get("CurrentMajorVersionNumber")
+            .and_then(|v| ValueData::new(RegType(v.reg_type), v.data.clone()).as_dword()),
+        build_number: text("CurrentBuildNumber").or_else(|| text("CurrentBuild")),
+        csd_version: text("CSDVersion"),
+        installation_type: text("InstallationType"),
+        product_name: text("ProductName"),
+    };
+    Some(infer::infer_from_software_facts(&facts))
+}
+
+/// The Windows version a SOFTWARE hive names, for pairing with a SYSTEM hive.
+pub fn infer_from_software(bytes: &[u8]) -> Option<Target> {
+    let base = BaseBlock::parse(bytes).ok()?;
+    let reader = Reader::new(Cells::new(bytes, base.hive_bins_size, base.minor_version));
+    let root = reader.key(base.root_cell_offset).ok()?;
+    software_target(&reader, &root)
 }

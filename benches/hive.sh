@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Times reglint's hive front end against hivexget on the same key, and measures peak memory.
+#
+#   benches/hive.sh [corpus-dir]      (default: $REGLINT_CORPUS, else ../shared/corpus)
+#
+# Needs hyperfine, hivexget (Debian: hyperfine, libhivex-bin) and GNU time (/usr/bin/time).
+# Builds the release binaries first. When the `reglint check` command is not there yet, the
+# `hive_load` example (which calls reglint::hive::load and nothing else) is timed instead.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+corpus=${1:-${REGLINT_CORPUS:-../shared/corpus}}
+hive="$corpus/hives/regipy/SYSTEM"
+dirty="$corpus/hives/regipy/SYSTEM_B"
+target=${CARGO_TARGET_DIR:-target}
+for tool in hyperfine hivexget /usr/bin/time; do
+    command -v "$tool" >/dev/null || { echo "benches/hive.sh: $tool is not installed" >&2; exit 2; }
+done
+[ -f "$hive" ] || { echo "benches/hive.sh: $hive not found (give the corpus folder)" >&2; exit 2; }
+
+cargo build --release --quiet --example hive_load
+cargo build --release --quiet --bin reglint
+loader="$target/release/examples/hive_load"
+reglint="$target/release/reglint"
+
+commands=("hivexget '$hive' '\\ControlSet001\\Services\\Tcpip\\Parameters'" "$loader --quiet '$hive'")
+# Until the CLI has its `check` command, the binary is a stub that prints nothing.
+if "$reglint" check --help 2>&1 | grep -qi usage; then
+    commands+=("$reglint check '$hive'")
+fi
+hyperfine --warmup 3 --min-runs 20 -N --ignore-failure "${commands[@]}"
+
+echo
+echo "peak memory (maximum resident set size, kB):"
+size_kb() { echo $(( $(stat -c %s "$1") / 1024 )); }
+echo "  hive $hive: $(size_kb "$hive") kB on disk"
+for run in "$loader --quiet $hive" "$loader --quiet $dirty" "hivexget $hive \\ControlSet001\\Services\\Tcpip\\Parameters"; do
+    # shellcheck disable=SC2086
+    rss=$(/usr/bin/time -f %M $run 2>&1 >/dev/null | tail -1)
+    echo "  $rss kB  $run"
+done
+echo "  (SYSTEM_B is $(size_kb "$dirty") kB and is replayed with its two logs)"

@@ -1,0 +1,63 @@
+//! Control sets: what `Select` says, and which `ControlSetNNN` keys exist.
+
+use super::keys::{KeyNode, Reader};
+use serde::Serialize;
+
+/// Which control set(s) to lint.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ControlSetChoice {
+    /// The one `Select\Current` names.
+    #[default]
+    Current,
+    /// Every `ControlSetNNN`, with drift between the current and last-known-good sets reported.
+    All,
+    Number(u32),
+}
+
+/// The `Select` key's values; each is `None` when absent or not a 4-byte REG_DWORD.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Select {
+    pub current: Option<u32>,
+    pub default: Option<u32>,
+    pub last_known_good: Option<u32>,
+    pub failed: Option<u32>,
+}
+
+pub fn set_name(number: u32) -> String {
+    format!("ControlSet{number:03}")
+}
+
+/// Numbers of the `ControlSetNNN` keys under the root (three or more digits), ascending.
+pub fn numbered_sets(top_level: &[KeyNode<'_>]) -> Vec<u32> {
+    let mut sets: Vec<u32> = top_level
+        .iter()
+        .filter_map(|k| {
+            let digits = k.name.get(10..)?;
+            (k.name.get(..10)?.eq_ignore_ascii_case("ControlSet")
+                && digits.len() >= 3
+                && digits.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| digits.parse().ok())
+            .flatten()
+        })
+        .collect();
+    sets.sort_unstable();
+    sets.dedup();
+    sets
+}
+
+pub fn read_select(reader: &Reader<'_>, select: &KeyNode<'_>) -> Select {
+    let (values, _) = reader.values(select);
+    let dword = |name: &str| {
+        values
+            .iter()
+            .find(|v| v.name.eq_ignore_ascii_case(name))
+            .filter(|v| v.reg_type == 4)
+            .and_then(|v| Some(u32::from_le_bytes(v.data.as_slice().try_into().ok()?)))
+    };
+    Select {
+        current: dword("Current"),
+        default: dword("Default"),
+        last_known_good: dword("LastKnownGood"),
+        failed: dword("Failed"),
+    }
+}

@@ -1,0 +1,198 @@
+//! Copies the keys reglint lints out of a SYSTEM hive into the [`Registry`], each rendered as a
+//! .reg-style source text so diagnostics can point at key paths, value names and data.
+
+use super::control_set::set_name;
+use super::error::ReadError;
+use super::keys::{KeyNode, MAX_VALUE_DATA, Reader, ValueCell};
+use super::render::render_key;
+use crate::check::FrontEnd;
+use crate::codes;
+use crate::diagnostic::Diagnostic;
+use crate::model::{Key, KeyPath, Origin, RegType, Root, Value, ValueData, ValueOp};
+use crate::source::SourceFile;
+
+/// Paths below a control set whose keys (with their values) are extracted when present.
+const SET_KEYS: [&[&str]; 8] = [
+    &["Services", "AFD", "Parameters"],
+    &["Services", "Tcpip6", "Parameters"],
+    &["Control", "ProductOptions"],
+    &["Control", "Windows"],
+    &["Control", "Session Manager", "Environment"],
+    // Present for OS inference; their values come along because they are few.
+    &["Services", "BFE"],
+    &["Services", "Tcpip6"],
+    &["Control", "Nsi"],
+];
+const TCPIP_PARAMETERS: [&str; 3] = ["Services", "Tcpip", "Parameters"];
+/// Subkeys of Parameters whose own subkeys are extracted too (one per interface).
+const NESTED: &str = "Interfaces";
+/// Keys reglint lints are small; a Parameters key with more subkeys is damaged or crafted.
+const MAX_EXTRACTED_SUBKEYS: usize = 10_000;
+
+pub struct Extractor<'r, 'a> {
+    pub reader: &'r Reader<'a>,
+    /// `SYSTEM`: the prefix of source names (`SYSTEM:\ControlSet001\...`).
+    pub kind: &'static str,
+    /// The input as diagnostics name it.
+    pub input: &'r str,
+    pub front: &'r mut FrontEnd,
+}
+
+impl<'a> Extractor<'_, 'a> {
+    /// Adds one key (path below the hive root) with its values; returns its index in the registry.
+    pub fn add_key(&mut self, key: &KeyNode<'a>, hive_path: &[String]) {
+        let (values, errors) = self.reader.values(key);
+        let hive_rel = hive_path.join("\\");
+        let full_path = format!("HKEY_LOCAL_MACHINE\\SYSTEM\\{hive_rel}");
+        let rendered = render_key(&full_path, &values);
+        let source_name = format!("{}:\\{hive_rel}", self.kind);
+        let file = self
+            .front
+            .sources
+            .add(SourceFile::new(source_name, rendered.text));
+        let key_origin = Origin {
+            hive_offset: u32::try_from(key.cell.file_offset()).ok(),
+            ..Origin::text(file, rendered.key_path.start, rendered.key_path.end)
+        };
+        for error in errors {
+            self.damaged(&error, Some(key_origin), &full_path);
+        }
+        let mut model_values = Vec::with_capacity(values.len());
+        for (value, (name_span, data_span)) in values.iter().zip(&rendered.values) {
+            let offset = u32::try_from(value.file_offset()).ok();
+            let name_origin = Origin {
+                hive_offset: offset,
+                ..Origin::text(file, name_span.start, name_span.end)
+            };
+            let data_origin = Origin {
+                hive_offset: offset,
+                ..Origin::text(file, data_span.start, data_span.end)
+            };
+            if let Some(claimed) = value.cut_from {
+                self.oversized(value, claimed, data_origin, &full_path);
+            }
+            model_values.push(Value {
+                name: value.name.as_str().into(),
+                op: ValueOp::Set(ValueData::new(RegType(value.reg_type), value.data.clone())),
+                name_origin,
+                data_origin,
+            });
+        }
+        let mut parts: Vec<Box<str>> = Vec::with_capacity(hive_path.len() + 1);
+        parts.push("SYSTEM".into());
+        parts.extend(hive_path.iter().map(|p| Box::from(p.as_str())));
+        self.front.registry.push_key(Key {
+            path: KeyPath::new(Root::LocalMachine, parts),
+            origin: key_origin,
+            values: model_values,
+            last_written: Some(key.last_written),
+        });
+    }
+
+    /// Finds `path` below `from` (whose own path is `from_path`) and adds it when it exists.
+    pub fn add_path(
+        &mut self,
+        from: &KeyNode<'a>,
+        from_path: &[String],
+        path: &[&str],
+    ) -> Option<(KeyNode<'a>, Vec<String>)> {
+        let mut current = from.clone();
+        let mut current_path = from_path.to_vec();
+        for part in path {
+            match self.reader.subkey(&current, part) {
+                Ok(Some(next)) => {
+                    current_path.push(next.name.clone());
+                    current = next;
+                }
+                Ok(None) => return None,
+                Err(e) => {
+                    let where_ = format!("{}\\{}", current_path.join("\\"), part);
+                    self.damaged(&e, None, &where_);
+                    return None;
+                }
+            }
+        }
+        self.add_key(&current, &current_path);
+        Some((current, current_path))
+    }
+
+    /// Everything reglint lints from one control set.
+    pub fn add_control_set(&mut self, set: &KeyNode<'a>, number: u32) {
+        let set_path = vec![set_name(number)];
+        if let Some((parameters, path)) = self.add_path(set, &set_path, &TCPIP_PARAMETERS) {
+            self.add_subkeys(&parameters, &path, true);
+        }
+        for relative in SET_KEYS {
+            self.add_path(set, &set_path, relative);
+        }
+    }
+
+    fn add_subkeys(&mut self, key: &KeyNode<'a>, path: &[String], descend_interfaces: bool) {
+        let subkeys = match self.reader.subkey_offsets(key) {
+            Ok(offsets) => offsets,
+            Err(e) => {
+                self.damaged(&e, None, &path.join("\\"));
+                return;
+            }
+        };
+        if subkeys.len() > MAX_EXTRACTED_SUBKEYS {
+            let error = ReadError::new(
+                key.cell.file_offset(),
+                format!(
+                    "{} subkeys, more than the {MAX_EXTRACTED_SUBKEYS} reglint reads",
+                    subkeys.len()
+                ),
+            );
+            self.damaged(&error, None, &path.join("\\"));
+            return;
+        }
+        for offset in subkeys {
+            match self.reader.key(offset) {
+                Ok(sub) => {
+                    let mut sub_path = path.to_vec();
+                    sub_path.push(sub.name.clone());
+                    self.add_key(&sub, &sub_path);
+                    if descend_interfaces && sub.name.eq_ignore_ascii_case(NESTED) {
+                        self.add_subkeys(&sub, &sub_path, false);
+                    }
+                }
+                Err(e) => self.damaged(&e, None, &path.join("\\")),
+            }
+        }
+    }
+
+    pub fn damaged(&mut self, error: &ReadError, at: Option<Origin>, key: &str) {
+        self.front.incomplete = true;
+        let mut d = Diagnostic::new(
+            &codes::HIVE004,
+            format!("{}: cannot read part of `{key}`: {error}", self.input),
+        )
+        .key(key.to_string())
+        .note(format!(
+            "the damaged structure is at file offset 0x{:x} of {}",
+            error.offset, self.input
+        ))
+        .help("what could be read is linted; the rest is missing from this report");
+        if let Some(origin) = at {
+            d = d.at(origin, "this key could not be read in full");
+        }
+        self.front.diagnostics.push(d);
+    }
+
+    fn oversized(&mut self, value: &ValueCell, claimed: u64, at: Origin, key: &str) {
+        self.front.incomplete = true;
+        self.front.diagnostics.push(
+            Diagnostic::new(
+                &codes::HIVE009,
+                format!(
+                    "value `{}` claims {claimed} bytes of data; reglint read only the first {MAX_VALUE_DATA}",
+                    value.name
+                ),
+            )
+            .at(at, "data cut here")
+            .key(key.to_string())
+            .value(value.name.clone())
+            .note(format!("the value cell is at file offset 0x{:x} of {}", value.file_offset(), self.input)),
+        );
+    }
+}

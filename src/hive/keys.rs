@@ -1,0 +1,334 @@
+//! Key nodes (`nk`), subkey lists (`lf`, `lh`, `li`, `ri`), value lists and values (`vk`, `db`).
+//!
+//! Lookups go by path from the root and only read the cells on the way, so a large hive costs
+//! what the few keys reglint needs cost. Counts read from the file are never trusted for
+//! allocation: lists are bounded by their cell sizes and by fixed limits.
+
+use super::cells::{Cell, Cells, NIL};
+use super::error::{ReadError, u16_at, u32_at, u64_at};
+
+/// More entries than any real subkey list holds; a larger claim means damage or a crafted file.
+pub const MAX_SUBKEYS: usize = 1 << 20;
+/// The largest value reglint reads in full; the rest is dropped with a diagnostic.
+pub const MAX_VALUE_DATA: usize = 16 << 20;
+/// Data over this size lives in a `db` big-data cell from hive version 1.4 on.
+const BIG_DATA_SEGMENT: usize = 16344;
+const KEY_COMP_NAME: u16 = 0x20;
+const VALUE_COMP_NAME: u16 = 0x1;
+
+#[derive(Debug, Clone)]
+pub struct KeyNode<'a> {
+    pub cell: Cell<'a>,
+    pub name: String,
+    pub last_written: u64,
+    subkey_count: u32,
+    subkeys_list: u32,
+    value_count: u32,
+    values_list: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValueCell {
+    /// Offset of the `vk` cell relative to the hive bins.
+    pub offset: u32,
+    pub name: String,
+    pub reg_type: u32,
+    pub data: Vec<u8>,
+    /// The size the value claims when it was larger than [`MAX_VALUE_DATA`] and cut.
+    pub cut_from: Option<u64>,
+}
+
+impl ValueCell {
+    pub fn file_offset(&self) -> u64 {
+        Cells::file_offset(self.offset)
+    }
+}
+
+/// Reads keys and values out of [`Cells`].
+#[derive(Clone, Copy)]
+pub struct Reader<'a> {
+    pub cells: Cells<'a>,
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(cells: Cells<'a>) -> Self {
+        Self { cells }
+    }
+
+    pub fn key(&self, offset: u32) -> Result<KeyNode<'a>, ReadError> {
+        let cell = self.cells.signed_cell(offset, b"nk")?;
+        let d = cell.data;
+        let at = cell.file_offset();
+        let short = || ReadError::new(at, format!("key node 0x{offset:x} is cut off"));
+        let flags = u16_at(d, 2).ok_or_else(short)?;
+        let name_len = usize::from(u16_at(d, 72).ok_or_else(short)?);
+        let raw_name = d.get(76..76 + name_len).ok_or_else(|| {
+            ReadError::new(
+                at,
+                format!("the name of key node 0x{offset:x} runs past its cell"),
+            )
+        })?;
+        Ok(KeyNode {
+            cell,
+            name: decode_name(raw_name, flags & KEY_COMP_NAME != 0),
+            last_written: u64_at(d, 4).ok_or_else(short)?,
+            subkey_count: u32_at(d, 20).ok_or_else(short)?,
+            subkeys_list: u32_at(d, 28).ok_or_else(short)?,
+            value_count: u32_at(d, 36).ok_or_else(short)?,
+            values_list: u32_at(d, 40).ok_or_else(short)?,
+        })
+    }
+
+    /// Offsets of a key's subkeys, in list order.
+    pub fn subkey_offsets(&self, key: &KeyNode<'a>) -> Result<Vec<u32>, ReadError> {
+        if key.subkey_count == 0 || key.subkeys_list == NIL {
+            return Ok(Vec::new());
+        }
+        let mut out = Vec::new();
+        self.collect_list(key.subkeys_list, true, &mut out)?;
+        Ok(out)
+    }
+
+    fn collect_list(
+        &self,
+        offset: u32,
+        allow_index_root: bool,
+        out: &mut Vec<u32>,
+    ) -> Result<(), ReadError> {
+        let cell = self.cells.cell(offset)?;
+        let d = cell.data;
+        let at = cell.file_offset();
+        let count =
+            usize::from(u16_at(d, 2).ok_or_else(|| ReadError::new(at, "subkey list cut off"))?);
+        let (stride, nested) = match d.get(..2) {
+            Some(b"lf") | Some(b"lh") => (8, false),
+            Some(b"li") => (4, false),
+            Some(b"ri") if allow_index_root => (4, true),
+            Some(b"ri") => return Err(ReadError::new(at, "an index root inside an index root")),
+            _ => {
+                return Err(ReadError::new(
+                    at,
+                    format!("cell 0x{offset:x} should be a subkey list (lf, lh, li or ri)"),
+                ));
+            }
+        };
+        for i in 0..count {
+            let entry = u32_at(d, 4 + i * stride).ok_or_else(|| {
+                ReadError::new(
+                    at,
+                    format!(
+                        "subkey list 0x{offset:x} claims {count} entries but its cell holds fewer"
+                    ),
+                )
+            })?;
+            if nested {
+                self.collect_list(entry, false, out)?;
+            } else {
+                if out.len() >= MAX_SUBKEYS {
+                    return Err(ReadError::new(
+                        at,
+                        format!("more than {MAX_SUBKEYS} subkeys"),
+                    ));
+                }
+                out.push(entry);
+            }
+        }
+        Ok(())
+    }
+
+    pub fn subkeys(&self, key: &KeyNode<'a>) -> Result<Vec<KeyNode<'a>>, ReadError> {
+        self.subkey_offsets(key)?
+            .into_iter()
+            .map(|o| self.key(o))
+            .collect()
+    }
+
+    /// The subkey named `name` (compared as Windows does, ignoring case).
+    pub fn subkey(&self, key: &KeyNode<'a>, name: &str) -> Result<Option<KeyNode<'a>>, ReadError> {
+        let wanted = fold(name);
+        for offset in self.subkey_offsets(key)? {
+            let sub = self.key(offset)?;
+            if fold(&sub.name) == wanted {
+                return Ok(Some(sub));
+            }
+        }
+        Ok(None)
+    }
+
+    pub fn find(
+        &self,
+        from: &KeyNode<'a>,
+        path: &[&str],
+    ) -> Result<Option<KeyNode<'a>>, ReadError> {
+        let mut current = from.clone();
+        for part in path {
+            match self.subkey(&current, part)? {
+                Some(next) => current = next,
+                None => return Ok(None),
+            }
+        }
+        Ok(Some(current))
+    }
+
+    /// The key's values in list order. A value that cannot be read is reported, not fatal.
+    pub fn values(&self, key: &KeyNode<'a>) -> (Vec<ValueCell>, Vec<ReadError>) {
+        let mut values = Vec::new();
+        let mut errors = Vec::new();
+        if key.value_count == 0 || key.values_list == NIL {
+            return (values, errors);
+        }
+        let list = match self.cells.cell(key.values_list) {
+            Ok(list) => list,
+            Err(e) => return (values, vec![e]),
+        };
+        let held = list.data.len() / 4;
+        let count = (key.value_count as usize).min(held);
+        if count < key.value_count as usize {
+            errors.push(ReadError::new(
+                list.file_offset(),
+                format!(
+                    "key `{}` claims {} values but its value list holds {held}",
+                    key.name, key.value_count
+                ),
+            ));
+        }
+        for i in 0..count {
+            let Some(offset) = u32_at(list.data, i * 4) else {
+                break;
+            };
+            match self.value(offset) {
+                Ok(v) => values.push(v),
+                Err(e) => errors.push(e),
+            }
+        }
+        (values, errors)
+    }
+
+    pub fn value(&self, offset: u32) -> Result<ValueCell, ReadError> {
+        let cell = self.cells.signed_cell(offset, b"vk")?;
+        let d = cell.data;
+        let at = cell.file_offset();
+        let short = || ReadError::new(at, format!("value 0x{offset:x} is cut off"));
+        let name_len = usize::from(u16_at(d, 2).ok_or_else(short)?);
+        let size_field = u32_at(d, 4).ok_or_else(short)?;
+        let data_offset = u32_at(d, 8).ok_or_else(short)?;
+        let reg_type = u32_at(d, 12).ok_or_else(short)?;
+        let flags = u16_at(d, 16).ok_or_else(short)?;
+        let raw_name = d.get(20..20 + name_len).ok_or_else(|| {
+            ReadError::new(
+                at,
+                format!("the name of value 0x{offset:x} runs past its cell"),
+            )
+        })?;
+        let name = decode_name(raw_name, flags & VALUE_COMP_NAME != 0);
+        let (data, cut_from) = self
+            .value_data(size_field, data_offset)
+            .map_err(|e| ReadError::new(e.offset, format!("value `{name}`: {}", e.what)))?;
+        Ok(ValueCell {
+            offset,
+            name,
+            reg_type,
+            data,
+            cut_from,
+        })
+    }
+
+    fn value_data(
+        &self,
+        size_field: u32,
+        data_offset: u32,
+    ) -> Result<(Vec<u8>, Option<u64>), ReadError> {
+        // The top bit marks data of up to 4 bytes kept in the offset field itself.
+        if size_field & 0x8000_0000 != 0 {
+            let len = ((size_field & 0x7FFF_FFFF) as usize).min(4);
+            return Ok((
+                data_offset
+                    .to_le_bytes()
+                    .get(..len)
+                    .unwrap_or_default()
+                    .to_vec(),
+                None,
+            ));
+        }
+        let len = size_field as usize;
+        if len == 0 {
+            return Ok((Vec::new(), None));
+        }
+        let wanted = len.min(MAX_VALUE_DATA);
+        let cut_from = (len > wanted).then_some(len as u64);
+        let cell = self.cells.cell(data_offset)?;
+        if len > BIG_DATA_SEGMENT && self.cells.minor_version >= 4 && cell.data.starts_with(b"db") {
+            return Ok((self.big_data(cell, len, wanted)?, cut_from));
+        }
+        let data = cell.data.get(..wanted).ok_or_else(|| {
+            ReadError::new(
+                cell.file_offset(),
+                format!(
+                    "{len} bytes of data claimed, but the data cell holds {}",
+                    cell.data.len()
+                ),
+            )
+        })?;
+        Ok((data.to_vec(), cut_from))
+    }
+
+    fn big_data(&self, db: Cell<'a>, len: usize, wanted: usize) -> Result<Vec<u8>, ReadError> {
+        let at = db.file_offset();
+        let segments = usize::from(
+            u16_at(db.data, 2).ok_or_else(|| ReadError::new(at, "big data cell cut off"))?,
+        );
+        let list_offset =
+            u32_at(db.data, 4).ok_or_else(|| ReadError::new(at, "big data cell cut off"))?;
+        let list = self.cells.cell(list_offset)?;
+        let mut out = Vec::with_capacity(wanted.min(segments.saturating_mul(BIG_DATA_SEGMENT)));
+        for i in 0..segments {
+            if out.len() >= wanted {
+                break;
+            }
+            let segment_offset = u32_at(list.data, i * 4).ok_or_else(|| {
+                ReadError::new(
+                    list.file_offset(),
+                    format!("the big data list claims {segments} segments but holds fewer"),
+                )
+            })?;
+            let segment = self.cells.cell(segment_offset)?;
+            let take = (wanted - out.len())
+                .min(BIG_DATA_SEGMENT)
+                .min(segment.data.len());
+            out.extend_from_slice(segment.data.get(..take).unwrap_or_default());
+        }
+        if out.len() < wanted {
+            return Err(ReadError::new(
+                at,
+                format!(
+                    "big data holds {} bytes of the {len} its value claims",
+                    out.len()
+                ),
+            ));
+        }
+        Ok(out)
+    }
+}
+
+/// Case folding for name comparison. Windows upcases UTF-16 units with its own table; Unicode
+/// simple upper-casing agrees with it on every name reglint looks up.
+pub fn fold(name: &str) -> String {
+    if name.is_ascii() {
+        name.to_ascii_uppercase()
+    } else {
+        name.chars().flat_map(char::to_uppercase).collect()
+    }
+}
+
+/// Names flagged as compressed are one byte per character (Latin-1); others are UTF-16LE.
+fn decode_name(raw: &[u8], compressed: bool) -> String {
+    if compressed {
+        raw.iter().map(|&b| char::from(b)).collect()
+    } else {
+        let units: Vec<u16> = raw
+            .chunks_exact(2)
+            .map(|pair| u16::from_le_bytes([pair[0], pair[1]]))
+            .collect();
+        String::from_utf16_lossy(&units)
+    }
+}

@@ -1,0 +1,7 @@
+//! Transaction logs: finding them, reading both formats and replaying them in memory.
+
+pub mod discover;
+pub mod marvin;
+pub mod new_format;
+pub mod old_format;
+pub mod replay;

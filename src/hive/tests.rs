@@ -1,0 +1,449 @@
+//! Behaviour of `load` on hives built with the test writer.
+
+use super::writer::{HiveSpec, KeySpec, ListKind, write};
+use super::*;
+use crate::diagnostic::Severity;
+use crate::model::{KeyPath, Registry};
+use crate::target::{Edition, Release};
+
+fn system(current: u32) -> KeySpec {
+    KeySpec::new("ROOT")
+        .path("Select", |k| {
+            k.dword("Current", current)
+                .dword("Default", 1)
+                .dword("LastKnownGood", 2)
+                .dword("Failed", 0)
+        })
+        .path(r"ControlSet001\Services\Tcpip\Parameters", |k| {
+            k.dword("MaxUserPort", 65534)
+                .dword("TcpTimedWaitDelay", 30)
+                .sz("MaxFreeTcbs", "2000")
+                .dword("MaxUserPorts", 5000)
+        })
+        .path(
+            r"ControlSet001\Services\Tcpip\Parameters\Interfaces\{2A}",
+            |k| k.dword("EnableDHCP", 1),
+        )
+        .path(r"ControlSet001\Services\Tcpip\Parameters\Winsock", |k| {
+            k.dword("UseDelayedAcceptance", 0)
+        })
+        .path(
+            r"ControlSet001\Services\Tcpip\Parameters\Interfaces\{2A}\Deeper",
+            |k| k.dword("NotRead", 1),
+        )
+        .path(r"ControlSet001\Control\ProductOptions", |k| {
+            k.sz("ProductType", "ServerNT")
+        })
+        .path(r"ControlSet001\Control\Windows", |k| {
+            k.dword("CSDVersion", 0x200)
+        })
+        .path(r"ControlSet001\Services\Themes", |k| k)
+        .path(r"ControlSet002\Services\Tcpip\Parameters", |k| {
+            k.dword("MaxUserPort", 5000)
+                .dword("TcpTimedWaitDelay", 30)
+                .sz("MaxFreeTcbs", "2000")
+                .dword("MaxUserPorts", 5000)
+        })
+}
+
+fn path(p: &str) -> KeyPath {
+    KeyPath::parse(p).unwrap()
+}
+
+fn load_bytes(bytes: &[u8], choice: ControlSetChoice) -> FrontEnd {
+    let options = HiveOptions {
+        control_set: choice,
+        discover_logs: false,
+        ..HiveOptions::default()
+    };
+    load("test.hive", bytes, &options)
+}
+
+fn codes_of(front: &FrontEnd) -> Vec<&'static str> {
+    front.diagnostics.iter().map(|d| d.code.code).collect()
+}
+
+fn tcpip(registry: &Registry, set: &str) -> KeyPath {
+    let _ = registry;
+    path(&format!(
+        r"HKEY_LOCAL_MACHINE\SYSTEM\{set}\Services\Tcpip\Parameters"
+    ))
+}
+
+#[test]
+fn extracts_the_current_set_with_exact_values() {
+    let bytes = write(&HiveSpec::new("SYSTEM", system(1)));
+    let front = load_bytes(&bytes, ControlSetChoice::Current);
+    assert!(
+        !front.incomplete,
+        "{:?}",
+        front
+            .diagnostics
+            .iter()
+            .map(|d| &d.message)
+            .collect::<Vec<_>>()
+    );
+    let key = front
+        .registry
+        .key(&tcpip(&front.registry, "ControlSet001"))
+        .unwrap();
+    assert_eq!(
+        key.value("MaxUserPort").unwrap().data().unwrap().as_dword(),
+        Some(65534)
+    );
+    assert_eq!(
+        key.value("MaxFreeTcbs")
+            .unwrap()
+            .data()
+            .unwrap()
+            .as_text()
+            .as_deref(),
+        Some("2000")
+    );
+    assert!(
+        key.path
+            .is_in_control_set(&["Services", "Tcpip", "Parameters"])
+    );
+    assert!(
+        front
+            .registry
+            .key(&path(
+                r"HKEY_LOCAL_MACHINE\SYSTEM\ControlSet001\Services\Tcpip\Parameters\Interfaces\{2A}"
+            ))
+            .is_some()
+    );
+    assert!(
+        front
+            .registry
+            .key(&path(
+                r"HKEY_LOCAL_MACHINE\SYSTEM\ControlSet001\Services\Tcpip\Parameters\Winsock"
+            ))
+            .is_some()
+    );
+    assert!(front.registry.key(&path(r"HKEY_LOCAL_MACHINE\SYSTEM\ControlSet001\Services\Tcpip\Parameters\Interfaces\{2A}\Deeper")).is_none());
+    assert!(
+        front
+            .registry
+            .key(&path(r"HKEY_LOCAL_MACHINE\SYSTEM\Select"))
+            .is_some()
+    );
+    assert!(
+        front
+            .registry
+            .key(&tcpip(&front.registry, "ControlSet002"))
+            .is_none(),
+        "only the current set"
+    );
+    let summary = front.hive.as_ref().unwrap();
+    assert_eq!(
+        (
+            summary.hive_type.as_str(),
+            summary.control_set,
+            summary.dirty
+        ),
+        ("SYSTEM", Some(1), false)
+    );
+    assert_eq!(codes_of(&front), vec!["CCS004"]);
+    let target = front.inferred_target.unwrap();
+    assert_eq!(target.os, Some(crate::target::Os::new(Release::W2003, 2)));
+    assert_eq!(target.edition, Some(Edition::Server));
+}
+
+#[test]
+fn origins_point_at_tokens_and_cells() {
+    let bytes = write(&HiveSpec::new("SYSTEM", system(1)));
+    let front = load_bytes(&bytes, ControlSetChoice::Current);
+    let key = front
+        .registry
+        .key(&tcpip(&front.registry, "ControlSet001"))
+        .unwrap();
+    let file = front.sources.get(key.origin.file).unwrap();
+    assert_eq!(
+        file.name,
+        r"SYSTEM:\ControlSet001\Services\Tcpip\Parameters"
+    );
+    assert_eq!(
+        &file.text[key.origin.range()],
+        r"HKEY_LOCAL_MACHINE\SYSTEM\ControlSet001\Services\Tcpip\Parameters"
+    );
+    let nk = key.origin.hive_offset.unwrap() as usize;
+    assert_eq!(&bytes[nk + 4..nk + 6], b"nk");
+    assert_eq!(key.last_written, Some(0x01D0_0000_0000_0000));
+    let value = key.value("MaxUserPort").unwrap();
+    assert_eq!(&file.text[value.name_origin.range()], "MaxUserPort");
+    assert_eq!(&file.text[value.data_origin.range()], "0000fffe");
+    let vk = value.name_origin.hive_offset.unwrap() as usize;
+    assert_eq!(&bytes[vk + 4..vk + 6], b"vk");
+    assert_eq!(value.data_origin.hive_offset, value.name_origin.hive_offset);
+    let sz = key.value("MaxFreeTcbs").unwrap();
+    assert_eq!(&file.text[sz.data_origin.range()], "2000");
+}
+
+#[test]
+fn every_list_kind_reads_the_same() {
+    let reference = load_bytes(
+        &write(&HiveSpec::new("SYSTEM", system(1))),
+        ControlSetChoice::All,
+    );
+    for kind in [ListKind::Lf, ListKind::Li, ListKind::Ri(1), ListKind::Ri(2)] {
+        let mut spec = HiveSpec::new("SYSTEM", system(1));
+        spec.list_kind = kind;
+        let front = load_bytes(&write(&spec), ControlSetChoice::All);
+        let names = |f: &FrontEnd| {
+            f.registry
+                .keys()
+                .iter()
+                .map(|k| k.path.to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(names(&front), names(&reference), "{kind:?}");
+    }
+}
+
+#[test]
+fn big_data_values_are_read_whole() {
+    let big: Vec<u8> = (0..40_000u32).map(|i| (i % 251) as u8).collect();
+    let root = system(1).path(r"ControlSet001\Services\Tcpip\Parameters", |k| {
+        k.value("Blob", 3, big.clone())
+    });
+    let front = load_bytes(
+        &write(&HiveSpec::new("SYSTEM", root.clone())),
+        ControlSetChoice::Current,
+    );
+    let key = front
+        .registry
+        .key(&tcpip(&front.registry, "ControlSet001"))
+        .unwrap();
+    assert_eq!(key.value("Blob").unwrap().data().unwrap().bytes, big);
+    // Version 1.3 hives keep big values in one cell.
+    let mut old = HiveSpec::new("SYSTEM", root);
+    old.minor_version = 3;
+    let front = load_bytes(&write(&old), ControlSetChoice::Current);
+    let key = front
+        .registry
+        .key(&tcpip(&front.registry, "ControlSet001"))
+        .unwrap();
+    assert_eq!(key.value("Blob").unwrap().data().unwrap().bytes, big);
+}
+
+#[test]
+fn select_naming_a_missing_set_falls_back_to_default() {
+    let front = load_bytes(
+        &write(&HiveSpec::new("SYSTEM", system(7))),
+        ControlSetChoice::Current,
+    );
+    let d = front
+        .diagnostics
+        .iter()
+        .find(|d| d.code.code == "CCS002")
+        .unwrap();
+    assert!(d.message.contains("ControlSet007"), "{}", d.message);
+    let label = d.primary.as_ref().unwrap();
+    let file = front.sources.get(label.origin.file).unwrap();
+    assert_eq!(&file.text[label.origin.range()], "00000007");
+    assert_eq!(front.hive.as_ref().unwrap().control_set, Some(1));
+    assert!(
+        front
+            .registry
+            .key(&tcpip(&front.registry, "ControlSet001"))
+            .is_some()
+    );
+}
+
+#[test]
+fn missing_select_is_diagnosed() {
+    let mut root = system(1);
+    root.subkeys.retain(|k| k.name != "Select");
+    let front = load_bytes(
+        &write(&HiveSpec::new("SYSTEM", root)),
+        ControlSetChoice::Current,
+    );
+    assert!(codes_of(&front).contains(&"CCS001"));
+    assert_eq!(front.hive.as_ref().unwrap().control_set, Some(1));
+}
+
+#[test]
+fn all_sets_report_drift_against_last_known_good() {
+    let front = load_bytes(
+        &write(&HiveSpec::new("SYSTEM", system(1))),
+        ControlSetChoice::All,
+    );
+    assert!(
+        front
+            .registry
+            .key(&tcpip(&front.registry, "ControlSet002"))
+            .is_some()
+    );
+    let drift: Vec<_> = front
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.code == "CCS003")
+        .collect();
+    assert_eq!(
+        drift.len(),
+        1,
+        "{:?}",
+        drift.iter().map(|d| &d.message).collect::<Vec<_>>()
+    );
+    let d = drift[0];
+    assert_eq!(d.value.as_deref(), Some("MaxUserPort"));
+    let primary = d.primary.as_ref().unwrap();
+    assert_eq!(
+        front.sources.get(primary.origin.file).unwrap().name,
+        r"SYSTEM:\ControlSet001\Services\Tcpip\Parameters"
+    );
+    let secondary = &d.secondary[0];
+    assert_eq!(
+        front.sources.get(secondary.origin.file).unwrap().name,
+        r"SYSTEM:\ControlSet002\Services\Tcpip\Parameters"
+    );
+}
+
+#[test]
+fn a_chosen_set_is_linted_or_diagnosed() {
+    let bytes = write(&HiveSpec::new("SYSTEM", system(1)));
+    let front = load_bytes(&bytes, ControlSetChoice::Number(2));
+    assert!(
+        front
+            .registry
+            .key(&tcpip(&front.registry, "ControlSet002"))
+            .is_some()
+    );
+    assert!(
+        front
+            .registry
+            .key(&tcpip(&front.registry, "ControlSet001"))
+            .is_none()
+    );
+    let front = load_bytes(&bytes, ControlSetChoice::Number(9));
+    assert!(codes_of(&front).contains(&"CCS005"));
+    assert!(front.incomplete);
+}
+
+#[test]
+fn other_hives_are_named() {
+    let sam = KeySpec::new("ROOT").path(r"SAM\Domains\Account", |k| k.dword("x", 1));
+    let front = load_bytes(
+        &write(&HiveSpec::new(r"\SystemRoot\System32\Config\SAM", sam)),
+        ControlSetChoice::Current,
+    );
+    let d = &front.diagnostics[0];
+    assert_eq!(d.code.code, "HIVE001");
+    assert!(
+        d.message
+            .contains("is a SAM hive; Tcpip parameters live in the SYSTEM hive"),
+        "{}",
+        d.message
+    );
+    assert!(front.registry.keys().is_empty());
+
+    let software = KeySpec::new("ROOT").path(r"Microsoft\Windows NT\CurrentVersion", |k| {
+        k.sz("CurrentVersion", "6.1")
+            .sz("CurrentBuildNumber", "7601")
+            .sz("CSDVersion", "Service Pack 1")
+            .sz("InstallationType", "Client")
+    });
+    let bytes = write(&HiveSpec::new("SOFTWARE", software));
+    let front = load_bytes(&bytes, ControlSetChoice::Current);
+    assert_eq!(codes_of(&front), vec!["HIVE011"]);
+    assert_eq!(
+        front.inferred_target.as_ref().unwrap().os,
+        Some(crate::target::Os::new(Release::W7, 1))
+    );
+    assert_eq!(
+        infer_from_software(&bytes).unwrap().os,
+        Some(crate::target::Os::new(Release::W7, 1))
+    );
+}
+
+#[test]
+fn dirty_hive_without_logs_warns_and_strict_marks_incomplete() {
+    let mut spec = HiveSpec::new("SYSTEM", system(1));
+    spec.primary_sequence = 5;
+    spec.secondary_sequence = 4;
+    let bytes = write(&spec);
+    let front = load_bytes(&bytes, ControlSetChoice::Current);
+    let d = front
+        .diagnostics
+        .iter()
+        .find(|d| d.code.code == "HIVE007")
+        .unwrap();
+    assert_eq!(d.severity, Severity::Warning);
+    assert!(d.message.contains("values may be stale"));
+    assert!(!front.incomplete);
+    assert!(front.hive.as_ref().unwrap().dirty);
+    let strict = load(
+        "test.hive",
+        &bytes,
+        &HiveOptions {
+            strict: true,
+            discover_logs: false,
+            ..HiveOptions::default()
+        },
+    );
+    assert!(strict.incomplete);
+}
+
+#[test]
+fn truncated_and_damaged_hives_name_offsets_without_panicking() {
+    let bytes = write(&HiveSpec::new("SYSTEM", system(1)));
+    let front = load_bytes(&bytes[..bytes.len() - 4096], ControlSetChoice::Current);
+    assert!(front.incomplete);
+    assert!(codes_of(&front).contains(&"HIVE003"));
+    let front = load_bytes(&bytes[..100], ControlSetChoice::Current);
+    assert_eq!(codes_of(&front), vec!["HIVE002"]);
+    // Every single-byte truncation and a sweep of corruptions: results or diagnostics, never a panic.
+    for cut in (0..bytes.len()).step_by(97) {
+        let _ = load_bytes(&bytes[..cut], ControlSetChoice::All);
+    }
+    for at in (4096..bytes.len()).step_by(13) {
+        for value in [0u8, 0xFF, 0x80] {
+            let mut damaged = bytes.clone();
+            damaged[at] = value;
+            let front = load_bytes(&damaged, ControlSetChoice::All);
+            for d in front
+                .diagnostics
+                .iter()
+                .filter(|d| d.code.code == "HIVE004")
+            {
+                assert!(
+                    d.notes.iter().any(|n| n.contains("file offset 0x")),
+                    "{}",
+                    d.message
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn cyclic_subkey_lists_stop() {
+    // Point the Parameters key's subkey list at a list that contains Parameters itself.
+    let bytes = write(&HiveSpec::new("SYSTEM", system(1)));
+    let front = load_bytes(&bytes, ControlSetChoice::Current);
+    let key = front
+        .registry
+        .key(&tcpip(&front.registry, "ControlSet001"))
+        .unwrap();
+    let nk = key.origin.hive_offset.unwrap() as usize;
+    let mut cyclic = bytes.clone();
+    let own = u32::try_from(nk - 4096).unwrap();
+    // Make the first entry of Parameters' own `lh` list point back at Parameters.
+    let list =
+        u32::from_le_bytes(cyclic[nk + 4 + 28..nk + 4 + 32].try_into().unwrap()) as usize + 4096;
+    assert_eq!(&cyclic[list + 4..list + 6], b"lh");
+    cyclic[list + 8..list + 12].copy_from_slice(&own.to_le_bytes());
+    let front = load_bytes(&cyclic, ControlSetChoice::Current);
+    assert!(
+        front
+            .registry
+            .key(&tcpip(&front.registry, "ControlSet001"))
+            .is_some()
+    );
+    let cells = cells::Cells::new(&cyclic, (cyclic.len() - 4096) as u32, 5);
+    let reader = keys::Reader::new(cells);
+    let base = base_block::BaseBlock::parse(&cyclic).unwrap();
+    let root = reader.key(base.root_cell_offset).unwrap();
+    let (_, errors) = tree::dump(&reader, &root);
+    assert!(errors.iter().any(|e| e.what.contains("reached twice")));
+}
