@@ -7,6 +7,7 @@ use args::{CheckArgs, Cli, ColorChoice, Command, Format};
 use clap::Parser;
 use reglint::check::{CheckOptions, InputKind, InputReport, check_bytes};
 use reglint::codes;
+use reglint::hive::{ControlSetChoice, HiveOptions};
 use reglint::render::{self, Summary};
 use reglint::target::{Os, TargetChoice};
 use std::io::{self, IsTerminal, Write};
@@ -54,19 +55,28 @@ fn check(args: &CheckArgs) -> io::Result<i32> {
         Ok(os) => os,
         Err(message) => return usage_error(&format!("--target: {message}")),
     };
-    let options = CheckOptions {
+    let control_set = match args.control_set.as_str() {
+        "current" => ControlSetChoice::Current,
+        "all" => ControlSetChoice::All,
+        number => match number.parse::<u32>() {
+            Ok(n) => ControlSetChoice::Number(n),
+            Err(_) => {
+                return usage_error("--control-set takes `current`, `all` or a control set number");
+            }
+        },
+    };
+    let mut options = CheckOptions {
         target: TargetChoice {
             os,
             edition: args.edition,
         },
-        hive: reglint::hive::HiveOptions::default(),
+        hive: HiveOptions {
+            control_set,
+            logs: args.logs.clone(),
+            strict: args.strict,
+            ..HiveOptions::default()
+        },
     };
-    if args.control_set != "current" {
-        // Parsed here so a typo is a usage error even before hives are involved.
-        if args.control_set != "all" && args.control_set.parse::<u32>().is_err() {
-            return usage_error("--control-set takes `current`, `all` or a control set number");
-        }
-    }
     let (paths, problems) = inputs::collect(&args.paths);
     for problem in &problems {
         eprintln!("reglint: {problem}");
@@ -83,6 +93,7 @@ fn check(args: &CheckArgs) -> io::Result<i32> {
                 continue;
             }
         };
+        options.hive.hive_path = (input.path.as_os_str() != "-").then(|| input.path.clone());
         let report = check_bytes(&name, &bytes, &options);
         if report.kind == InputKind::Unknown && !input.explicit {
             continue;
