@@ -98,6 +98,17 @@ codes! {
     TCP004 = "TCP004", "unknown-value-name", Tcp, Warning, "a value name Windows does not read under this key, often a typo";
     TCP005 = "TCP005", "value-name-as-key", Tcp, Error, "a known value name used as a key name, which sets nothing";
     TCP006 = "TCP006", "misplaced-value", Tcp, Warning, "a TCP/IP value set in a key where Windows does not read it";
+    TCP007 = "TCP007", "hash-table-not-power-of-two", Tcp, Warning, "a MaxHashTableSize that Windows rounds up to the next power of two";
+    TCP008 = "TCP008", "hash-table-size-mismatch", Tcp, Warning, "the TCB hash table and the TCB count tuned apart";
+    TCP009 = "TCP009", "ephemeral-port-budget", Tcp, Info, "how many new outbound connections per second the ephemeral ports and TIME_WAIT allow";
+    TCP010 = "TCP010", "reserved-ports", Tcp, Warning, "ReservedPorts entries that are malformed, overlap or reserve nothing";
+    TCP011 = "TCP011", "ignored-on-target", Tcp, Warning, "a value the target Windows no longer reads";
+    TCP012 = "TCP012", "time-wait-tuning", Tcp, Info, "TIME_WAIT tuning the seed article calls unnecessary from Server 2003 SP1 on";
+    TCP013 = "TCP013", "half-open-connect-limit", Tcp, Warning, "the limit of 10 concurrent outbound connection attempts, fixed or re-imposed";
+    TCP014 = "TCP014", "syn-protection-inconsistent", Tcp, Warning, "SYN-attack protection values that contradict each other";
+    TCP015 = "TCP015", "workstation-backlog", Tcp, Warning, "server-style tuning on a workstation edition, whose listen backlog is capped";
+    TCP016 = "TCP016", "keepalive-detection", Tcp, Warning, "keep-alive timing: when a dead peer is noticed, and values that are too low";
+    TCP017 = "TCP017", "connection-count-cap", Tcp, Warning, "TcpNumConnections below the connection counts the other values allow";
     HIVE001 = "HIVE001", "not-a-system-hive", Hive, Warning, "a hive other than SYSTEM, which holds no Tcpip parameters";
     HIVE002 = "HIVE002", "unreadable-hive", Hive, Error, "a hive whose base block or root key cannot be read, so nothing is linted";
     HIVE003 = "HIVE003", "truncated-hive", Hive, Error, "a hive file shorter than its base block says, so keys at its end are missing";

@@ -5,9 +5,8 @@
 
 mod support;
 
-use reglint::check::CheckOptions;
 use reglint::codes;
-use support::{check_file, codes as found, repo};
+use support::{check_file, codes as found, options_for, repo};
 
 /// (code, fixture where it fires, fixture where it stays silent), relative to fixtures/.
 const CASES: &[(&str, &str, &str)] = &[
@@ -79,6 +78,61 @@ const CASES: &[(&str, &str, &str)] = &[
         "rules/TCP006.fires.reg",
         "rules/TCP006.silent.reg",
     ),
+    (
+        "TCP007",
+        "rules/TCP007.fires.reg",
+        "rules/TCP007.silent.reg",
+    ),
+    (
+        "TCP008",
+        "rules/TCP008.fires.reg",
+        "rules/TCP008.silent.reg",
+    ),
+    (
+        "TCP009",
+        "rules/TCP009.fires.reg",
+        "rules/TCP009.silent.reg",
+    ),
+    (
+        "TCP010",
+        "rules/TCP010.fires.reg",
+        "rules/TCP010.silent.reg",
+    ),
+    (
+        "TCP011",
+        "rules/TCP011.fires.reg",
+        "rules/TCP011.silent.reg",
+    ),
+    (
+        "TCP012",
+        "rules/TCP012.fires.reg",
+        "rules/TCP012.silent.reg",
+    ),
+    (
+        "TCP013",
+        "rules/TCP013.fires.reg",
+        "rules/TCP013.silent.reg",
+    ),
+    (
+        "TCP014",
+        "rules/TCP014.fires.reg",
+        "rules/TCP014.silent.reg",
+    ),
+    (
+        "TCP015",
+        "rules/TCP015.fires.reg",
+        "rules/TCP015.silent.reg",
+    ),
+    (
+        "TCP016",
+        "rules/TCP016.fires.reg",
+        "rules/TCP016.silent.reg",
+    ),
+    (
+        "TCP017",
+        "rules/TCP017.fires.reg",
+        "rules/TCP017.silent.reg",
+    ),
 ];
 
 #[test]
@@ -113,15 +167,16 @@ fn every_code_has_fixtures_and_a_doc() {
 
 #[test]
 fn each_rule_fires_and_stays_silent() {
-    let options = CheckOptions::default();
     for (code, fires, silent) in CASES {
-        let hit = check_file(&repo().join("fixtures").join(fires), &options);
+        let fires_path = repo().join("fixtures").join(fires);
+        let hit = check_file(&fires_path, &options_for(&fires_path));
         assert!(
             found(&hit).contains(code),
             "{code} does not fire on {fires}: {:?}",
             found(&hit)
         );
-        let quiet = check_file(&repo().join("fixtures").join(silent), &options);
+        let silent_path = repo().join("fixtures").join(silent);
+        let quiet = check_file(&silent_path, &options_for(&silent_path));
         assert!(
             !found(&quiet).contains(code),
             "{code} fires on {silent}, where it must stay silent"
@@ -132,7 +187,7 @@ fn each_rule_fires_and_stays_silent() {
 #[test]
 fn rule_fixture_snapshots() {
     insta::glob!("../fixtures/rules", "*.*", |path| {
-        let reports = [check_file(path, &CheckOptions::default())];
+        let reports = [check_file(path, &options_for(path))];
         insta::assert_snapshot!("human", support::human(&reports));
         insta::assert_json_snapshot!("json", support::json(&reports));
     });

@@ -54,6 +54,50 @@ pub static RULES: &[Rule] = &[
         code: &codes::TCP006,
         check: tcp::misplaced_value::check,
     },
+    Rule {
+        code: &codes::TCP007,
+        check: tcp::hash_table::check_power_of_two,
+    },
+    Rule {
+        code: &codes::TCP008,
+        check: tcp::hash_table::check_against_tcbs,
+    },
+    Rule {
+        code: &codes::TCP009,
+        check: tcp::port_budget::check,
+    },
+    Rule {
+        code: &codes::TCP010,
+        check: tcp::reserved_ports::check,
+    },
+    Rule {
+        code: &codes::TCP011,
+        check: tcp::ignored_on_target::check,
+    },
+    Rule {
+        code: &codes::TCP012,
+        check: tcp::time_wait_tuning::check,
+    },
+    Rule {
+        code: &codes::TCP013,
+        check: tcp::half_open_limit::check,
+    },
+    Rule {
+        code: &codes::TCP014,
+        check: tcp::syn_protection::check,
+    },
+    Rule {
+        code: &codes::TCP015,
+        check: tcp::workstation_backlog::check,
+    },
+    Rule {
+        code: &codes::TCP016,
+        check: tcp::keepalive::check,
+    },
+    Rule {
+        code: &codes::TCP017,
+        check: tcp::connection_cap::check,
+    },
 ];
 
 /// Runs every rule over one registry.

@@ -10,6 +10,30 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The options a fixture asks for with a `; test-target: RELEASE[-spN] [workstation|server]`
+/// comment line; the defaults otherwise.
+pub fn options_for(path: &Path) -> CheckOptions {
+    let text = std::fs::read(path)
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
+    let mut options = CheckOptions::default();
+    if let Some(line) = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("; test-target:"))
+    {
+        let mut words = line.split_whitespace();
+        if let Some(os) = words.next() {
+            options.target.os = Some(reglint::target::Os::parse(os).expect("test-target"));
+        }
+        options.target.edition = match words.next() {
+            Some("workstation") => Some(reglint::target::Edition::Workstation),
+            Some("server") => Some(reglint::target::Edition::Server),
+            _ => None,
+        };
+    }
+    options
+}
+
 /// Checks a file, naming it by its path relative to the repository so snapshots are stable.
 pub fn check_file(path: &Path, options: &CheckOptions) -> InputReport {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));

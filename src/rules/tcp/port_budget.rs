@@ -48,10 +48,17 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 )
             } else {
                 let top = max_user_port.map_or(5000, |(v, _)| v.clamp(5000, 65534));
-                let from = if max_user_port.is_some() { "MaxUserPort" } else { "the default MaxUserPort" };
+                let from = if max_user_port.is_some() {
+                    "MaxUserPort"
+                } else {
+                    "the default MaxUserPort"
+                };
                 (
                     top + 1 - FIRST_EPHEMERAL,
-                    format!("{} ports {FIRST_EPHEMERAL}-{top} ({from} {top})", top + 1 - FIRST_EPHEMERAL),
+                    format!(
+                        "{} ports {FIRST_EPHEMERAL}-{top} ({from} {top})",
+                        top + 1 - FIRST_EPHEMERAL
+                    ),
                     top,
                 )
             };
@@ -60,9 +67,15 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             let (delay_value, delay_source) = match delay {
                 Some((d, _)) => (d.clamp(30, 300), format!("TcpTimedWaitDelay {d} s")),
                 None => match os {
-                    Some(o) if o.release.rtm_build() < 2600 => (240, "the default TIME_WAIT of 240 s (NT4/2000)".to_string()),
+                    Some(o) if o.release.rtm_build() < 2600 => {
+                        (240, "the default TIME_WAIT of 240 s (NT4/2000)".to_string())
+                    }
                     Some(_) => (120, "the default TIME_WAIT of 120 s".to_string()),
-                    None => (120, "the default TIME_WAIT of 120 s (XP and later; 240 s on NT4/2000)".to_string()),
+                    None => (
+                        120,
+                        "the default TIME_WAIT of 120 s (XP and later; 240 s on NT4/2000)"
+                            .to_string(),
+                    ),
                 },
             };
             Budget {
@@ -85,7 +98,11 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     old.rate(),
                     vec![
                         format!("NT4 to Server 2003: {}", explain(&old)),
-                        format!("Vista and later: {} ≈ {:.0} per second", explain(&new), new.rate()),
+                        format!(
+                            "Vista and later: {} ≈ {:.0} per second",
+                            explain(&new),
+                            new.rate()
+                        ),
                     ],
                 )
             }

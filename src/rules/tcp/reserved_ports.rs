@@ -14,10 +14,6 @@ pub struct PortRange {
 }
 
 impl PortRange {
-    pub fn len(self) -> u32 {
-        self.high - self.low + 1
-    }
-
     fn overlaps(self, other: PortRange) -> bool {
         self.low <= other.high && other.low <= self.high
     }
@@ -39,7 +35,8 @@ pub fn parse_range(text: &str) -> Result<PortRange, String> {
         if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
             return Err(format!("`{text}` is not two decimal numbers joined by `-`"));
         }
-        s.parse::<u32>().map_err(|_| format!("`{s}` is too large to be a port"))
+        s.parse::<u32>()
+            .map_err(|_| format!("`{s}` is too large to be a port"))
     };
     let (low, high) = (number(low)?, number(high)?);
     if low == 0 || high > 65535 {
@@ -65,7 +62,10 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(value) = key.value("ReservedPorts") else {
             continue;
         };
-        let Some(lines) = value.data().filter(|d| d.ty == RegType::MULTI_SZ).and_then(|d| d.as_multi_text())
+        let Some(lines) = value
+            .data()
+            .filter(|d| d.ty == RegType::MULTI_SZ)
+            .and_then(|d| d.as_multi_text())
         else {
             continue;
         };
@@ -91,8 +91,11 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             for (b, b_text) in ranges.iter().skip(i + 1) {
                 if a.overlaps(*b) {
                     out.push(
-                        finding(format!("ReservedPorts ranges `{a_text}` and `{b_text}` overlap"), Severity::Warning)
-                            .help("merge them into one range"),
+                        finding(
+                            format!("ReservedPorts ranges `{a_text}` and `{b_text}` overlap"),
+                            Severity::Warning,
+                        )
+                        .help("merge them into one range"),
                     );
                 } else if a.high + 1 == b.low || b.high + 1 == a.low {
                     out.push(
@@ -128,12 +131,25 @@ mod tests {
 
     #[test]
     fn ranges_parse_strictly() {
-        assert_eq!(parse_range("1433-1434"), Ok(PortRange { low: 1433, high: 1434 }));
+        assert_eq!(
+            parse_range("1433-1434"),
+            Ok(PortRange {
+                low: 1433,
+                high: 1434
+            })
+        );
         assert!(parse_range("1433").is_err());
         assert!(parse_range("1434-1433").is_err());
         assert!(parse_range("0-10").is_err());
         assert!(parse_range("60000-70000").is_err());
         assert!(parse_range(" 1433-1434").is_err());
-        assert_eq!(PortRange { low: 1000, high: 2000 }.overlap_with(1025, 5000), 976);
+        assert_eq!(
+            PortRange {
+                low: 1000,
+                high: 2000
+            }
+            .overlap_with(1025, 5000),
+            976
+        );
     }
 }

@@ -1,0 +1,82 @@
+//! TCP011: values the target Windows no longer reads (SYN-attack knobs, TcpWindowSize,
+//! MaxHashTableSize, the AFD dynamic backlog, MaxUserPort, ... from Vista on).
+
+use super::{catalogued_values, target_name, value_finding};
+use crate::codes;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::rules::Context;
+
+pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let vista_or_later = cx.target.os.map(|os| os.is_vista_or_later());
+    for (key, value, fact) in catalogued_values(cx) {
+        if !fact.ignored_from_vista() || vista_or_later == Some(false) {
+            continue;
+        }
+        let replaced = if fact.superseded_by.is_empty() {
+            String::new()
+        } else {
+            format!("; what replaced it: {}", fact.superseded_by)
+        };
+        let d = match (vista_or_later, target_name(cx)) {
+            (Some(true), Some(windows)) => value_finding(
+                &codes::TCP011,
+                key,
+                value,
+                fact,
+                format!("`{}` has no effect on {windows}", fact.name),
+            )
+            .at(value.name_origin, "not read from Vista and Server 2008 on")
+            .note(format!(
+                "read by {} only{replaced}",
+                honoured(&fact.honoured)
+            )),
+            _ => value_finding(
+                &codes::TCP011,
+                key,
+                value,
+                fact,
+                format!(
+                    "`{}` only matters on Windows NT4 to Server 2003; Vista and later ignore it",
+                    fact.name
+                ),
+            )
+            .severity(Severity::Info)
+            .at(value.name_origin, "version-dependent")
+            .note(format!(
+                "read by {} only{replaced}",
+                honoured(&fact.honoured)
+            ))
+            .help("give --target to check this against the Windows the file is for"),
+        };
+        out.push(d.note(fact.evidence_note()));
+    }
+}
+
+/// The catalog's version tokens (`nt4`, `w2k`, `2003_sp1`, ...) as readable names.
+fn honoured(tokens: &[String]) -> String {
+    let names: Vec<String> = tokens
+        .iter()
+        .map(|t| {
+            let (base, extra) = t.split_once('_').unwrap_or((t, ""));
+            let name = match base {
+                "nt35" => "NT 3.5",
+                "nt351" => "NT 3.51",
+                "nt4" => "NT4",
+                "w2k" => "2000",
+                "xp" => "XP",
+                "2003" => "Server 2003",
+                "vista" => "Vista",
+                "2008" => "Server 2008",
+                other => other,
+            };
+            match extra {
+                "" => name.to_string(),
+                "sp" => format!("{name} (with a service pack)"),
+                "hotfix" => format!("{name} (with a hotfix)"),
+                "snp" => format!("{name} (Scalable Networking Pack)"),
+                sp => format!("{name} {}", sp.to_uppercase()),
+            }
+        })
+        .collect();
+    names.join(", ")
+}
