@@ -25,30 +25,30 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let old_probes = retransmissions.map_or(DEFAULT_RETRANSMISSIONS, |(r, _)| r);
         let detection =
             |probes: u32| u64::from(time_ms) + u64::from(probes) * u64::from(interval_ms);
+        let explain = |count: u32, source: &str| {
+            format!(
+                "KeepAliveTime {} + {} ({source}) x KeepAliveInterval {} = {}",
+                duration(time_ms.into()),
+                probes(count),
+                duration(interval_ms.into()),
+                duration(detection(count))
+            )
+        };
         let (headline, explanation) = match cx.target.os.map(|os| os.is_vista_or_later()) {
             Some(true) => (
                 detection(VISTA_PROBES),
-                format!(
-                    "KeepAliveTime {} + {VISTA_PROBES} probes (fixed from Vista on) x KeepAliveInterval {}",
-                    duration(time_ms.into()),
-                    duration(interval_ms.into())
-                ),
+                explain(VISTA_PROBES, "fixed from Vista on"),
             ),
             Some(false) => (
                 detection(old_probes),
-                format!(
-                    "KeepAliveTime {} + {old_probes} probes (TcpMaxDataRetransmissions) x KeepAliveInterval {}",
-                    duration(time_ms.into()),
-                    duration(interval_ms.into())
-                ),
+                explain(old_probes, "TcpMaxDataRetransmissions"),
             ),
             None => (
                 detection(old_probes),
                 format!(
-                    "KeepAliveTime {} + probes x KeepAliveInterval {}: {old_probes} probes (TcpMaxDataRetransmissions) on NT4 to Server 2003, {} with the fixed {VISTA_PROBES} probes of Vista and later",
-                    duration(time_ms.into()),
-                    duration(interval_ms.into()),
-                    duration(detection(VISTA_PROBES))
+                    "NT4 to Server 2003: {}; Vista and later: {}",
+                    explain(old_probes, "TcpMaxDataRetransmissions"),
+                    explain(VISTA_PROBES, "fixed")
                 ),
             ),
         };
@@ -97,10 +97,17 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
+fn probes(n: u32) -> String {
+    format!("{n} probe{}", if n == 1 { "" } else { "s" })
+}
+
 /// Milliseconds as `2 h 5 min`, `45 s` or `300 ms`.
 fn duration(ms: u64) -> String {
     if ms < 1000 {
         return format!("{ms} ms");
+    }
+    if ms < 60_000 && ms % 1000 != 0 {
+        return format!("{:.2} s", ms as f64 / 1000.0);
     }
     let s = ms / 1000;
     let (h, m, s) = (s / 3600, (s % 3600) / 60, s % 60);
@@ -120,7 +127,8 @@ mod tests {
 
     #[test]
     fn durations_read_naturally() {
-        assert_eq!(duration(7_205_000), "2 h 5 s");
+        assert_eq!(duration(7_205_000), "2 h 0 min 5 s");
+        assert_eq!(duration(5050), "5.05 s");
         assert_eq!(duration(300_000), "5 min");
         assert_eq!(duration(1_800_000 + 5_000), "30 min 5 s");
         assert_eq!(duration(250), "250 ms");

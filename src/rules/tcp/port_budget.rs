@@ -98,23 +98,23 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     old.rate(),
                     vec![
                         format!("NT4 to Server 2003: {}", explain(&old)),
-                        format!(
-                            "Vista and later: {} ≈ {:.0} per second",
-                            explain(&new),
-                            new.rate()
-                        ),
+                        format!("Vista and later: {}", explain(&new)),
                     ],
                 )
             }
         };
-        let mut d = Diagnostic::new(
-            &codes::TCP009,
-            format!(
+        let message = match vista {
+            Some(_) => format!(
                 "these settings allow about {headline:.0} new outbound connections per second from one local IP address"
             ),
-        )
-        .at(anchor.data_origin, "the ephemeral-port budget starts here")
-        .key(key.path.to_string());
+            None => format!(
+                "these settings allow about {headline:.0} new outbound connections per second from one local IP address on NT4 to Server 2003, {:.0} on Vista and later",
+                budget(true).rate()
+            ),
+        };
+        let mut d = Diagnostic::new(&codes::TCP009, message)
+            .at(anchor.data_origin, "the ephemeral-port budget starts here")
+            .key(key.path.to_string());
         for note in notes {
             d = d.note(note);
         }
