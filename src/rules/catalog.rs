@@ -152,9 +152,20 @@ pub struct KnownNames {
     pub names: Vec<String>,
 }
 
+/// A value Windows writes by itself, with the data it writes.
+#[derive(Debug, Clone, Deserialize)]
+pub struct WindowsDefault {
+    pub key: String,
+    pub name: String,
+    pub data: u32,
+    pub seen_on: String,
+}
+
 #[derive(Debug, Deserialize)]
 struct KnownNamesFile {
     key: Vec<KnownNames>,
+    #[serde(default)]
+    windows_default: Vec<WindowsDefault>,
 }
 
 #[derive(Debug, Default)]
@@ -162,6 +173,7 @@ pub struct Catalog {
     pub values: Vec<ValueFact>,
     pub sources: Vec<Source>,
     pub known: Vec<KnownNames>,
+    pub windows_defaults: Vec<WindowsDefault>,
     /// Files that did not parse, with the reason; a test keeps this empty.
     pub errors: Vec<String>,
 }
@@ -180,7 +192,10 @@ impl Catalog {
             Err(e) => catalog.errors.push(format!("rules/sources.toml: {e}")),
         }
         match toml::from_str::<KnownNamesFile>(KNOWN_NAMES) {
-            Ok(f) => catalog.known = f.key,
+            Ok(f) => {
+                catalog.known = f.key;
+                catalog.windows_defaults = f.windows_default;
+            }
             Err(e) => catalog.errors.push(format!("rules/known-names.toml: {e}")),
         }
         catalog
@@ -235,6 +250,18 @@ impl Catalog {
     /// Whether the catalog describes any value under `path`'s key.
     pub fn covers_key(&self, rest: &[Box<str>]) -> bool {
         self.values.iter().any(|f| f.lives_in(rest))
+    }
+
+    /// Whether Windows itself writes `name` = `data` in the key `rest`.
+    pub fn written_by_windows(
+        &self,
+        rest: &[Box<str>],
+        name: &str,
+        data: Option<u32>,
+    ) -> Option<&WindowsDefault> {
+        self.windows_defaults.iter().find(|d| {
+            key_matches(rest, &d.key) && d.name.eq_ignore_ascii_case(name) && Some(d.data) == data
+        })
     }
 
     pub fn source(&self, id: &str) -> Option<&Source> {

@@ -48,6 +48,20 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             ))
             .help("give --target to check this against the Windows the file is for"),
         };
+        let written_by_windows = key.path.under_services().and_then(|rest| {
+            cx.catalog.written_by_windows(
+                rest,
+                &value.name,
+                value.data().and_then(|d| d.as_dword()),
+            )
+        });
+        let d = match written_by_windows {
+            Some(default) => d.severity(Severity::Info).note(format!(
+                "Windows writes this value with this data by itself (seen on {}), so nobody needs to remove it",
+                default.seen_on
+            )),
+            None => d,
+        };
         out.push(d.note(fact.evidence_note()));
     }
 }

@@ -4,13 +4,18 @@
 use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::rules::Context;
+use crate::rules::catalog::key_matches;
+
+const GLOBAL_KEYS: &[&str] = &["Tcpip\\Parameters", "AFD\\Parameters", "NetBt\\Parameters"];
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for key in cx.registry.keys() {
         let Some(rest) = key.path.under_services() else {
             continue;
         };
-        if !cx.catalog.covers_key(rest) {
+        // Only the global keys: Windows keeps per-interface copies of several global values
+        // (EnableDeadGWDetect, TcpWindowSize, MTU), so an interface key proves nothing.
+        if !GLOBAL_KEYS.iter().any(|k| key_matches(rest, k)) {
             continue;
         }
         for value in key.effective_values() {
