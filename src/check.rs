@@ -74,6 +74,24 @@ pub fn check_bytes(path: &str, bytes: &[u8], options: &CheckOptions) -> InputRep
     finish(path, kind, front, options)
 }
 
+/// Checks one input, taking ownership of its bytes so that a .reg file's raw bytes (a memory
+/// map, for files) are released as soon as they are decoded: peak memory is then the text and
+/// the model, not the file on top of them.
+pub fn check_owned<B: AsRef<[u8]>>(path: &str, bytes: B, options: &CheckOptions) -> InputReport {
+    let raw = bytes.as_ref();
+    if hive::is_hive(raw) || !regfile::looks_like_reg(path, raw) {
+        return check_bytes(path, raw, options);
+    }
+    let decoded = regfile::decode(raw);
+    drop(bytes);
+    finish(
+        path,
+        InputKind::Reg,
+        regfile::load_decoded(path, decoded),
+        options,
+    )
+}
+
 fn finish(path: &str, kind: InputKind, front: FrontEnd, options: &CheckOptions) -> InputReport {
     let target = options.target.resolve(front.inferred_target.as_ref());
     let mut diagnostics = front.diagnostics;

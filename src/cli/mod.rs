@@ -5,7 +5,7 @@ mod inputs;
 
 use args::{CheckArgs, Cli, ColorChoice, Command, Format};
 use clap::Parser;
-use reglint::check::{CheckOptions, InputKind, InputReport, check_bytes};
+use reglint::check::{CheckOptions, InputKind, InputReport, check_owned};
 use reglint::codes;
 use reglint::hive::{ControlSetChoice, HiveOptions};
 use reglint::render::{self, Summary};
@@ -94,7 +94,7 @@ fn check(args: &CheckArgs) -> io::Result<i32> {
             }
         };
         options.hive.hive_path = (input.path.as_os_str() != "-").then(|| input.path.clone());
-        let report = check_bytes(&name, &bytes, &options);
+        let report = check_owned(&name, bytes, &options);
         if report.kind == InputKind::Unknown && !input.explicit {
             continue;
         }

@@ -20,10 +20,19 @@ const SNIFF_LEN: usize = 4096;
 
 /// Reads `bytes` as a .reg file, or returns `None` when they do not look like one at all.
 pub fn load(path: &str, bytes: &[u8]) -> Option<FrontEnd> {
-    if !looks_like_reg(path, bytes) {
-        return None;
-    }
-    let decoded = encoding::decode(bytes);
+    looks_like_reg(path, bytes).then(|| load_decoded(path, decode(bytes)))
+}
+
+/// The decoded text of a file, which no longer needs the file's bytes.
+pub struct DecodedFile(encoding::Decoded);
+
+pub fn decode(bytes: &[u8]) -> DecodedFile {
+    DecodedFile(encoding::decode(bytes))
+}
+
+/// Reads already decoded .reg text, so a caller can let go of the raw bytes first.
+pub fn load_decoded(path: &str, decoded: DecodedFile) -> FrontEnd {
+    let decoded = decoded.0;
     // The only source of a .reg input is its own text, so it is file 0.
     let file = 0;
     let mut diagnostics = encoding_diagnostics(file, &decoded);
@@ -32,7 +41,7 @@ pub fn load(path: &str, bytes: &[u8]) -> Option<FrontEnd> {
     let encoding = decoded.encoding;
     let mut sources = SourceMap::default();
     sources.add(SourceFile::new(path.to_string(), printable(decoded.text)));
-    Some(FrontEnd {
+    FrontEnd {
         sources,
         registry: parsed.registry,
         diagnostics,
@@ -50,10 +59,11 @@ pub fn load(path: &str, bytes: &[u8]) -> Option<FrontEnd> {
             imports: parsed.format.imports(),
         }),
         inferred_target: None,
-    })
+    }
 }
 
-fn looks_like_reg(path: &str, bytes: &[u8]) -> bool {
+/// Whether the bytes look like .reg text at all (a header, `[HKEY_`, or a .reg name).
+pub fn looks_like_reg(path: &str, bytes: &[u8]) -> bool {
     if bytes.is_empty() {
         return false;
     }

@@ -48,15 +48,15 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 )
             } else {
                 let top = max_user_port.map_or(5000, |(v, _)| v.clamp(5000, 65534));
-                let from = if max_user_port.is_some() {
-                    "MaxUserPort"
-                } else {
-                    "the default MaxUserPort"
+                let from = match max_user_port {
+                    Some((v, _)) if v == top => format!("MaxUserPort {top}"),
+                    Some((v, _)) => format!("MaxUserPort {v} is out of range, taken as {top}"),
+                    None => format!("the default MaxUserPort {top}"),
                 };
                 (
                     top + 1 - FIRST_EPHEMERAL,
                     format!(
-                        "{} ports {FIRST_EPHEMERAL}-{top} ({from} {top})",
+                        "{} ports {FIRST_EPHEMERAL}-{top} ({from})",
                         top + 1 - FIRST_EPHEMERAL
                     ),
                     top,

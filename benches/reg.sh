@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Times `reglint check` on a ~40 MB UTF-16LE .reg and measures its peak memory.
+#
+#   benches/reg.sh [corpus-dir]      (default: $REGLINT_CORPUS, else ../shared/corpus)
+#
+# The input is generated here, never committed: the whole regipy SYSTEM hive (Windows 7,
+# 11 MB) exported by hivexregedit (an independent reader), with CRLF line ends, re-encoded as
+# UTF-16LE with a byte-order mark, as regedit writes it. Needs hivexregedit (Debian:
+# libwin-hivex-perl), iconv, hyperfine and GNU time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+corpus=${1:-${REGLINT_CORPUS:-../shared/corpus}}
+hive="$corpus/hives/regipy/SYSTEM"
+target=${CARGO_TARGET_DIR:-target}
+for tool in hivexregedit iconv hyperfine /usr/bin/time; do
+    command -v "$tool" >/dev/null || { echo "benches/reg.sh: $tool is not installed" >&2; exit 2; }
+done
+[ -f "$hive" ] || { echo "benches/reg.sh: $hive not found (give the corpus folder)" >&2; exit 2; }
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+input="$work/SYSTEM-utf16.reg"
+{
+    printf '\xff\xfe'
+    hivexregedit --export --prefix 'HKEY_LOCAL_MACHINE\SYSTEM' "$hive" '\' | sed 's/$/\r/' | iconv -f UTF-8 -t UTF-16LE
+} > "$input"
+bytes=$(stat -c %s "$input")
+echo "input: $bytes bytes of UTF-16LE ($(( bytes / 1024 / 1024 )) MiB), $(grep -c . "$hive" >/dev/null 2>&1; echo exported from "$hive")"
+
+cargo build --release --quiet --bin reglint
+reglint="$target/release/reglint"
+
+# Exit status 1 (findings) is expected; anything else is a failure of the benchmark.
+hyperfine --warmup 2 --min-runs 10 -N --ignore-failure "$reglint check $input"
+
+rss_kb=$(/usr/bin/time -f %M "$reglint" check "$input" 2>&1 >/dev/null | tail -1)
+echo "peak memory: $rss_kb kB = $(awk -v r="$rss_kb" -v b="$bytes" 'BEGIN { printf "%.2f", r * 1024 / b }') x the input size"
