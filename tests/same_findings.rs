@@ -1,0 +1,100 @@
+//! No rule knows which front end a value came from: each rule fixture (a .reg) is turned into a
+//! SYSTEM hive holding the same keys and values, and both must give the same TCP findings.
+//! The hive versions are snapshotted too, so every rule has reviewed output for both input kinds.
+
+mod support;
+
+use reglint::check::{CheckOptions, InputReport, check_bytes};
+use reglint::hive::ControlSetChoice;
+use reglint::hive::writer::{HiveSpec, KeySpec, write};
+use reglint::model::{ControlSet, Registry, ValueOp};
+use support::{check_file, options_for, repo};
+
+/// A SYSTEM hive with the control-set keys of a .reg model; CurrentControlSet becomes
+/// ControlSet001, which Select\Current names.
+fn hive_from(registry: &Registry) -> Vec<u8> {
+    let mut root = KeySpec::new("ROOT").path("Select", |k| k.dword("Current", 1).dword("Default", 1));
+    for key in registry.keys() {
+        let Some((set, rest)) = key.path.control_set() else {
+            continue;
+        };
+        let set = match set {
+            ControlSet::Current => ControlSet::Numbered(1),
+            numbered => numbered,
+        };
+        let mut path = set.to_string();
+        for part in rest {
+            path.push('\\');
+            path.push_str(part);
+        }
+        let values: Vec<_> = key
+            .effective_values()
+            .filter_map(|v| match &v.op {
+                ValueOp::Set(data) => Some((v.name.to_string(), data.ty.0, data.bytes.clone())),
+                ValueOp::Delete => None,
+            })
+            .collect();
+        root = root.path(&path, |mut k| {
+            for (name, ty, bytes) in values {
+                k = k.value(&name, ty, bytes);
+            }
+            k
+        });
+    }
+    write(&HiveSpec::new("SYSTEM", root))
+}
+
+/// (code, severity, message, key with the current set spelled ControlSet001, value)
+fn tcp_findings(report: &InputReport) -> Vec<(String, String, String, String, String)> {
+    let mut found: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.code.starts_with("TCP"))
+        .map(|d| {
+            (
+                d.code.code.to_string(),
+                d.severity.as_str().to_string(),
+                d.message.clone(),
+                d.key.clone().unwrap_or_default().replace("CurrentControlSet", "ControlSet001"),
+                d.value.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+#[test]
+fn hive_and_reg_give_the_same_findings() {
+    let mut compared = 0;
+    let mut differences = Vec::new();
+    insta::glob!("../fixtures/rules", "TCP*.reg", |path| {
+        let options = options_for(path);
+        let reg = check_file(path, &options);
+        let hive_options = CheckOptions {
+            hive: reglint::hive::HiveOptions {
+                control_set: ControlSetChoice::All,
+                discover_logs: false,
+                ..Default::default()
+            },
+            ..options.clone()
+        };
+        let name = format!("{}.SYSTEM", path.file_name().and_then(|n| n.to_str()).unwrap_or("hive"));
+        let hive = check_bytes(&name, &hive_from(&reg.registry), &hive_options);
+        if hive.target.os != reg.target.os {
+            differences.push(format!("{}: targets differ: {:?} / {:?}", path.display(), hive.target, reg.target));
+        }
+        if tcp_findings(&hive) != tcp_findings(&reg) {
+            differences.push(format!(
+                "{}: hive and .reg findings differ:\n  hive {:?}\n  .reg {:?}",
+                path.display(),
+                tcp_findings(&hive),
+                tcp_findings(&reg)
+            ));
+        }
+        insta::assert_snapshot!("hive", support::human(&[hive]));
+        compared += 1;
+    });
+    assert!(differences.is_empty(), "{}", differences.join("\n"));
+    assert!(compared >= 20, "compared only {compared} fixtures");
+}
