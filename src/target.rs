@@ -172,7 +172,15 @@ impl Os {
     pub fn build(self) -> u32 {
         let base = self.release.rtm_build();
         match self.release {
-            Release::Vista | Release::W2008 => (base + u32::from(self.service_pack)).min(6002),
+            Release::Vista => (base + u32::from(self.service_pack)).min(6002),
+            // Server 2008 shipped at the Vista SP1 level and calls itself SP1; SP2 is 6002.
+            Release::W2008 => {
+                if self.service_pack >= 2 {
+                    6002
+                } else {
+                    base
+                }
+            }
             Release::W7 | Release::W2008R2 => base + u32::from(self.service_pack.min(1)),
             _ => base,
         }

@@ -13,7 +13,8 @@ use support::{check_file, options_for, repo};
 /// A SYSTEM hive with the control-set keys of a .reg model; CurrentControlSet becomes
 /// ControlSet001, which Select\Current names.
 fn hive_from(registry: &Registry) -> Vec<u8> {
-    let mut root = KeySpec::new("ROOT").path("Select", |k| k.dword("Current", 1).dword("Default", 1));
+    let mut root =
+        KeySpec::new("ROOT").path("Select", |k| k.dword("Current", 1).dword("Default", 1));
     for key in registry.keys() {
         let Some((set, rest)) = key.path.control_set() else {
             continue;
@@ -55,7 +56,10 @@ fn tcp_findings(report: &InputReport) -> Vec<(String, String, String, String, St
                 d.code.code.to_string(),
                 d.severity.as_str().to_string(),
                 d.message.clone(),
-                d.key.clone().unwrap_or_default().replace("CurrentControlSet", "ControlSet001"),
+                d.key
+                    .clone()
+                    .unwrap_or_default()
+                    .replace("CurrentControlSet", "ControlSet001"),
                 d.value.clone().unwrap_or_default(),
             )
         })
@@ -79,10 +83,18 @@ fn hive_and_reg_give_the_same_findings() {
             },
             ..options.clone()
         };
-        let name = format!("{}.SYSTEM", path.file_name().and_then(|n| n.to_str()).unwrap_or("hive"));
+        let name = format!(
+            "{}.SYSTEM",
+            path.file_name().and_then(|n| n.to_str()).unwrap_or("hive")
+        );
         let hive = check_bytes(&name, &hive_from(&reg.registry), &hive_options);
         if hive.target.os != reg.target.os {
-            differences.push(format!("{}: targets differ: {:?} / {:?}", path.display(), hive.target, reg.target));
+            differences.push(format!(
+                "{}: targets differ: {:?} / {:?}",
+                path.display(),
+                hive.target,
+                reg.target
+            ));
         }
         if tcp_findings(&hive) != tcp_findings(&reg) {
             differences.push(format!(

@@ -9,6 +9,16 @@ use crate::rules::Context;
 /// MaxFreeTcbs defaults reach 2000 at most (Windows 2000 Server with 64 MB or more, NT4 SP3).
 const HIGHEST_DEFAULT_TCBS: u32 = 2000;
 
+/// The largest power of two at or below `count`, within the documented 64..=65536.
+fn below_or_at(count: u32) -> u32 {
+    let power = if count.is_power_of_two() {
+        count
+    } else {
+        count.next_power_of_two() / 2
+    };
+    power.clamp(64, 65536)
+}
+
 fn applies(cx: &Context<'_>) -> bool {
     !cx.target.os.is_some_and(|os| os.is_vista_or_later())
 }
@@ -80,11 +90,12 @@ pub fn check_against_tcbs(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         count.div_ceil(512)
                     ))
                     .note("both values are read by Windows NT4 to Server 2003 only")
-                    .help(format!(
-                        "add \"MaxHashTableSize\"=dword:{:08x} ({}), the power of two at or above the TCB count, capped at 65536",
-                        count.next_power_of_two().min(65536),
-                        count.next_power_of_two().min(65536)
-                    )),
+                    .help({
+                        let size = below_or_at(count);
+                        format!(
+                            "add \"MaxHashTableSize\"=dword:{size:08x} ({size}), the largest power of two not above the TCB count"
+                        )
+                    }),
                 );
             }
             (Some((count, tcb_value)), Some((size, table_value))) if size > count => {

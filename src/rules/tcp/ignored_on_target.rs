@@ -36,16 +36,18 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 value,
                 fact,
                 format!(
-                    "`{}` only matters on Windows NT4 to Server 2003; Vista and later ignore it",
-                    fact.name
+                    "`{}` is read only by Windows {}; Vista and later ignore it",
+                    fact.name,
+                    honoured(&fact.honoured)
                 ),
             )
             .severity(Severity::Info)
             .at(value.name_origin, "version-dependent")
-            .note(format!(
-                "read by {} only{replaced}",
-                honoured(&fact.honoured)
-            ))
+            .note(if replaced.is_empty() {
+                "nothing configurable replaced it".to_string()
+            } else {
+                replaced.trim_start_matches("; ").to_string()
+            })
             .help("give --target to check this against the Windows the file is for"),
         };
         let written_by_windows = key.path.under_services().and_then(|rest| {

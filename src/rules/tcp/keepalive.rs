@@ -78,7 +78,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             (
                 retransmissions.filter(|(r, _)| *r < 2),
                 "TcpMaxDataRetransmissions",
-                "below 2, a single lost segment can drop an established connection",
+                "an established connection is dropped after fewer than 2 retransmissions of a segment, so a short burst of loss ends it",
             ),
         ];
         for (found, name, why) in absurd {

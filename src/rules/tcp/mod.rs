@@ -32,11 +32,14 @@ pub fn catalogued_values<'a>(
         .filter_map(|k| Some((k, k.path.under_services()?)))
         .filter(|(_, rest)| cx.catalog.covers_key(rest))
         .flat_map(move |(key, rest)| {
-            key.effective_values().filter_map(move |value| {
-                cx.catalog
-                    .value_in(rest, &value.name)
-                    .map(|fact| (key, value, fact))
-            })
+            // A deletion (`"name"=-`) sets nothing, so no value rule applies to it.
+            key.effective_values()
+                .filter(|v| v.data().is_some())
+                .filter_map(move |value| {
+                    cx.catalog
+                        .value_in(rest, &value.name)
+                        .map(|fact| (key, value, fact))
+                })
         })
 }
 

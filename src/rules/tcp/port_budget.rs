@@ -43,7 +43,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             let (ports, ports_source, top) = if vista {
                 (
                     VISTA_DYNAMIC_PORTS,
-                    "16384 dynamic ports 49152-65535, the default since Vista (netsh can change it; MaxUserPort is not used)".to_string(),
+                    "16384 dynamic ports 49152-65535, the default since Vista (netsh sets this range; whether MaxUserPort still counts is undocumented)".to_string(),
                     65535,
                 )
             } else {
@@ -63,9 +63,18 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 )
             };
             let low = if vista { 49152 } else { FIRST_EPHEMERAL };
-            let reserved_count: u32 = reserved.iter().map(|r| r.overlap_with(low, top)).sum();
+            let reserved_count = distinct_ports(&reserved, low, top);
             let (delay_value, delay_source) = match delay {
-                Some((d, _)) => (d.clamp(30, 300), format!("TcpTimedWaitDelay {d} s")),
+                Some((d, _)) if (30..=300).contains(&d) => (d, format!("TcpTimedWaitDelay {d} s")),
+                Some((d, _)) => {
+                    let taken = d.clamp(30, 300);
+                    (
+                        taken,
+                        format!(
+                            "TcpTimedWaitDelay {d} s (out of range 30-300, taken as {taken} s)"
+                        ),
+                    )
+                }
                 None => match os {
                     Some(o) if o.release.rtm_build() < 2600 => {
                         (240, "the default TIME_WAIT of 240 s (NT4/2000)".to_string())
@@ -120,9 +129,31 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         out.push(
             d.note("a closed connection holds its local port for the TIME_WAIT delay; opening connections faster than ports free up ends in WSAENOBUFS (10055) or address-in-use errors (KB196271)")
-                .note("the budget is per local IP address and remote endpoint; a NAT device in front of the host may impose a lower limit of its own"),
+                .note("the budget is per local IP address: a host with several addresses has one per address; a NAT device in front of the host may impose a lower limit of its own"),
         );
     }
+}
+
+/// Ports of `low..=high` that any of the ranges reserves, each counted once.
+fn distinct_ports(ranges: &[super::reserved_ports::PortRange], low: u32, high: u32) -> u32 {
+    let mut clipped: Vec<(u32, u32)> = ranges
+        .iter()
+        .filter_map(|r| {
+            let (from, to) = (r.low.max(low), r.high.min(high));
+            (from <= to).then_some((from, to))
+        })
+        .collect();
+    clipped.sort_unstable();
+    let mut count = 0;
+    let mut covered_to = 0u32;
+    for (from, to) in clipped {
+        let from = from.max(covered_to.saturating_add(1));
+        if from <= to {
+            count += to - from + 1;
+        }
+        covered_to = covered_to.max(to);
+    }
+    count
 }
 
 fn explain(b: &Budget) -> String {

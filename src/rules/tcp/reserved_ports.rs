@@ -107,14 +107,30 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
         // Only ports inside the ephemeral range are ever handed out, so only they need reserving.
-        let pre_vista = !cx.target.os.is_some_and(|os| os.is_vista_or_later());
-        if pre_vista {
-            let top = super::dword(key, "MaxUserPort").map_or(5000, |(v, _)| v.clamp(5000, 65534));
+        // Without a version, a range counts as useless only if it misses both generations' ranges.
+        let top = super::dword(key, "MaxUserPort").map_or(5000, |(v, _)| v.clamp(5000, 65534));
+        let (ephemeral, described) = match cx.target.os.map(|os| os.is_vista_or_later()) {
+            Some(false) => (vec![(1025, top)], format!("the ephemeral ports 1025-{top}")),
+            Some(true) => (
+                vec![(49152, 65535)],
+                "the dynamic ports 49152-65535".to_string(),
+            ),
+            None => (
+                vec![(1025, top), (49152, 65535)],
+                format!(
+                    "both the ephemeral ports 1025-{top} (NT4 to Server 2003) and 49152-65535 (Vista and later)"
+                ),
+            ),
+        };
+        {
             for (range, text) in &ranges {
-                if range.overlap_with(1025, top) == 0 {
+                if ephemeral
+                    .iter()
+                    .all(|(low, high)| range.overlap_with(*low, *high) == 0)
+                {
                     out.push(
                         finding(
-                            format!("ReservedPorts range `{text}` lies outside the ephemeral ports 1025-{top}"),
+                            format!("ReservedPorts range `{text}` lies outside {described}"),
                             Severity::Info,
                         )
                         .note("reserving keeps ports from being handed out as ephemeral ports; ports outside that range are never handed out anyway, so this entry has no effect (KB812873)"),

@@ -6,6 +6,13 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::Context;
 use crate::target::Release;
 
+fn plural_retransmissions(count: u32) -> String {
+    format!(
+        "{count} SYN-ACK retransmission{}",
+        if count == 1 { "" } else { "s" }
+    )
+}
+
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     // Vista and later protect against SYN floods on their own and read none of these values.
     if cx.target.os.is_some_and(|os| os.is_vista_or_later()) {
@@ -18,13 +25,23 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let retried = dword(key, "TcpMaxHalfOpenRetried");
         let finding =
             |message: String| Diagnostic::new(&codes::TCP014, message).key(key.path.to_string());
-        if let (Some((level @ 1.., p)), Some((count @ 0..2, r))) = (protect, retransmissions) {
+        // From Server 2003 SP1 on, SYN-attack protection is on when the value is absent.
+        let on_by_default = cx
+            .target
+            .os
+            .is_some_and(|os| os >= crate::target::Os::new(Release::W2003, 1));
+        let level = protect.map(|(l, _)| l).or(on_by_default.then_some(1));
+        if let (Some(level @ 1..), Some((count @ 0..2, r))) = (level, retransmissions) {
+            let mut d = finding(format!(
+                "SynAttackProtect = {level} never engages while TcpMaxConnectResponseRetransmissions is {count}"
+            ))
+            .at(r.data_origin, plural_retransmissions(count));
+            d = match protect {
+                Some((_, p)) => d.also(p.data_origin, "protection switched on here"),
+                None => d.note("SynAttackProtect is absent, which means on from Server 2003 SP1 on (Microsoft support blog)"),
+            };
             out.push(
-                finding(format!(
-                    "SynAttackProtect = {level} never engages while TcpMaxConnectResponseRetransmissions is {count}"
-                ))
-                .at(r.data_origin, format!("{count} SYN-ACK retransmissions"))
-                .also(p.data_origin, "protection switched on here")
+                d
                 .note("SYN-attack protection only acts when TcpMaxConnectResponseRetransmissions is 2 or more (Windows 2000 and Server 2003 TCP/IP references)")
                 .help("raise TcpMaxConnectResponseRetransmissions to 2, or drop SynAttackProtect")
                 .value("TcpMaxConnectResponseRetransmissions"),

@@ -12,7 +12,8 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let Some(os) = cx.target.os else {
         return;
     };
-    if os < SERVER_2003_SP1 {
+    // The seed's claim is about Server 2003 SP1; Vista rewrote the stack, so it says nothing there.
+    if os < SERVER_2003_SP1 || os.is_vista_or_later() {
         return;
     }
     let windows = target_name(cx).unwrap_or_default();

@@ -31,7 +31,11 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         };
         let d = Diagnostic::new(
             &codes::TCP015,
-            format!("server-style tuning on a workstation: {windows} caps how many connections a listening socket can queue"),
+            if nt4 {
+                format!("server-style tuning on a workstation: {windows} caps how many connections a listening socket can queue")
+            } else {
+                format!("server-style tuning on a workstation: {windows} may cap how many connections a listening socket can queue")
+            },
         )
         .at(value.name_origin, format!("`{name}` raised on a workstation edition"))
         .key(key.path.to_string())
