@@ -8,7 +8,7 @@ use reglint::check::{CheckOptions, InputReport, check_bytes};
 use reglint::hive::ControlSetChoice;
 use reglint::hive::writer::{HiveSpec, KeySpec, write};
 use reglint::model::{ControlSet, Registry, ValueOp};
-use support::{check_file, options_for, repo};
+use support::{check_file, options_for};
 
 /// A SYSTEM hive with the control-set keys of a .reg model; CurrentControlSet becomes
 /// ControlSet001, which Select\Current names.
