@@ -36,8 +36,8 @@ pub struct CheckArgs {
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
 
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
 
     /// When to use colour in human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
@@ -66,6 +66,21 @@ pub struct CheckArgs {
     /// Treat a dirty hive without usable logs as unreadable (exit status 3).
     #[arg(long)]
     pub strict: bool,
+}
+
+/// How `check` reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// Compiler-style diagnostics with source excerpts.
+    Human,
+    /// One line per finding: `path:line:col: severity[CODE] message`.
+    Concise,
+    /// The JSON document described in README.
+    Json,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// GitHub Actions workflow annotations.
+    Github,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -3,7 +3,7 @@
 mod args;
 mod inputs;
 
-use args::{CheckArgs, Cli, ColorChoice, Command, Format};
+use args::{CheckArgs, Cli, ColorChoice, Command, Format, ReportFormat};
 use clap::Parser;
 use reglint::check::{CheckOptions, InputKind, InputReport, check_owned};
 use reglint::codes;
@@ -110,13 +110,21 @@ fn check(args: &CheckArgs) -> io::Result<i32> {
     };
     let stdout = io::stdout();
     match args.format {
-        Format::Json => {
+        ReportFormat::Json => {
             let doc = render::json::document(&reports, summary, exit);
             let mut out = stdout.lock();
             serde_json::to_writer_pretty(&mut out, &doc).map_err(io::Error::from)?;
             writeln!(out)?;
         }
-        Format::Human => {
+        ReportFormat::Sarif => {
+            let doc = render::sarif::document(&reports);
+            let mut out = stdout.lock();
+            serde_json::to_writer_pretty(&mut out, &doc).map_err(io::Error::from)?;
+            writeln!(out)?;
+        }
+        ReportFormat::Concise => render::concise::render(&mut stdout.lock(), &reports)?,
+        ReportFormat::Github => render::github::render(&mut stdout.lock(), &reports)?,
+        ReportFormat::Human => {
             let mut out = StandardStream::stdout(color_choice(args.color, stdout.is_terminal()));
             render::human::render(&mut out, &reports, &summary)?;
             out.flush()?;

@@ -1,7 +1,10 @@
 //! Renderers: turn finished reports into text. They know nothing of how findings were made.
 
+pub mod concise;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod sarif;
 
 use crate::check::InputReport;
 use crate::diagnostic::Severity;
