@@ -29,6 +29,8 @@ pub struct FrontEnd {
     pub hive: Option<HiveSummary>,
     /// Encoding and header of a .reg input.
     pub reg: Option<RegSummary>,
+    /// `; reglint: allow` comments of a .reg input.
+    pub suppressions: Vec<crate::suppress::Suppression>,
     /// What the input itself says about the Windows version (hives only).
     pub inferred_target: Option<Target>,
 }
@@ -47,6 +49,7 @@ pub struct RegSummary {
 pub struct CheckOptions {
     pub target: TargetChoice,
     pub hive: HiveOptions,
+    pub config: std::sync::Arc<crate::config::Config>,
 }
 
 #[derive(Debug)]
@@ -60,6 +63,8 @@ pub struct InputReport {
     pub hive: Option<HiveSummary>,
     pub reg: Option<RegSummary>,
     pub target: Target,
+    /// Indexes of the reglint.toml `[[suppress]]` entries that hid a finding here.
+    pub used_key_suppressions: Vec<usize>,
 }
 
 /// Checks one input given as bytes. `path` is how diagnostics name it.
@@ -97,7 +102,10 @@ fn finish(path: &str, kind: InputKind, front: FrontEnd, options: &CheckOptions) 
     let mut diagnostics = front.diagnostics;
     if kind != InputKind::Unknown {
         rules::run(&front.registry, &target, &mut diagnostics);
+        rules::policy::check(&options.config.policies, &front.registry, &mut diagnostics);
     }
+    crate::suppress::apply(&front.suppressions, &mut diagnostics);
+    let used_key_suppressions = options.config.apply(path, &mut diagnostics);
     sort_diagnostics(&mut diagnostics);
     InputReport {
         path: path.to_string(),
@@ -109,6 +117,7 @@ fn finish(path: &str, kind: InputKind, front: FrontEnd, options: &CheckOptions) 
         hive: front.hive,
         reg: front.reg,
         target,
+        used_key_suppressions,
     }
 }
 

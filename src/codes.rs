@@ -17,6 +17,8 @@ pub enum Family {
     Ccs,
     /// Tcpip semantics.
     Tcp,
+    /// Site policy declared in reglint.toml.
+    Pol,
 }
 
 impl Family {
@@ -26,6 +28,7 @@ impl Family {
             Family::Hive => "HIVE",
             Family::Ccs => "CCS",
             Family::Tcp => "TCP",
+            Family::Pol => "POL",
         }
     }
 }
@@ -92,6 +95,7 @@ codes! {
     REG033 = "REG033", "wrong-length-number", Reg, Error, "a REG_DWORD or REG_QWORD whose data is not 4 or 8 bytes";
     REG034 = "REG034", "duplicate-value", Reg, Warning, "a value set more than once in the same key, so the earlier ones do nothing";
     REG035 = "REG035", "not-registry-data", Reg, Error, "an input that is neither a .reg file nor a registry hive";
+    REG036 = "REG036", "unused-suppression", Reg, Warning, "a `; reglint: allow` comment that is malformed or suppresses nothing";
     TCP001 = "TCP001", "wrong-value-type", Tcp, Error, "a Tcpip value stored with a registry type Windows does not read";
     TCP002 = "TCP002", "value-out-of-range", Tcp, Warning, "a Tcpip value outside its documented range";
     TCP003 = "TCP003", "decimal-looking-dword", Tcp, Error, "dword digits written in decimal, which regedit reads as hexadecimal";

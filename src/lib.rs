@@ -4,8 +4,10 @@
 //! with provenance → [`target`] OS → [`rules`] → [`diagnostic::Diagnostic`]s → [`render`]ers.
 //! See ARCHITECTURE.md for the map.
 
+pub mod baseline;
 pub mod check;
 pub mod codes;
+pub mod config;
 pub mod diagnostic;
 pub mod hive;
 pub mod model;
@@ -13,4 +15,5 @@ pub mod regfile;
 pub mod render;
 pub mod rules;
 pub mod source;
+pub mod suppress;
 pub mod target;

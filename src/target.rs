@@ -328,6 +328,9 @@ fn serde_plain(e: &Edition) -> &'static str {
 pub struct TargetChoice {
     pub os: Option<Os>,
     pub edition: Option<Edition>,
+    /// What a SOFTWARE hive found beside a SYSTEM hive says; it outranks the SYSTEM hive's own
+    /// clues, which cannot tell every release apart.
+    pub paired: Option<Target>,
 }
 
 impl TargetChoice {
@@ -346,7 +349,7 @@ impl TargetChoice {
                 reason: format!("given with --target {os}"),
             };
         }
-        match inferred {
+        match self.paired.as_ref().filter(|t| t.os.is_some()).or(inferred) {
             Some(t) => {
                 let mut t = t.clone();
                 if self.edition.is_some() {

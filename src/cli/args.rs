@@ -28,6 +28,23 @@ pub enum Command {
     },
     /// Show the documentation of a rule, by code (TCP002) or name (value-out-of-range).
     Explain { rule: String },
+    /// Record today's findings so that only new ones fail (`check --baseline FILE`).
+    Baseline {
+        #[command(subcommand)]
+        action: BaselineAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BaselineAction {
+    /// Check the paths and write their findings to FILE.
+    Write {
+        /// The baseline file to write.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        #[command(flatten)]
+        check: CheckArgs,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -43,9 +60,9 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
-    /// The lowest severity that makes the exit status 1.
-    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
-    pub fail_on: FailOn,
+    /// The lowest severity that makes the exit status 1 [default: warning, or reglint.toml's].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
 
     /// The Windows version to judge against: RELEASE[-spN], e.g. xp-sp2, 2003-sp1, vista-sp2, 10.
     #[arg(long, value_name = "RELEASE[-spN]")]
@@ -66,6 +83,23 @@ pub struct CheckArgs {
     /// Treat a dirty hive without usable logs as unreadable (exit status 3).
     #[arg(long)]
     pub strict: bool,
+
+    /// Write the report to FILE (atomically) instead of standard output; the terminal still
+    /// gets the human report.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// The configuration file [default: reglint.toml in the current directory or above].
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Use no configuration file.
+    #[arg(long)]
+    pub no_config: bool,
+
+    /// Hide the findings recorded in this baseline (see `reglint baseline write`).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
 }
 
 /// How `check` reports.

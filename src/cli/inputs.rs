@@ -1,6 +1,7 @@
 //! Turning command-line paths into input bytes: files are memory-mapped read-only, directories
 //! walked in sorted order, `-` read from standard input. reglint never writes to an input.
 
+use std::collections::HashSet;
 use std::fs::File;
 use std::io::{self, Read};
 use std::ops::Deref;
@@ -35,13 +36,15 @@ pub struct InputPath {
     pub explicit: bool,
 }
 
-/// Expands directories; problems (unreadable directories) are returned as messages.
+/// Expands directories; problems (unreadable directories, link loops) are returned as messages
+/// and do not stop the walk.
 pub fn collect(paths: &[PathBuf]) -> (Vec<InputPath>, Vec<String>) {
     let mut out = Vec::new();
     let mut problems = Vec::new();
     for path in paths {
         if path.as_os_str() != "-" && path.is_dir() {
-            walk(path, &mut out, &mut problems);
+            let mut visited = HashSet::new();
+            walk(path, &mut visited, &mut out, &mut problems);
         } else {
             out.push(InputPath {
                 path: path.clone(),
@@ -52,7 +55,28 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<InputPath>, Vec<String>) {
     (out, problems)
 }
 
-fn walk(dir: &Path, out: &mut Vec<InputPath>, problems: &mut Vec<String>) {
+/// Walks a directory in sorted order. Symbolic links are followed, but a directory already on
+/// the walk (by its canonical path) is reported as a loop instead of entered again.
+fn walk(
+    dir: &Path,
+    visited: &mut HashSet<PathBuf>,
+    out: &mut Vec<InputPath>,
+    problems: &mut Vec<String>,
+) {
+    let canonical = match std::fs::canonicalize(dir) {
+        Ok(c) => c,
+        Err(e) => {
+            problems.push(format!("{}: {e}", dir.display()));
+            return;
+        }
+    };
+    if !visited.insert(canonical) {
+        problems.push(format!(
+            "{}: a symbolic link loops back to a directory already walked; skipped",
+            dir.display()
+        ));
+        return;
+    }
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => {
@@ -63,18 +87,18 @@ fn walk(dir: &Path, out: &mut Vec<InputPath>, problems: &mut Vec<String>) {
     let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
     paths.sort();
     for path in paths {
-        // Symlinked directories are not followed, so a link loop cannot trap the walk.
-        let Ok(meta) = std::fs::symlink_metadata(&path) else {
-            problems.push(format!("{}: cannot read its metadata", path.display()));
-            continue;
-        };
-        if meta.is_dir() {
-            walk(&path, out, problems);
-        } else if meta.is_file() && !is_transaction_log(&path) {
-            out.push(InputPath {
-                path,
-                explicit: false,
-            });
+        match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_dir() => walk(&path, visited, out, problems),
+            Ok(meta) if meta.is_file() => {
+                if !is_transaction_log(&path) {
+                    out.push(InputPath {
+                        path,
+                        explicit: false,
+                    });
+                }
+            }
+            Ok(_) => {}
+            Err(e) => problems.push(format!("{}: {e}", path.display())),
         }
     }
 }

@@ -1,22 +1,32 @@
 //! `reglint check`, `reglint rules`, `reglint explain`.
 
 mod args;
+mod atomic;
 mod inputs;
+mod run;
 
-use args::{CheckArgs, Cli, ColorChoice, Command, Format, ReportFormat};
+use args::{BaselineAction, CheckArgs, Cli, ColorChoice, Command, FailOn, Format, ReportFormat};
 use clap::Parser;
-use reglint::check::{CheckOptions, InputKind, InputReport, check_owned};
+use reglint::baseline::Baseline;
+use reglint::check::{CheckOptions, InputReport};
 use reglint::codes;
+use reglint::config::{Config, ConfigError};
+use reglint::diagnostic::Severity;
 use reglint::hive::{ControlSetChoice, HiveOptions};
 use reglint::render::{self, Summary};
 use reglint::target::{Os, TargetChoice};
 use std::io::{self, IsTerminal, Write};
+use std::sync::Arc;
+use std::time::Instant;
 use termcolor::{ColorChoice as TermColor, StandardStream};
 
 pub const EXIT_CLEAN: i32 = 0;
 pub const EXIT_FINDINGS: i32 = 1;
 pub const EXIT_USAGE: i32 = 2;
 pub const EXIT_INCOMPLETE: i32 = 3;
+
+/// From how many inputs a progress bar is worth drawing.
+const PROGRESS_THRESHOLD: usize = 20;
 
 pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
@@ -31,7 +41,10 @@ pub fn main() -> i32 {
         }
     };
     let result = match cli.command {
-        Command::Check(args) => check(&args),
+        Command::Check(args) => check(&args, None),
+        Command::Baseline {
+            action: BaselineAction::Write { file, check: args },
+        } => check(&args, Some(&file)),
         Command::Rules { format } => rules(format),
         Command::Explain { rule } => explain(&rule),
     };
@@ -50,9 +63,17 @@ fn usage_error(message: &str) -> io::Result<i32> {
     Ok(EXIT_USAGE)
 }
 
-fn check(args: &CheckArgs) -> io::Result<i32> {
+/// Checks the inputs and reports, or with `write_baseline` records the findings instead.
+fn check(args: &CheckArgs, write_baseline: Option<&std::path::Path>) -> io::Result<i32> {
+    let config = match load_config(args) {
+        Ok(config) => config,
+        Err(e) => {
+            report_config_error(&e);
+            return Ok(EXIT_USAGE);
+        }
+    };
     let os = match args.target.as_deref().map(Os::parse).transpose() {
-        Ok(os) => os,
+        Ok(os) => os.or(config.target),
         Err(message) => return usage_error(&format!("--target: {message}")),
     };
     let control_set = match args.control_set.as_str() {
@@ -65,10 +86,26 @@ fn check(args: &CheckArgs) -> io::Result<i32> {
             }
         },
     };
-    let mut options = CheckOptions {
+    let baseline = match &args.baseline {
+        Some(file) => match std::fs::read_to_string(file)
+            .map_err(|e| e.to_string())
+            .and_then(|text| Baseline::parse(&text))
+        {
+            Ok(baseline) => Some(baseline),
+            Err(why) => return usage_error(&format!("--baseline {}: {why}", file.display())),
+        },
+        None => None,
+    };
+    let fail_on = args
+        .fail_on
+        .map(FailOn::severity)
+        .or(config.fail_on)
+        .unwrap_or(Severity::Warning);
+    let options = CheckOptions {
         target: TargetChoice {
             os,
-            edition: args.edition,
+            edition: args.edition.or(config.edition),
+            paired: None,
         },
         hive: HiveOptions {
             control_set,
@@ -76,63 +113,174 @@ fn check(args: &CheckArgs) -> io::Result<i32> {
             strict: args.strict,
             ..HiveOptions::default()
         },
+        config: Arc::new(config),
     };
+    let started = Instant::now();
     let (paths, problems) = inputs::collect(&args.paths);
     for problem in &problems {
         eprintln!("reglint: {problem}");
     }
-    let mut reports: Vec<InputReport> = Vec::with_capacity(paths.len());
-    let mut unreadable = !problems.is_empty();
-    for input in &paths {
-        let name = input.path.display().to_string();
-        let bytes = match inputs::read(&input.path) {
-            Ok(bytes) => bytes,
-            Err(e) => {
-                eprintln!("reglint: {name}: {e}");
-                unreadable = true;
-                continue;
-            }
-        };
-        options.hive.hive_path = (input.path.as_os_str() != "-").then(|| input.path.clone());
-        let report = check_owned(&name, bytes, &options);
-        if report.kind == InputKind::Unknown && !input.explicit {
-            continue;
+    let show_progress = args.format == ReportFormat::Human
+        && io::stderr().is_terminal()
+        && paths.len() >= PROGRESS_THRESHOLD;
+    let run = run::check_all(&paths, &options, show_progress);
+    let mut reports = run.reports;
+    let unreadable = !problems.is_empty() || run.unreadable;
+    let mut baseline_note = None;
+    if let Some(mut baseline) = baseline.filter(|_| write_baseline.is_none()) {
+        let dropped = baseline.filter(&mut reports);
+        let stale = baseline.stale();
+        for (entry, count) in &stale {
+            eprintln!(
+                "reglint: baseline entry no longer matches (x{count}): {} in {} {} {}",
+                entry.code, entry.path, entry.key, entry.value
+            );
         }
-        reports.push(report);
+        baseline_note = Some(format!(
+            "baseline: {dropped} known finding{} hidden, {} stale entr{}",
+            if dropped == 1 { "" } else { "s" },
+            stale.len(),
+            if stale.len() == 1 { "y" } else { "ies" }
+        ));
     }
-    let summary = Summary::of(&reports);
+    if let Some(file) = write_baseline {
+        let text = Baseline::write(&reports);
+        atomic::write(file, text.as_bytes())?;
+        let count: usize = reports.iter().map(|r| r.diagnostics.len()).sum();
+        eprintln!(
+            "reglint: wrote {count} finding{} to {}",
+            if count == 1 { "" } else { "s" },
+            file.display()
+        );
+        return Ok(if unreadable {
+            EXIT_INCOMPLETE
+        } else {
+            EXIT_CLEAN
+        });
+    }
+    report_unused_key_suppressions(&options.config, &reports);
+    let mut summary = Summary::of(&reports);
+    summary.elapsed_ms = Some(started.elapsed().as_millis() as u64);
     let exit = if unreadable || summary.incomplete > 0 {
         EXIT_INCOMPLETE
-    } else if summary.at_or_above(args.fail_on.severity()) > 0 {
+    } else if summary.at_or_above(fail_on) > 0 {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
     };
-    let stdout = io::stdout();
-    match args.format {
-        ReportFormat::Json => {
-            let doc = render::json::document(&reports, summary, exit);
-            let mut out = stdout.lock();
-            serde_json::to_writer_pretty(&mut out, &doc).map_err(io::Error::from)?;
-            writeln!(out)?;
-        }
-        ReportFormat::Sarif => {
-            let doc = render::sarif::document(&reports);
-            let mut out = stdout.lock();
-            serde_json::to_writer_pretty(&mut out, &doc).map_err(io::Error::from)?;
-            writeln!(out)?;
-        }
-        ReportFormat::Concise => render::concise::render(&mut stdout.lock(), &reports)?,
-        ReportFormat::Github => render::github::render(&mut stdout.lock(), &reports)?,
-        ReportFormat::Human => {
-            let mut out = StandardStream::stdout(color_choice(args.color, stdout.is_terminal()));
+    let written = match &args.output {
+        Some(file) => {
+            let mut buffer = Vec::new();
+            write_report(&mut buffer, args.format, &reports, summary, exit, None)?;
+            atomic::write(file, &buffer)?;
+            // The file holds the report asked for; the terminal still gets the human one.
+            let mut out =
+                StandardStream::stdout(color_choice(args.color, io::stdout().is_terminal()));
             render::human::render(&mut out, &reports, &summary)?;
             out.flush()?;
+            true
         }
+        None => false,
+    };
+    if !written {
+        let stdout = io::stdout();
+        match args.format {
+            ReportFormat::Human => {
+                let mut out =
+                    StandardStream::stdout(color_choice(args.color, stdout.is_terminal()));
+                render::human::render(&mut out, &reports, &summary)?;
+                out.flush()?;
+            }
+            format => write_report(&mut stdout.lock(), format, &reports, summary, exit, None)?,
+        }
+    }
+    if let Some(note) = baseline_note {
+        eprintln!("reglint: {note}");
     }
     // The process is about to exit: freeing a large model value by value would only cost time.
     std::mem::forget(reports);
     Ok(exit)
+}
+
+/// Writes one report in a format without colour (files and machine formats).
+fn write_report(
+    out: &mut dyn Write,
+    format: ReportFormat,
+    reports: &[InputReport],
+    summary: Summary,
+    exit: i32,
+    _reserved: Option<()>,
+) -> io::Result<()> {
+    match format {
+        ReportFormat::Json => {
+            let doc = render::json::document(reports, summary, exit);
+            serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::from)?;
+            writeln!(out)
+        }
+        ReportFormat::Sarif => {
+            let doc = render::sarif::document(reports);
+            serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::from)?;
+            writeln!(out)
+        }
+        ReportFormat::Concise => render::concise::render(out, reports),
+        ReportFormat::Github => render::github::render(out, reports),
+        ReportFormat::Human => {
+            let mut plain = termcolor::NoColor::new(out);
+            render::human::render(&mut plain, reports, &summary)
+        }
+    }
+}
+
+fn load_config(args: &CheckArgs) -> Result<Config, ConfigError> {
+    if args.no_config {
+        return Ok(Config::default());
+    }
+    let path = match &args.config {
+        Some(path) => Some(path.clone()),
+        None => std::env::current_dir()
+            .ok()
+            .and_then(|dir| Config::discover(&dir)),
+    };
+    match path {
+        Some(path) => Config::load(&path),
+        None => Ok(Config::default()),
+    }
+}
+
+/// A configuration error, shown like any diagnostic, pointing into reglint.toml.
+fn report_config_error(e: &ConfigError) {
+    use codespan_reporting::diagnostic::{Diagnostic, Label};
+    let mut files = reglint::source::SourceMap::default();
+    let id = files.add(e.file.clone());
+    let mut d = Diagnostic::error().with_message(&e.message);
+    if let Some(span) = &e.span {
+        d = d.with_labels(vec![Label::primary(id, span.clone()).with_message("here")]);
+    } else {
+        d = d.with_notes(vec![format!("in {}", e.file.name)]);
+    }
+    if let Some(help) = &e.help {
+        d = d.with_notes(vec![format!("help: {help}")]);
+    }
+    let mut err =
+        StandardStream::stderr(color_choice(ColorChoice::Auto, io::stderr().is_terminal()));
+    let config = codespan_reporting::term::Config::default();
+    let _ = codespan_reporting::term::emit_to_write_style(&mut err, &config, &files, &d);
+}
+
+/// reglint.toml `[[suppress]]` entries that hid nothing in the whole run.
+fn report_unused_key_suppressions(config: &Config, reports: &[InputReport]) {
+    for (i, suppression) in config.suppressions.iter().enumerate() {
+        if !reports.iter().any(|r| r.used_key_suppressions.contains(&i)) {
+            eprintln!(
+                "reglint: warning: the suppression {} in {} hid nothing in this run",
+                suppression.description,
+                config
+                    .path
+                    .as_ref()
+                    .map_or_else(|| "reglint.toml".to_string(), |p| p.display().to_string())
+            );
+        }
+    }
 }
 
 fn color_choice(choice: ColorChoice, is_terminal: bool) -> TermColor {

@@ -47,6 +47,7 @@ pub fn load_decoded(path: &str, decoded: DecodedFile) -> FrontEnd {
         diagnostics,
         incomplete: false,
         hive: None,
+        suppressions: parsed.suppressions,
         reg: Some(RegSummary {
             encoding: encoding.describe(),
             header: match parsed.format {

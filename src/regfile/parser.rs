@@ -14,6 +14,7 @@ use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::model::{KeyId, KeyPath, Origin, RegType, Registry, Root, Value, ValueData, ValueOp};
 use crate::source::FileId;
+use crate::suppress::{Directive, Suppression};
 
 /// How many dropped value lines get their own label before the rest are only counted.
 const LABELLED_DROPS: usize = 3;
@@ -22,6 +23,13 @@ pub struct Parsed {
     pub registry: Registry,
     pub diagnostics: Vec<Diagnostic>,
     pub format: Format,
+    pub suppressions: Vec<Suppression>,
+}
+
+/// An `allow` comment waiting for the line it applies to.
+struct PendingSuppression {
+    origin: Origin,
+    directive: Directive,
 }
 
 /// Where value lines currently go.
@@ -66,6 +74,11 @@ struct Parser<'a> {
     truncation: Option<PossibleTruncation>,
     /// The first `;` comment after data, and how many there are.
     inline_comments: Option<(Origin, usize)>,
+    text_len: usize,
+    pending_suppression: Option<PendingSuppression>,
+    suppressions: Vec<Suppression>,
+    /// Suppressions on a key section, which end at the next key line.
+    open_section_suppressions: Vec<usize>,
 }
 
 pub fn parse(file: FileId, text: &str, encoding: Encoding) -> Parsed {
@@ -81,6 +94,10 @@ pub fn parse(file: FileId, text: &str, encoding: Encoding) -> Parsed {
         section: Section::BeforeFirstKey { diagnostic: None },
         truncation: None,
         inline_comments: None,
+        text_len: text.len(),
+        pending_suppression: None,
+        suppressions: Vec::new(),
+        open_section_suppressions: Vec::new(),
     };
     match format {
         Format::Win31 => parser.win31_body(),
@@ -91,6 +108,7 @@ pub fn parse(file: FileId, text: &str, encoding: Encoding) -> Parsed {
         registry: parser.registry,
         diagnostics: parser.diagnostics,
         format,
+        suppressions: parser.suppressions,
     }
 }
 
@@ -113,22 +131,90 @@ impl<'a> Parser<'a> {
             let (at, rest) = line.trimmed_start();
             match rest.chars().next() {
                 None => {}
-                Some(';' | '#') => {}
+                Some(';') => self.comment_line(at, rest),
+                Some('#') => {}
                 Some('[') => {
                     self.truncation = None;
+                    let scope_start = line.start;
+                    for i in self.open_section_suppressions.drain(..) {
+                        if let Some(s) = self.suppressions.get_mut(i) {
+                            s.scope.end = scope_start;
+                        }
+                    }
+                    if let Some(p) = self.pending_suppression.take() {
+                        self.open_section_suppressions.push(self.suppressions.len());
+                        self.suppressions.push(Suppression {
+                            origin: p.origin,
+                            codes: p.directive.codes,
+                            reason: p.directive.reason,
+                            scope: scope_start..self.text_len,
+                        });
+                    }
                     self.key_line(line, at, rest);
                 }
-                Some('@' | '"') => {
-                    self.truncation = None;
-                    self.value_line(at, rest);
+                _ => {
+                    let scope_start = line.start;
+                    if matches!(rest.chars().next(), Some('@' | '"')) {
+                        self.truncation = None;
+                        self.value_line(at, rest);
+                    } else {
+                        self.stray_line(line, at, rest);
+                    }
+                    if let Some(p) = self.pending_suppression.take() {
+                        // The value may have continued over several lines: cover them all.
+                        let scope_end = self.lines.peek().map_or(self.text_len, |l| l.start);
+                        self.suppressions.push(Suppression {
+                            origin: p.origin,
+                            codes: p.directive.codes,
+                            reason: p.directive.reason,
+                            scope: scope_start..scope_end,
+                        });
+                    }
                 }
-                Some(_) => self.stray_line(line, at, rest),
+            }
+        }
+    }
+
+    /// A `;` comment line, which may be a `reglint: allow` directive.
+    fn comment_line(&mut self, at: usize, rest: &str) {
+        let Some(directive) = crate::suppress::parse_directive(&rest[1..]) else {
+            return;
+        };
+        let origin = self.origin(at, at + rest.trim_end().len());
+        match directive {
+            Ok(directive) => {
+                if let Some(previous) = self
+                    .pending_suppression
+                    .replace(PendingSuppression { origin, directive })
+                {
+                    self.suppressions.push(Suppression {
+                        origin: previous.origin,
+                        codes: previous.directive.codes,
+                        reason: previous.directive.reason,
+                        scope: 0..0,
+                    });
+                }
+            }
+            Err(why) => {
+                let d = Diagnostic::new(&codes::REG036, why)
+                    .at(origin, "not understood")
+                    .help("write `; reglint: allow CODE[,CODE] -- reason` on the line above the value or key");
+                self.push(d);
             }
         }
     }
 
     fn finish(&mut self, text: &str) {
         self.close_section();
+        if let Some(p) = self.pending_suppression.take() {
+            // Nothing follows the comment: an empty scope, reported as unused.
+            self.suppressions.push(Suppression {
+                origin: p.origin,
+                codes: p.directive.codes,
+                reason: p.directive.reason,
+                scope: 0..0,
+            });
+        }
         if let Some((first, count)) = self.inline_comments {
             let d = Diagnostic::new(
                 &codes::REG009,

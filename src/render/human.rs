@@ -75,8 +75,12 @@ pub fn render(
 
 pub fn summary_line(s: &Summary) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let time = s
+        .elapsed_ms
+        .map(|ms| format!(" in {:.2} s", ms as f64 / 1000.0))
+        .unwrap_or_default();
     let mut line = format!(
-        "checked {}: {}, {}, {}",
+        "checked {}{time}: {}, {}, {}",
         plural(s.inputs, "input"),
         plural(s.errors, "error"),
         plural(s.warnings, "warning"),

@@ -19,6 +19,9 @@ pub struct Summary {
     pub infos: usize,
     /// Inputs that could not be read in full.
     pub incomplete: usize,
+    /// Wall time of the whole run, when the command line measured it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub elapsed_ms: Option<u64>,
 }
 
 impl Summary {
