@@ -21,7 +21,7 @@ pub const FILE_NAME: &str = "reglint.toml";
 /// A configuration problem, with the place in the file it comes from.
 #[derive(Debug)]
 pub struct ConfigError {
-    pub file: SourceFile,
+    pub file: Box<SourceFile>,
     pub span: Option<Range<usize>>,
     pub message: String,
     pub help: Option<String>,
@@ -148,7 +148,7 @@ impl Config {
 
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
-            file: SourceFile::new(path.display().to_string(), String::new()),
+            file: Box::new(SourceFile::new(path.display().to_string(), String::new())),
             span: None,
             message: format!("cannot read {}: {e}", path.display()),
             help: None,
@@ -159,7 +159,7 @@ impl Config {
     }
 
     pub fn parse(name: &str, text: &str) -> Result<Config, ConfigError> {
-        let file = SourceFile::new(name.to_string(), text.to_string());
+        let file = Box::new(SourceFile::new(name.to_string(), text.to_string()));
         let error =
             |span: Option<Range<usize>>, message: String, help: Option<String>| ConfigError {
                 file: file.clone(),

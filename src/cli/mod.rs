@@ -251,7 +251,7 @@ fn load_config(args: &CheckArgs) -> Result<Config, ConfigError> {
 fn report_config_error(e: &ConfigError) {
     use codespan_reporting::diagnostic::{Diagnostic, Label};
     let mut files = reglint::source::SourceMap::default();
-    let id = files.add(e.file.clone());
+    let id = files.add(e.file.as_ref().clone());
     let mut d = Diagnostic::error().with_message(&e.message);
     if let Some(span) = &e.span {
         d = d.with_labels(vec![Label::primary(id, span.clone()).with_message("here")]);
