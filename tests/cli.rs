@@ -1,0 +1,425 @@
+//! The built binary end to end: exit statuses, a directory shaped like a mounted Windows image,
+//! configuration discovery and errors, inline suppressions, baselines and `--output`.
+
+mod support;
+
+use reglint::hive::writer::{HiveSpec, KeySpec, write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use support::repo;
+
+fn reglint(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_reglint"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("REGLINT_CORPUS")
+        .output()
+        .expect("run reglint")
+}
+
+fn status(output: &Output) -> i32 {
+    output.status.code().unwrap_or(-1)
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A fresh directory under the target directory, removed first if a previous run left it.
+fn scratch(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+const CLEAN_REG: &str = "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters]\r\n\"KeepAliveInterval\"=dword:000003e8\r\n";
+
+#[test]
+fn exit_statuses_tell_the_whole_story() {
+    let dir = scratch("exit-statuses");
+    std::fs::write(dir.join("clean.reg"), CLEAN_REG).unwrap();
+    std::fs::write(dir.join("photo.png"), b"\x89PNG\r\n\x1a\n\0\0").unwrap();
+    // Info findings only (the keep-alive report): below the default threshold.
+    assert_eq!(status(&reglint(&dir, &["check", "clean.reg"])), 0);
+    assert_eq!(
+        status(&reglint(&dir, &["check", "clean.reg", "--fail-on", "info"])),
+        1
+    );
+    let demo = repo().join("fixtures/demo");
+    assert_eq!(
+        status(&reglint(&dir, &["check", demo.to_str().unwrap()])),
+        1
+    );
+    assert_eq!(
+        status(&reglint(&dir, &["check", "clean.reg", "--target", "win95"])),
+        2
+    );
+    assert_eq!(
+        status(&reglint(&dir, &["check", "clean.reg", "--colour"])),
+        2
+    );
+    // An input that is not registry data is reported and makes the run incomplete.
+    let out = reglint(&dir, &["check", "clean.reg", "photo.png"]);
+    assert_eq!(status(&out), 3);
+    assert!(text(&out.stdout).contains("REG035"));
+    assert_eq!(status(&reglint(&dir, &["check", "missing.reg"])), 3);
+}
+
+fn system_hive(max_user_port: u32) -> Vec<u8> {
+    let root = KeySpec::new("ROOT")
+        .path("Select", |k| k.dword("Current", 1).dword("Default", 1))
+        .path(r"ControlSet001\Services\Tcpip\Parameters", |k| {
+            k.dword("MaxUserPort", max_user_port)
+                .sz("Hostname", "IMAGE")
+        })
+        .path(r"ControlSet001\Control\ProductOptions", |k| {
+            k.sz("ProductType", "WinNT")
+        });
+    write(&HiveSpec::new("SYSTEM", root))
+}
+
+fn software_hive(build: &str, version: &str, service_pack: Option<&str>) -> Vec<u8> {
+    let root = KeySpec::new("ROOT").path(r"Microsoft\Windows NT\CurrentVersion", |k| {
+        let k = k
+            .sz("CurrentVersion", version)
+            .sz("CurrentBuildNumber", build)
+            .sz("ProductName", "Microsoft Windows XP");
+        match service_pack {
+            Some(sp) => k.sz("CSDVersion", sp),
+            None => k,
+        }
+    });
+    write(&HiveSpec::new("SOFTWARE", root))
+}
+
+#[test]
+fn a_mounted_image_is_walked_and_its_hives_paired() {
+    let image = scratch("mounted-image");
+    let config = image.join("Windows/System32/config");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(config.join("SYSTEM"), system_hive(0x65534)).unwrap();
+    std::fs::write(
+        config.join("SOFTWARE"),
+        software_hive("2600", "5.1", Some("Service Pack 2")),
+    )
+    .unwrap();
+    std::fs::write(config.join("SYSTEM.LOG1"), b"").unwrap();
+    std::fs::write(image.join("readme.txt"), "not registry data").unwrap();
+    let deploy = image.join("deploy");
+    std::fs::create_dir_all(&deploy).unwrap();
+    std::fs::write(deploy.join("tuning.reg"), CLEAN_REG).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&image, deploy.join("loop")).unwrap();
+
+    let out = reglint(&image, &["check", ".", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let paths: Vec<&str> = doc["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["path"].as_str().unwrap())
+        .collect();
+    // Sorted, logs and non-registry files left out, every input once.
+    assert_eq!(
+        paths,
+        vec![
+            "./Windows/System32/config/SOFTWARE",
+            "./Windows/System32/config/SYSTEM",
+            "./deploy/tuning.reg"
+        ]
+    );
+    let system = &doc["inputs"][1];
+    assert_eq!(system["target"]["os"], "xp-sp2", "{}", system["target"]);
+    assert_eq!(system["target"]["source"], "inferred");
+    let codes: Vec<&str> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"TCP003"), "{codes:?}");
+    // The link loop is reported, not fatal: the walk finished, and the run says it was incomplete.
+    #[cfg(unix)]
+    {
+        assert!(
+            text(&out.stderr).contains("loops back"),
+            "{}",
+            text(&out.stderr)
+        );
+        assert_eq!(status(&out), 3);
+    }
+}
+
+#[test]
+fn configuration_is_found_upward_and_applied() {
+    let root = scratch("config-discovery");
+    let nested = root.join("images/agents");
+    std::fs::create_dir_all(&nested).unwrap();
+    std::fs::write(
+        root.join("reglint.toml"),
+        "ignore = [\"ephemeral-port-budget\"]\nfail-on = \"error\"\n\n[severity]\nTCP011 = \"error\"\n\n[[policy]]\ncode = \"POL001\"\nvalue = \"MaxUserPort\"\nequals = 65534\n",
+    )
+    .unwrap();
+    std::fs::write(nested.join("SYSTEM"), system_hive(60000)).unwrap();
+    let out = reglint(&nested, &["check", "SYSTEM", "--format", "concise"]);
+    let report = text(&out.stdout);
+    assert!(report.contains("error[POL001]"), "{report}");
+    assert!(
+        report.contains("must be 65534, but it is 60000"),
+        "{report}"
+    );
+    assert!(!report.contains("TCP009"), "{report}");
+    assert_eq!(status(&out), 1);
+    let ignored = reglint(
+        &nested,
+        &["check", "SYSTEM", "--format", "concise", "--no-config"],
+    );
+    assert!(!text(&ignored.stdout).contains("POL001"));
+    assert!(text(&ignored.stdout).contains("TCP009"));
+}
+
+#[test]
+fn configuration_errors_point_at_the_line() {
+    let dir = scratch("config-errors");
+    std::fs::write(dir.join("clean.reg"), CLEAN_REG).unwrap();
+    let cases = [
+        (
+            "select = [\"TCP\", \"NOPE\"]\n",
+            "`NOPE` is not a rule code",
+            "reglint.toml:1:18",
+        ),
+        (
+            "fail-on = \"fatal\"\n",
+            "`fatal` is not a severity",
+            "reglint.toml:1:11",
+        ),
+        (
+            "target = \"win95\"\n",
+            "not a Windows release",
+            "reglint.toml:1:10",
+        ),
+        (
+            "edition = \"home\"\n",
+            "`home` is not an edition",
+            "reglint.toml:1:11",
+        ),
+        ("colour = true\n", "unknown field", "reglint.toml:1:1"),
+        (
+            "[severity]\nTCP011 = \"fatal\"\n",
+            "`fatal` is not a severity",
+            "reglint.toml:2:10",
+        ),
+        (
+            "[[per-path-ignores]]\npath = \"a[\"\nignore = [\"TCP\"]\n",
+            "not a valid glob",
+            "reglint.toml:2:8",
+        ),
+        (
+            "[[suppress]]\nkey = \"HKLM\\\\X\"\ncodes = [\"TCP011\"]\n",
+            "not a registry key path",
+            "reglint.toml:2:7",
+        ),
+        (
+            "[[policy]]\ncode = \"P1\"\nvalue = \"MaxUserPort\"\n",
+            "not a policy code",
+            "reglint.toml:2:8",
+        ),
+        (
+            "[[policy]]\ncode = \"POL001\"\nvalue = \"A\"\n[[policy]]\ncode = \"POL001\"\nvalue = \"B\"\n",
+            "used by two policies",
+            "reglint.toml:5:8",
+        ),
+        (
+            "[[policy]]\ncode = \"POL001\"\nvalue = \"A\"\ntype = \"REG_NUMBER\"\n",
+            "not a registry type",
+            "reglint.toml:4:8",
+        ),
+    ];
+    for (config, message, place) in cases {
+        std::fs::write(dir.join("reglint.toml"), config).unwrap();
+        let out = reglint(&dir, &["check", "clean.reg", "--color", "never"]);
+        let stderr = text(&out.stderr);
+        assert_eq!(status(&out), 2, "{config}: {stderr}");
+        assert!(stderr.contains(message), "{config}: {stderr}");
+        assert!(
+            stderr.contains(place),
+            "{config}: expected {place} in {stderr}"
+        );
+    }
+}
+
+#[test]
+fn inline_suppressions_are_used_or_reported() {
+    let dir = scratch("suppressions");
+    std::fs::write(
+        dir.join("agents.reg"),
+        "Windows Registry Editor Version 5.00\r\n\r\n\
+         [HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters]\r\n\
+         ; reglint: allow TCP003 -- the vendor really wants 415028\r\n\
+         \"MaxUserPort\"=dword:00065534\r\n\
+         ; reglint: allow unknown-value-name\r\n\
+         \"KeepAliveTime\"=dword:001b7740\r\n\
+         ; reglint: allow TCP99\r\n\
+         \"KeepAliveInterval\"=dword:000003e8\r\n",
+    )
+    .unwrap();
+    let out = reglint(
+        &dir,
+        &["check", "agents.reg", "--format", "concise", "--no-config"],
+    );
+    let report = text(&out.stdout);
+    assert!(
+        !report.contains("TCP003"),
+        "used suppression hides its finding: {report}"
+    );
+    assert!(
+        report.contains(
+            "agents.reg:6:1: warning[REG036] this suppression of unknown-value-name is not needed"
+        ),
+        "{report}"
+    );
+    assert!(
+        report.contains("agents.reg:8:1: warning[REG036] `TCP99` is not a rule code or name"),
+        "{report}"
+    );
+}
+
+#[test]
+fn baselines_round_trip() {
+    let dir = scratch("baseline");
+    let demo = repo().join("fixtures/demo/tcpip-tuning.reg");
+    std::fs::copy(&demo, dir.join("tuning.reg")).unwrap();
+    let write = reglint(
+        &dir,
+        &[
+            "baseline",
+            "write",
+            "baseline.json",
+            "tuning.reg",
+            "--no-config",
+        ],
+    );
+    assert_eq!(status(&write), 0, "{}", text(&write.stderr));
+    assert!(text(&write.stderr).contains("wrote"));
+    // The same findings, known: the gate passes.
+    let same = reglint(
+        &dir,
+        &[
+            "check",
+            "tuning.reg",
+            "--baseline",
+            "baseline.json",
+            "--no-config",
+            "--fail-on",
+            "info",
+        ],
+    );
+    assert_eq!(status(&same), 0, "{}", text(&same.stdout));
+    // Lines moved and one new finding: only the new one fails the gate.
+    let original = std::fs::read_to_string(dir.join("tuning.reg")).unwrap();
+    let edited = original.replacen(
+        "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters]\r\n",
+        "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters]\r\n\"TcpMaxDupAcks\"=dword:00000007\r\n\r\n",
+        1,
+    );
+    assert_ne!(edited, original);
+    std::fs::write(dir.join("tuning.reg"), edited).unwrap();
+    let new = reglint(
+        &dir,
+        &[
+            "check",
+            "tuning.reg",
+            "--baseline",
+            "baseline.json",
+            "--no-config",
+            "--format",
+            "concise",
+        ],
+    );
+    assert_eq!(status(&new), 1);
+    let report = text(&new.stdout);
+    assert_eq!(
+        report.lines().count(),
+        1,
+        "only the new finding is left: {report}"
+    );
+    assert!(report.contains("TCP002"), "{report}");
+    // Fixing findings leaves stale entries, which are reported.
+    std::fs::write(dir.join("tuning.reg"), CLEAN_REG).unwrap();
+    let fixed = reglint(
+        &dir,
+        &[
+            "check",
+            "tuning.reg",
+            "--baseline",
+            "baseline.json",
+            "--no-config",
+        ],
+    );
+    assert!(
+        text(&fixed.stderr).contains("baseline entry no longer matches"),
+        "{}",
+        text(&fixed.stderr)
+    );
+    assert_eq!(
+        status(&reglint(
+            &dir,
+            &["check", "tuning.reg", "--baseline", "nothing.json"]
+        )),
+        2
+    );
+}
+
+#[test]
+fn output_files_are_written_whole() {
+    let dir = scratch("output");
+    std::fs::write(dir.join("clean.reg"), CLEAN_REG).unwrap();
+    let out = reglint(
+        &dir,
+        &[
+            "check",
+            "clean.reg",
+            "--format",
+            "json",
+            "--output",
+            "report.json",
+            "--color",
+            "never",
+        ],
+    );
+    assert_eq!(status(&out), 0);
+    let doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("report.json")).unwrap()).unwrap();
+    assert_eq!(doc["version"], 1);
+    // The terminal still gets the human report; no temporary file is left behind.
+    assert!(text(&out.stdout).contains("checked 1 input"));
+    let names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
+}
+
+#[test]
+fn standard_input_is_read() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_reglint"))
+        .args(["check", "-", "--format", "concise", "--no-config"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        stdin
+            .write_all(b"Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters]\r\n\"MaxUserPort\"=dword:00065534\r\n")
+            .unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        text(&out.stdout).contains("-:4:21: error[TCP003]"),
+        "{}",
+        text(&out.stdout)
+    );
+}
