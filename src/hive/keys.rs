@@ -47,9 +47,11 @@ impl KeyNode<'_> {
 /// Who produced a [`ValueCell`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReadBy {
+    /// Name and type read by nt-hive, and the data too where
+    /// [`DataLayout::nt_hive_reads_alike`]; otherwise the data is the guard's.
     NtHive,
-    /// The guard's own reading: the key is damaged, not reached by nt-hive, or nt-hive reads
-    /// this value differently (see [`DataLayout::nt_hive_reads_alike`]).
+    /// The guard's own reading: the key is damaged or not reached by nt-hive, or nt-hive found
+    /// another cell or refused a value the guard read.
     Guard,
 }
 
