@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Times reglint's hive front end against hivexget on the same key, and measures peak memory.
 #
-#   benches/hive.sh [corpus-dir]      (default: $REGLINT_CORPUS, else ../shared/corpus)
+#   benches/hive.sh [corpus-dir] [release-dir]
+#
+# corpus-dir defaults to $REGLINT_CORPUS, else ../shared/corpus. release-dir is a folder holding
+# already built `reglint` and `examples/hive_load` (e.g. $CARGO_TARGET_DIR/release); without it
+# the script builds them with cargo first.
 #
 # Needs hyperfine, hivexget (Debian: hyperfine, libhivex-bin) and GNU time (/usr/bin/time).
-# Builds the release binaries first. When the `reglint check` command is not there yet, the
-# `hive_load` example (which calls reglint::hive::load and nothing else) is timed instead.
+# When the `reglint check` command is not there yet, the `hive_load` example (which calls
+# reglint::hive::load and nothing else) is timed instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 corpus=${1:-${REGLINT_CORPUS:-../shared/corpus}}
@@ -17,10 +21,17 @@ for tool in hyperfine hivexget /usr/bin/time; do
 done
 [ -f "$hive" ] || { echo "benches/hive.sh: $hive not found (give the corpus folder)" >&2; exit 2; }
 
-cargo build --release --quiet --example hive_load
-cargo build --release --quiet --bin reglint
-loader="$target/release/examples/hive_load"
-reglint="$target/release/reglint"
+release=${2:-}
+if [ -z "$release" ]; then
+    cargo build --release --quiet --example hive_load
+    cargo build --release --quiet --bin reglint
+    release="$target/release"
+fi
+loader="$release/examples/hive_load"
+reglint="$release/reglint"
+for binary in "$loader" "$reglint"; do
+    [ -x "$binary" ] || { echo "benches/hive.sh: $binary is not built" >&2; exit 2; }
+done
 
 commands=("hivexget '$hive' '\\ControlSet001\\Services\\Tcpip\\Parameters'" "$loader --quiet '$hive'")
 # Until the CLI has its `check` command, the binary is a stub that prints nothing.

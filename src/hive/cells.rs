@@ -39,6 +39,16 @@ impl<'a> Cells<'a> {
         }
     }
 
+    /// All the bytes, base block included.
+    pub fn bytes(&self) -> &'a [u8] {
+        self.bytes
+    }
+
+    /// One past the last byte cells may use: the end of the declared hive bins, or of the file.
+    pub fn bins_end(&self) -> usize {
+        self.bins_end
+    }
+
     pub fn file_offset(offset: u32) -> u64 {
         u64::from(offset) + BASE_BLOCK_LEN as u64
     }

@@ -146,8 +146,16 @@ impl<'a> Extractor<'_, 'a> {
             self.damaged(&error, None, &path.join("\\"));
             return;
         }
-        for offset in subkeys {
-            match self.reader.key(offset) {
+        // The list is read again, now with nt-hive alongside; it is known to be small.
+        let children = match self.reader.children(key) {
+            Ok(children) => children,
+            Err(e) => {
+                self.damaged(&e, None, &path.join("\\"));
+                return;
+            }
+        };
+        for child in children {
+            match child {
                 Ok(sub) => {
                     let mut sub_path = path.to_vec();
                     sub_path.push(sub.name.clone());

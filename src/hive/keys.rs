@@ -1,11 +1,18 @@
 //! Key nodes (`nk`), subkey lists (`lf`, `lh`, `li`, `ri`), value lists and values (`vk`, `db`).
 //!
+//! This is the guard: reglint's own reader, which checks every offset, list and cell it reads and
+//! reports damage with its file offset. A [`Reader`] made with [`Reader::with_nt_hive`] then
+//! reads the keys and values the guard passed a second time, with nt-hive ([`super::nt`]), and
+//! returns nt-hive's results; without it (or where the guard found damage) the guard's own
+//! reading is returned.
+//!
 //! Lookups go by path from the root and only read the cells on the way, so a large hive costs
 //! what the few keys reglint needs cost. Counts read from the file are never trusted for
 //! allocation: lists are bounded by their cell sizes and by fixed limits.
 
 use super::cells::{Cell, Cells, NIL};
 use super::error::{ReadError, u16_at, u32_at, u64_at};
+use super::nt::{NtHive, NtKey};
 
 /// More entries than any real subkey list holds; a larger claim means damage or a crafted file.
 pub const MAX_SUBKEYS: usize = 1 << 20;
@@ -25,6 +32,59 @@ pub struct KeyNode<'a> {
     subkeys_list: u32,
     value_count: u32,
     values_list: u32,
+    /// The same key as nt-hive reads it: present only when the guard has checked every cell on
+    /// the way to it from the root, and nt-hive found the same cell.
+    nt: Option<NtKey<'a>>,
+}
+
+impl KeyNode<'_> {
+    /// True when nt-hive reads this key (and so its values, where the guard finds no damage).
+    pub fn read_by_nt_hive(&self) -> bool {
+        self.nt.is_some()
+    }
+}
+
+/// Who produced a [`ValueCell`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadBy {
+    /// Name and type read by nt-hive, and the data too where
+    /// [`DataLayout::nt_hive_reads_alike`]; otherwise the data is the guard's.
+    NtHive,
+    /// The guard's own reading: the key is damaged or not reached by nt-hive, or nt-hive found
+    /// another cell or refused a value the guard read.
+    Guard,
+}
+
+/// Where the guard found a value's data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DataLayout {
+    /// In the value cell's data offset field; `claimed` is the size the value gives.
+    Inline { claimed: u32 },
+    /// No data, so no data cell (the offset is often 0xFFFFFFFF).
+    Empty,
+    /// One data cell holding `len` bytes of data.
+    Cell { len: usize },
+    /// A `db` big data cell and its segment list (hive version 1.4 on).
+    BigData,
+    /// More than [`MAX_VALUE_DATA`] bytes claimed; the guard read only that much.
+    Cut,
+}
+
+impl DataLayout {
+    /// Whether nt-hive 0.3.0 reads this data as the guard did, touching only cells the guard
+    /// checked. Not so for: empty data (nt-hive follows the data offset even for 0 bytes, and
+    /// asserts it is not 0xFFFFFFFF, hive.rs:117); inline sizes over 4 (the guard keeps 4 bytes,
+    /// nt-hive refuses); data over 16344 bytes in one cell, as hives before version 1.4 keep it
+    /// (nt-hive expects a `db` cell there); values the guard cut at [`MAX_VALUE_DATA`] (nt-hive
+    /// would read them whole).
+    pub fn nt_hive_reads_alike(self) -> bool {
+        match self {
+            DataLayout::Inline { claimed } => claimed <= 4,
+            DataLayout::Cell { len } => len <= BIG_DATA_SEGMENT,
+            DataLayout::BigData => true,
+            DataLayout::Empty | DataLayout::Cut => false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,6 +96,8 @@ pub struct ValueCell {
     pub data: Vec<u8>,
     /// The size the value claims when it was larger than [`MAX_VALUE_DATA`] and cut.
     pub cut_from: Option<u64>,
+    pub layout: DataLayout,
+    pub read_by: ReadBy,
 }
 
 impl ValueCell {
@@ -48,13 +110,41 @@ impl ValueCell {
 #[derive(Clone, Copy)]
 pub struct Reader<'a> {
     pub cells: Cells<'a>,
+    nt: Option<&'a NtHive<'a>>,
 }
 
 impl<'a> Reader<'a> {
+    /// The guard alone: every key and value comes from reglint's own reading.
     pub fn new(cells: Cells<'a>) -> Self {
-        Self { cells }
+        Self { cells, nt: None }
     }
 
+    /// Keys and values the guard passed are read by nt-hive (over the same bytes as `cells`).
+    pub fn with_nt_hive(self, nt: Option<&'a NtHive<'a>>) -> Self {
+        Self { nt, ..self }
+    }
+
+    /// The root key at `offset` (the base block's root cell offset).
+    pub fn root(&self, offset: u32) -> Result<KeyNode<'a>, ReadError> {
+        let key = self.key(offset)?;
+        let nt = self.nt.and_then(|nt| nt.root(offset));
+        Ok(self.adopt(key, nt))
+    }
+
+    /// Attaches nt-hive's node to a key the guard read, taking the name as nt-hive reads it.
+    fn adopt(&self, mut key: KeyNode<'a>, nt: Option<NtKey<'a>>) -> KeyNode<'a> {
+        if let (Some(hive), Some(node)) = (self.nt, &nt) {
+            if let Some(name) = hive.key_name(node) {
+                key.name = name;
+            }
+        }
+        key.nt = nt;
+        key
+    }
+
+    /// Reads the key at `offset` with the guard only: without knowing the way to it, nt-hive
+    /// cannot be pointed at it. [`Self::root`], [`Self::subkey`] and [`Self::children`] give
+    /// keys nt-hive reads too.
     pub fn key(&self, offset: u32) -> Result<KeyNode<'a>, ReadError> {
         let cell = self.cells.signed_cell(offset, b"nk")?;
         let d = cell.data;
@@ -76,7 +166,17 @@ impl<'a> Reader<'a> {
             subkeys_list: u32_at(d, 28).ok_or_else(short)?,
             value_count: u32_at(d, 36).ok_or_else(short)?,
             values_list: u32_at(d, 40).ok_or_else(short)?,
+            nt: None,
         })
+    }
+
+    /// Whether the cell at `offset` is a key node the guard would read (what [`Self::key`]
+    /// checks, without decoding the name).
+    fn is_readable_key(&self, offset: u32) -> bool {
+        let Ok(cell) = self.cells.signed_cell(offset, b"nk") else {
+            return false;
+        };
+        u16_at(cell.data, 72).is_some_and(|len| cell.data.len() >= 76 + usize::from(len))
     }
 
     /// Offsets of a key's subkeys, in list order.
@@ -136,20 +236,64 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
+    /// All subkeys, or the first error.
     pub fn subkeys(&self, key: &KeyNode<'a>) -> Result<Vec<KeyNode<'a>>, ReadError> {
-        self.subkey_offsets(key)?
+        self.children(key)?.into_iter().collect()
+    }
+
+    /// The subkeys of `key` in list order; an entry the guard cannot read is an error in its
+    /// place. nt-hive walks the list alongside, each entry only after the guard has read it, and
+    /// stops at the first the guard could not.
+    pub fn children(
+        &self,
+        key: &KeyNode<'a>,
+    ) -> Result<Vec<Result<KeyNode<'a>, ReadError>>, ReadError> {
+        let offsets = self.subkey_offsets(key)?;
+        // Only now, with the list (and an index root's leaves) read by the guard, and only when
+        // it has entries, may nt-hive open it: a key without subkeys can still hold a list
+        // offset, to a cell nobody checked.
+        let mut walk = match (self.nt, &key.nt) {
+            (Some(nt), Some(parent)) if !offsets.is_empty() => nt.subkeys(parent),
+            _ => None,
+        };
+        Ok(offsets
             .into_iter()
-            .map(|o| self.key(o))
-            .collect()
+            .map(|offset| match self.key(offset) {
+                Ok(sub) => {
+                    let nt = walk.as_mut().and_then(|w| w.next_at(offset));
+                    if nt.is_none() {
+                        walk = None;
+                    }
+                    Ok(self.adopt(sub, nt))
+                }
+                Err(e) => {
+                    walk = None;
+                    Err(e)
+                }
+            })
+            .collect())
     }
 
     /// The subkey named `name` (compared as Windows does, ignoring case).
     pub fn subkey(&self, key: &KeyNode<'a>, name: &str) -> Result<Option<KeyNode<'a>>, ReadError> {
         let wanted = fold(name);
-        for offset in self.subkey_offsets(key)? {
+        let offsets = self.subkey_offsets(key)?;
+        for (position, &offset) in offsets.iter().enumerate() {
             let sub = self.key(offset)?;
             if fold(&sub.name) == wanted {
-                return Ok(Some(sub));
+                let nt = match (self.nt, &key.nt) {
+                    (Some(nt), Some(parent)) => {
+                        // Entries after the match: not needed by the guard, but nt-hive's
+                        // binary search may read any of them.
+                        let whole_list_checked = offsets
+                            .iter()
+                            .skip(position + 1)
+                            .all(|&o| self.is_readable_key(o));
+                        nt.subkey(parent, name, offset, position, whole_list_checked)
+                    }
+                    _ => None,
+                };
+                return Ok(Some(self.adopt(sub, nt)));
             }
         }
         Ok(None)
@@ -171,7 +315,20 @@ impl<'a> Reader<'a> {
     }
 
     /// The key's values in list order. A value that cannot be read is reported, not fatal.
+    /// When the guard reads them all without damage and nt-hive reads the key, they are
+    /// nt-hive's values; otherwise the guard's.
     pub fn values(&self, key: &KeyNode<'a>) -> (Vec<ValueCell>, Vec<ReadError>) {
+        let (checked, errors) = self.guard_values(key);
+        match (self.nt, &key.nt) {
+            (Some(nt), Some(node)) if errors.is_empty() && !checked.is_empty() => {
+                (nt.values(node, checked), errors)
+            }
+            _ => (checked, errors),
+        }
+    }
+
+    /// The guard's reading of the key's values.
+    fn guard_values(&self, key: &KeyNode<'a>) -> (Vec<ValueCell>, Vec<ReadError>) {
         let mut values = Vec::new();
         let mut errors = Vec::new();
         if key.value_count == 0 || key.values_list == NIL {
@@ -221,7 +378,7 @@ impl<'a> Reader<'a> {
             )
         })?;
         let name = decode_name(raw_name, flags & VALUE_COMP_NAME != 0);
-        let (data, cut_from) = self
+        let (data, cut_from, layout) = self
             .value_data(size_field, data_offset)
             .map_err(|e| ReadError::new(e.offset, format!("value `{name}`: {}", e.what)))?;
         Ok(ValueCell {
@@ -230,6 +387,8 @@ impl<'a> Reader<'a> {
             reg_type,
             data,
             cut_from,
+            layout,
+            read_by: ReadBy::Guard,
         })
     }
 
@@ -237,10 +396,11 @@ impl<'a> Reader<'a> {
         &self,
         size_field: u32,
         data_offset: u32,
-    ) -> Result<(Vec<u8>, Option<u64>), ReadError> {
+    ) -> Result<(Vec<u8>, Option<u64>, DataLayout), ReadError> {
         // The top bit marks data of up to 4 bytes kept in the offset field itself.
         if size_field & 0x8000_0000 != 0 {
-            let len = ((size_field & 0x7FFF_FFFF) as usize).min(4);
+            let claimed = size_field & 0x7FFF_FFFF;
+            let len = (claimed as usize).min(4);
             return Ok((
                 data_offset
                     .to_le_bytes()
@@ -248,17 +408,23 @@ impl<'a> Reader<'a> {
                     .unwrap_or_default()
                     .to_vec(),
                 None,
+                DataLayout::Inline { claimed },
             ));
         }
         let len = size_field as usize;
         if len == 0 {
-            return Ok((Vec::new(), None));
+            return Ok((Vec::new(), None, DataLayout::Empty));
         }
         let wanted = len.min(MAX_VALUE_DATA);
         let cut_from = (len > wanted).then_some(len as u64);
         let cell = self.cells.cell(data_offset)?;
         if len > BIG_DATA_SEGMENT && self.cells.minor_version >= 4 && cell.data.starts_with(b"db") {
-            return Ok((self.big_data(cell, len, wanted)?, cut_from));
+            let layout = if cut_from.is_some() {
+                DataLayout::Cut
+            } else {
+                DataLayout::BigData
+            };
+            return Ok((self.big_data(cell, len, wanted)?, cut_from, layout));
         }
         let data = cell.data.get(..wanted).ok_or_else(|| {
             ReadError::new(
@@ -269,7 +435,12 @@ impl<'a> Reader<'a> {
                 ),
             )
         })?;
-        Ok((data.to_vec(), cut_from))
+        let layout = if cut_from.is_some() {
+            DataLayout::Cut
+        } else {
+            DataLayout::Cell { len }
+        };
+        Ok((data.to_vec(), cut_from, layout))
     }
 
     fn big_data(&self, db: Cell<'a>, len: usize, wanted: usize) -> Result<Vec<u8>, ReadError> {

@@ -1,8 +1,51 @@
 //! The hive front end: raw regf files, with control-set resolution and transaction-log replay.
 //!
-//! The reader ([`cells`], [`keys`]) is reglint's own: zero-copy over the input bytes, every offset
-//! checked, every error naming its file offset. `load` only looks up the keys it lints, so the
-//! cost does not grow with the size of the hive.
+//! # Who reads what
+//!
+//! Keys and values are read with the `nt-hive` crate (0.3.0), as the product brief requires, with
+//! reglint's own reader in front of it as a guard:
+//!
+//! - **The guard** ([`cells`], [`keys`]) is zero-copy over the input bytes, checks every offset,
+//!   list and cell it follows, and names the file offset of whatever is damaged. It reads the base
+//!   block ([`base_block`]; nt-hive is opened with `Hive::without_validation`, so a dirty or
+//!   log-replayed hive is read as reglint fixed it up), and walks the way to every key reglint
+//!   extracts (root, `ControlSet00N`, `Services`, ...): each subkey list and the key nodes in it,
+//!   the key's value list, each value cell and its data or big data cells. All diagnostics about
+//!   damage (HIVE002, HIVE003, HIVE004, HIVE009) come from the guard.
+//! - **nt-hive** ([`nt`]) then reads each key the guard passed, from the root through
+//!   `KeyNode::subkey` (or nt-hive's subkey iterator), `KeyNode::values`, `KeyValue::name`,
+//!   `data_type`, `data` and `data_size`. Key names, value names, types and data in the model are
+//!   nt-hive's. Cell offsets for provenance are computed from nt-hive's zero-copy name slices and
+//!   must equal the guard's, or nt-hive's reading is not used. `last_written` is the guard's:
+//!   nt-hive 0.3.0 does not expose the key node's timestamp.
+//! - Where the guard finds damage in a key, that key is read exactly as before by the guard alone
+//!   (what can be read is kept, the rest is diagnosed) and nt-hive is not pointed at it, nor at
+//!   anything below a cell the guard has not read. A few layouts nt-hive 0.3.0 reads differently
+//!   keep the guard's data (see [`keys::DataLayout::nt_hive_reads_alike`]).
+//!
+//! # Why the guard
+//!
+//! reglint must never panic on input, and nt-hive 0.3.0 can (line numbers in its sources):
+//!
+//! - `Hive::cell_range_from_data_offset` asserts `data_offset != u32::MAX` (hive.rs:117), and is
+//!   called with offsets straight from the file: subkey list items (key_node.rs:114), index root
+//!   items (leaf.rs:153), value list items (key_values_list.rs:155), a value's data offset, even
+//!   for empty data (key_value.rs:174, 192), big data segment lists and segments (big_data.rs:111,
+//!   242) and the root cell offset (hive.rs:205).
+//! - A cell whose size field is 0 passes its checks and then underflows `cell_size - 4`
+//!   (hive.rs:158): a panic where overflow checks are on. Cargo.toml turns them off for nt-hive in
+//!   the dev and test profiles as a second line of defence; release builds wrap, and nt-hive then
+//!   reports an error.
+//! - `offset_of_field` asserts (hive.rs:179), and the binary searches of `KeyNode::subkey`
+//!   assert list lengths (key_node.rs:130, 197) and unwrap (key_node.rs:139-167, 205-210). Those
+//!   hold for the lists the guard has checked; as the binary search may read any entry of a list,
+//!   nt-hive's lookup is used only when the guard has read every entry, and otherwise nt-hive's
+//!   subkey iterator up to the entry the guard found.
+//!
+//! `tests/hive_guard.rs` builds a hive for each of these and shows nt-hive alone panicking where
+//! `load` gives diagnostics; the libFuzzer target in `fuzz/` runs `load` on mutated hives.
+//!
+//! `load` only looks up the keys it lints, so the cost does not grow with the size of the hive.
 
 pub mod base_block;
 pub mod cells;
@@ -14,6 +57,7 @@ pub mod infer;
 pub mod keys;
 pub mod kind;
 pub mod log;
+pub mod nt;
 mod render;
 mod system;
 #[cfg(test)]
@@ -34,6 +78,7 @@ use error::ReadError;
 use keys::Reader;
 use kind::HiveKind;
 use log::replay::{Buffer, LogInput, replay_into};
+use nt::NtHive;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -147,12 +192,14 @@ pub fn load(name: &str, bytes: &[u8], options: &HiveOptions) -> FrontEnd {
         front.hive = Some(summary);
         return front;
     }
-    let reader = Reader::new(Cells::new(
+    let cells = Cells::new(
         effective,
         effective_base.hive_bins_size,
         effective_base.minor_version,
-    ));
-    let root = match reader.key(effective_base.root_cell_offset) {
+    );
+    let nt = NtHive::over(&cells);
+    let reader = Reader::new(cells).with_nt_hive(nt.as_ref());
+    let root = match reader.root(effective_base.root_cell_offset) {
         Ok(root) => root,
         Err(e) => {
             unreadable(&mut front, name, &e);
@@ -474,7 +521,9 @@ fn software_target(reader: &Reader<'_>, root: &keys::KeyNode<'_>) -> Option<Targ
 /// The Windows version a SOFTWARE hive names, for pairing with a SYSTEM hive.
 pub fn infer_from_software(bytes: &[u8]) -> Option<Target> {
     let base = BaseBlock::parse(bytes).ok()?;
-    let reader = Reader::new(Cells::new(bytes, base.hive_bins_size, base.minor_version));
-    let root = reader.key(base.root_cell_offset).ok()?;
+    let cells = Cells::new(bytes, base.hive_bins_size, base.minor_version);
+    let nt = NtHive::over(&cells);
+    let reader = Reader::new(cells).with_nt_hive(nt.as_ref());
+    let root = reader.root(base.root_cell_offset).ok()?;
     software_target(&reader, &root)
 }

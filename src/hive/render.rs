@@ -134,6 +134,8 @@ mod tests {
             reg_type,
             data,
             cut_from: None,
+            layout: crate::hive::keys::DataLayout::Cell { len: 0 },
+            read_by: crate::hive::keys::ReadBy::Guard,
         }
     }
 

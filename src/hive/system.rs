@@ -8,6 +8,7 @@ use super::drift::drift;
 use super::extract::Extractor;
 use super::infer::{self, SystemFacts};
 use super::keys::{KeyNode, Reader, ValueCell, fold};
+use super::nt::NtHive;
 use super::{HiveOptions, HiveSummary};
 use crate::check::FrontEnd;
 use crate::codes;
@@ -261,12 +262,10 @@ fn system_facts<'a>(
                 ])
                 .copied()
                 .collect();
-            for offset in reader.subkey_offsets(&services).unwrap_or_default() {
-                if let Ok(service) = reader.key(offset) {
-                    let folded = fold(&service.name);
-                    if wanted.contains(&folded.as_str()) {
-                        facts.services.push(folded);
-                    }
+            for service in reader.children(&services).into_iter().flatten().flatten() {
+                let folded = fold(&service.name);
+                if wanted.contains(&folded.as_str()) {
+                    facts.services.push(folded);
                 }
             }
         }
@@ -284,12 +283,10 @@ fn report_log_changes(name: &str, original: &[u8], set: u32, front: &mut FrontEn
     let Ok(base) = BaseBlock::parse(original) else {
         return;
     };
-    let reader = Reader::new(Cells::new(
-        original,
-        base.hive_bins_size,
-        base.minor_version,
-    ));
-    let Ok(root) = reader.key(base.root_cell_offset) else {
+    let cells = Cells::new(original, base.hive_bins_size, base.minor_version);
+    let nt = NtHive::over(&cells);
+    let reader = Reader::new(cells).with_nt_hive(nt.as_ref());
+    let Ok(root) = reader.root(base.root_cell_offset) else {
         return;
     };
     let before: Vec<ValueCell> =

@@ -447,3 +447,71 @@ fn cyclic_subkey_lists_stop() {
     let (_, errors) = tree::dump(&reader, &root);
     assert!(errors.iter().any(|e| e.what.contains("reached twice")));
 }
+
+#[test]
+fn nt_hive_reads_the_cells_the_guard_found() {
+    let big: Vec<u8> = (0..40_000u32).map(|i| (i % 251) as u8).collect();
+    let root = system(1).path(r"ControlSet001\Services\Tcpip\Parameters", |k| {
+        k.value("Blob", 3, big.clone())
+            .value("Nothing", 1, Vec::new())
+            .value("DeviceProperty", 0xFFFF_0011, vec![1, 2, 3, 4, 5, 6])
+            .value("Größe", 4, 7u32.to_le_bytes().to_vec())
+            .value("名前", 1, vec![0x41, 0, 0, 0])
+    });
+    let kinds = [
+        (ListKind::Lh, 5),
+        (ListKind::Lf, 5),
+        (ListKind::Li, 5),
+        (ListKind::Ri(1), 5),
+        (ListKind::Ri(2), 5),
+        (ListKind::Lh, 3),
+    ];
+    for (kind, minor_version) in kinds {
+        let mut spec = HiveSpec::new("SYSTEM", root.clone());
+        spec.list_kind = kind;
+        spec.minor_version = minor_version;
+        let check = tree::cross_check(&write(&spec)).unwrap();
+        assert!(check.differences.is_empty(), "{:?}", check.differences);
+        assert!(check.keys > 15, "{check:?}");
+        assert_eq!(check.keys_read_by_nt_hive, check.keys, "{kind:?}");
+        assert_eq!(check.values_read_by_nt_hive, check.values, "{kind:?}");
+        // A version 1.3 hive keeps the 40000 bytes in one cell, which nt-hive cannot read.
+        let guard_data = usize::from(minor_version == 3);
+        assert_eq!(check.values_with_guard_data, guard_data, "{kind:?}");
+    }
+}
+
+#[test]
+fn damaged_keys_are_read_by_the_guard_alone() {
+    let bytes = write(&HiveSpec::new("SYSTEM", system(1)));
+    let base = base_block::BaseBlock::parse(&bytes).unwrap();
+    let cells = cells::Cells::new(&bytes, base.hive_bins_size, base.minor_version);
+    let nt = nt::NtHive::over(&cells).unwrap();
+    let reader = keys::Reader::new(cells).with_nt_hive(Some(&nt));
+    let root = reader.root(base.root_cell_offset).unwrap();
+    let path = ["ControlSet001", "Services", "Tcpip", "Parameters"];
+    let parameters = reader.find(&root, &path).unwrap().unwrap();
+    assert!(parameters.read_by_nt_hive());
+    let (values, errors) = reader.values(&parameters);
+    assert!(errors.is_empty());
+    assert!(values.iter().all(|v| v.read_by == keys::ReadBy::NtHive));
+    // Point the second value at a cell that is not a `vk`: the key is damaged, its other values
+    // come from the guard, and nt-hive never reads that list.
+    let list = u32::from_le_bytes(
+        bytes[parameters.cell.file_offset() as usize + 4 + 40..][..4]
+            .try_into()
+            .unwrap(),
+    );
+    let mut damaged = bytes.clone();
+    let item = list as usize + 4096 + 4 + 4;
+    damaged[item..item + 4].copy_from_slice(&parameters.cell.offset.to_le_bytes());
+    let cells = cells::Cells::new(&damaged, base.hive_bins_size, base.minor_version);
+    let nt = nt::NtHive::over(&cells).unwrap();
+    let reader = keys::Reader::new(cells).with_nt_hive(Some(&nt));
+    let root = reader.root(base.root_cell_offset).unwrap();
+    let parameters = reader.find(&root, &path).unwrap().unwrap();
+    let (values, errors) = reader.values(&parameters);
+    assert_eq!(errors.len(), 1);
+    assert_eq!(values.len(), 3);
+    assert!(values.iter().all(|v| v.read_by == keys::ReadBy::Guard));
+}

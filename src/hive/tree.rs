@@ -1,8 +1,12 @@
 //! A whole-tree walk, for comparing hives (log replay tests) and for exercising the reader on
-//! damaged files. Loading for linting never walks the whole tree.
+//! damaged files. Loading for linting never walks the whole tree. Like `load`, [`dump_hive`]
+//! reads with nt-hive wherever the guard passes.
 
+use super::base_block::BaseBlock;
+use super::cells::Cells;
 use super::error::ReadError;
-use super::keys::{KeyNode, Reader, ValueCell};
+use super::keys::{KeyNode, ReadBy, Reader, ValueCell};
+use super::nt::NtHive;
 use std::collections::{BTreeMap, HashSet};
 
 /// Deeper than any real hive; a deeper chain means a cycle the visited set did not catch.
@@ -51,10 +55,10 @@ pub fn dump(reader: &Reader<'_>, root: &KeyNode<'_>) -> (TreeDump, Vec<ReadError
             ));
             continue;
         }
-        match reader.subkey_offsets(&key) {
-            Ok(offsets) => {
-                for offset in offsets.into_iter().rev() {
-                    match reader.key(offset) {
+        match reader.children(&key) {
+            Ok(children) => {
+                for child in children.into_iter().rev() {
+                    match child {
                         Ok(sub) => {
                             let sub_path = if path.is_empty() {
                                 sub.name.clone()
@@ -71,4 +75,88 @@ pub fn dump(reader: &Reader<'_>, root: &KeyNode<'_>) -> (TreeDump, Vec<ReadError
         }
     }
     (out, errors)
+}
+
+/// Parses the base block and dumps the whole hive, read by nt-hive where the guard passes.
+pub fn dump_hive(bytes: &[u8]) -> Result<(TreeDump, Vec<ReadError>), ReadError> {
+    let base = BaseBlock::parse(bytes)?;
+    let cells = Cells::new(bytes, base.hive_bins_size, base.minor_version);
+    let nt = NtHive::over(&cells);
+    let reader = Reader::new(cells).with_nt_hive(nt.as_ref());
+    let root = reader.root(base.root_cell_offset)?;
+    Ok(dump(&reader, &root))
+}
+
+/// What [`cross_check`] saw.
+#[derive(Debug, Default)]
+pub struct CrossCheck {
+    pub keys: usize,
+    pub keys_read_by_nt_hive: usize,
+    pub values: usize,
+    pub values_read_by_nt_hive: usize,
+    /// Values whose name and type nt-hive read, but whose data is the guard's.
+    pub values_with_guard_data: usize,
+    /// Every way the two readings differ (empty when they agree).
+    pub differences: Vec<String>,
+}
+
+/// Walks the whole hive twice in step, once with the guard alone and once with nt-hive behind
+/// it, and compares every key (cell offset, name) and value (cell offset, name, type, data).
+/// For tests: it proves that the cell offsets computed from nt-hive's slices are the guard's.
+pub fn cross_check(bytes: &[u8]) -> Result<CrossCheck, ReadError> {
+    let base = BaseBlock::parse(bytes)?;
+    let cells = Cells::new(bytes, base.hive_bins_size, base.minor_version);
+    let nt = NtHive::over(&cells);
+    let both = Reader::new(cells).with_nt_hive(nt.as_ref());
+    let guard = Reader::new(cells);
+    let mut out = CrossCheck::default();
+    let mut visited = HashSet::new();
+    let mut stack = vec![(
+        both.root(base.root_cell_offset)?,
+        guard.key(base.root_cell_offset)?,
+        0usize,
+    )];
+    while let Some((read, checked, depth)) = stack.pop() {
+        if !visited.insert(checked.cell.offset) || visited.len() > MAX_KEYS || depth > MAX_DEPTH {
+            continue;
+        }
+        out.keys += 1;
+        out.keys_read_by_nt_hive += usize::from(read.read_by_nt_hive());
+        if (read.cell.offset, &read.name) != (checked.cell.offset, &checked.name) {
+            out.differences.push(format!(
+                "key 0x{:x} `{}`: guard 0x{:x} `{}`",
+                read.cell.offset, read.name, checked.cell.offset, checked.name
+            ));
+        }
+        let (values, errors) = both.values(&read);
+        let (guard_values, guard_errors) = guard.values(&checked);
+        if errors != guard_errors || values.len() != guard_values.len() {
+            out.differences
+                .push(format!("values of `{}` differ in number", checked.name));
+        }
+        for (value, guarded) in values.iter().zip(&guard_values) {
+            out.values += 1;
+            if value.read_by == ReadBy::NtHive {
+                out.values_read_by_nt_hive += 1;
+                out.values_with_guard_data += usize::from(!value.layout.nt_hive_reads_alike());
+            }
+            let strip = |v: &ValueCell| (v.offset, v.name.clone(), v.reg_type, v.data.clone());
+            if strip(value) != strip(guarded) {
+                out.differences.push(format!(
+                    "value `{}` of `{}` (0x{:x}) differs",
+                    guarded.name, checked.name, guarded.offset
+                ));
+            }
+        }
+        let (Ok(children), Ok(guard_children)) = (both.children(&read), guard.children(&checked))
+        else {
+            continue;
+        };
+        for pair in children.into_iter().zip(guard_children) {
+            if let (Ok(child), Ok(guard_child)) = pair {
+                stack.push((child, guard_child, depth + 1));
+            }
+        }
+    }
+    Ok(out)
 }
