@@ -6,12 +6,15 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-mod embedded {
-    include!(concat!(env!("OUT_DIR"), "/catalog_files.rs"));
-}
+/// The catalog, compiled from rules/ by build.rs.
+const CATALOG_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/catalog.json"));
 
-const SOURCES: &str = include_str!("../../rules/sources.toml");
-const KNOWN_NAMES: &str = include_str!("../../rules/known-names.toml");
+#[derive(Debug, Deserialize)]
+struct CatalogFile {
+    values: Vec<ValueFact>,
+    sources: SourcesFile,
+    known: KnownNamesFile,
+}
 
 /// What is known about one registry value (one file in rules/values/).
 #[derive(Debug, Clone, Deserialize)]
@@ -180,25 +183,20 @@ pub struct Catalog {
 
 impl Catalog {
     fn load() -> Catalog {
-        let mut catalog = Catalog::default();
-        for (file, text) in embedded::VALUE_FILES {
-            match toml::from_str::<ValueFact>(text) {
-                Ok(fact) => catalog.values.push(fact),
-                Err(e) => catalog.errors.push(format!("rules/values/{file}: {e}")),
-            }
+        match serde_json::from_str::<CatalogFile>(CATALOG_JSON) {
+            Ok(file) => Catalog {
+                values: file.values,
+                sources: file.sources.source,
+                known: file.known.key,
+                windows_defaults: file.known.windows_default,
+                errors: Vec::new(),
+            },
+            // build.rs checked the TOML; this only fails if a field's type is wrong.
+            Err(e) => Catalog {
+                errors: vec![format!("the rule catalog does not match its schema: {e}")],
+                ..Catalog::default()
+            },
         }
-        match toml::from_str::<SourcesFile>(SOURCES) {
-            Ok(f) => catalog.sources = f.source,
-            Err(e) => catalog.errors.push(format!("rules/sources.toml: {e}")),
-        }
-        match toml::from_str::<KnownNamesFile>(KNOWN_NAMES) {
-            Ok(f) => {
-                catalog.known = f.key;
-                catalog.windows_defaults = f.windows_default;
-            }
-            Err(e) => catalog.errors.push(format!("rules/known-names.toml: {e}")),
-        }
-        catalog
     }
 
     /// The fact for a value name that lives in the key `rest` below `Services`.
