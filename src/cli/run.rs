@@ -30,16 +30,19 @@ pub fn check_all(paths: &[InputPath], options: &CheckOptions, progress: bool) ->
         }
         bar
     });
-    let outcomes: Vec<Outcome> = paths
-        .par_iter()
-        .map(|input| {
-            let outcome = check_one(input, options, &software);
-            if let Some(bar) = &bar {
-                bar.inc(1);
-            }
-            outcome
-        })
-        .collect();
+    let check = |input: &InputPath| {
+        let outcome = check_one(input, options, &software);
+        if let Some(bar) = &bar {
+            bar.inc(1);
+        }
+        outcome
+    };
+    // Starting the thread pool costs more than checking one input takes.
+    let outcomes: Vec<Outcome> = if paths.len() > 1 {
+        paths.par_iter().map(check).collect()
+    } else {
+        paths.iter().map(check).collect()
+    };
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
@@ -90,6 +93,10 @@ fn directory(path: &Path) -> Option<PathBuf> {
 
 /// The Windows version each directory's SOFTWARE hive names.
 fn software_targets(paths: &[InputPath]) -> BTreeMap<PathBuf, Target> {
+    // A SOFTWARE hive is only paired with a SYSTEM hive given alongside it.
+    if paths.len() < 2 {
+        return BTreeMap::new();
+    }
     paths
         .par_iter()
         .filter(|p| p.path.as_os_str() != "-")
