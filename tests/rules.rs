@@ -48,7 +48,11 @@ const CASES: &[(&str, &str, &str)] = &[
         "rules/REG034.silent.reg",
     ),
     ("REG035", "rules/REG035.fires.png", "reg/H-01.reg"),
-    ("REG036", "rules/REG036.fires.reg", "rules/REG036.silent.reg"),
+    (
+        "REG036",
+        "rules/REG036.fires.reg",
+        "rules/REG036.silent.reg",
+    ),
     (
         "TCP001",
         "rules/TCP001.fires.reg",
