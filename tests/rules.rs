@@ -138,6 +138,87 @@ const CASES: &[(&str, &str, &str)] = &[
         "rules/TCP017.fires.reg",
         "rules/TCP017.silent.reg",
     ),
+    // Hives: made by tests/hive_rule_fixtures.rs, with their logs and `.options` beside them.
+    (
+        "HIVE001",
+        "hives/HIVE001.fires.hive",
+        "hives/SYSTEM.clean.hive",
+    ),
+    (
+        "HIVE002",
+        "hives/HIVE002.fires.hive",
+        "hives/SYSTEM.clean.hive",
+    ),
+    (
+        "HIVE003",
+        "hives/HIVE003.fires.hive",
+        "hives/HIVE003.silent.hive",
+    ),
+    (
+        "HIVE004",
+        "hives/HIVE004.fires.hive",
+        "hives/HIVE004.silent.hive",
+    ),
+    (
+        "HIVE005",
+        "hives/HIVE005.fires.hive",
+        "hives/HIVE005.silent.hive",
+    ),
+    (
+        "HIVE006",
+        "hives/HIVE006.fires.hive",
+        "hives/HIVE005.fires.hive",
+    ),
+    (
+        "HIVE007",
+        "hives/HIVE007.fires.hive",
+        "hives/HIVE006.fires.hive",
+    ),
+    (
+        "HIVE008",
+        "hives/HIVE008.fires.hive",
+        "hives/HIVE006.fires.hive",
+    ),
+    (
+        "HIVE009",
+        "hives/HIVE009.fires.hive",
+        "hives/HIVE009.silent.hive",
+    ),
+    (
+        "HIVE010",
+        "hives/HIVE010.fires.hive",
+        "hives/HIVE010.silent.hive",
+    ),
+    (
+        "HIVE011",
+        "hives/HIVE011.fires.hive",
+        "hives/SYSTEM.clean.hive",
+    ),
+    (
+        "CCS001",
+        "hives/CCS001.fires.hive",
+        "hives/SYSTEM.clean.hive",
+    ),
+    (
+        "CCS002",
+        "hives/CCS002.fires.hive",
+        "hives/SYSTEM.clean.hive",
+    ),
+    (
+        "CCS003",
+        "hives/CCS003.fires.hive",
+        "hives/CCS003.silent.hive",
+    ),
+    (
+        "CCS004",
+        "hives/SYSTEM.clean.hive",
+        "hives/CCS003.silent.hive",
+    ),
+    (
+        "CCS005",
+        "hives/CCS005.fires.hive",
+        "hives/CCS005.silent.hive",
+    ),
 ];
 
 #[test]
@@ -191,9 +272,12 @@ fn each_rule_fires_and_stays_silent() {
 
 #[test]
 fn rule_fixture_snapshots() {
-    insta::glob!("../fixtures/rules", "*.*", |path| {
+    let snapshot = |path: &std::path::Path| {
         let reports = [check_file(path, &options_for(path))];
         insta::assert_snapshot!("human", support::human(&reports));
         insta::assert_json_snapshot!("json", support::json(&reports));
-    });
+    };
+    insta::glob!("../fixtures/rules", "*.*", snapshot);
+    // Hives only: their `.LOG1` and `.options` files are read along with them.
+    insta::glob!("../fixtures/hives", "*.hive", snapshot);
 }

@@ -12,8 +12,7 @@ use crate::model::{Key, KeyPath, Origin, RegType, Root, Value, ValueData, ValueO
 use crate::source::SourceFile;
 
 /// Paths below a control set whose keys (with their values) are extracted when present.
-const SET_KEYS: [&[&str]; 8] = [
-    &["Services", "AFD", "Parameters"],
+const SET_KEYS: [&[&str]; 7] = [
     &["Services", "Tcpip6", "Parameters"],
     &["Control", "ProductOptions"],
     &["Control", "Windows"],
@@ -24,6 +23,12 @@ const SET_KEYS: [&[&str]; 8] = [
     &["Control", "Nsi"],
 ];
 const TCPIP_PARAMETERS: [&str; 3] = ["Services", "Tcpip", "Parameters"];
+/// Keys extracted with their direct subkeys (rules such as TCP005 look at a subkey named like a
+/// value); only `Tcpip\Parameters` also descends into `Interfaces`.
+const WITH_SUBKEYS: [&[&str]; 2] = [
+    &["Services", "AFD", "Parameters"],
+    &["Services", "NetBt", "Parameters"],
+];
 /// Subkeys of Parameters whose own subkeys are extracted too (one per interface).
 const NESTED: &str = "Interfaces";
 /// Keys reglint lints are small; a Parameters key with more subkeys is damaged or crafted.
@@ -121,6 +126,11 @@ impl<'a> Extractor<'_, 'a> {
         let set_path = vec![set_name(number)];
         if let Some((parameters, path)) = self.add_path(set, &set_path, &TCPIP_PARAMETERS) {
             self.add_subkeys(&parameters, &path, true);
+        }
+        for relative in WITH_SUBKEYS {
+            if let Some((key, path)) = self.add_path(set, &set_path, relative) {
+                self.add_subkeys(&key, &path, false);
+            }
         }
         for relative in SET_KEYS {
             self.add_path(set, &set_path, relative);

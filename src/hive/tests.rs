@@ -515,3 +515,40 @@ fn damaged_keys_are_read_by_the_guard_alone() {
     assert_eq!(values.len(), 3);
     assert!(values.iter().all(|v| v.read_by == keys::ReadBy::Guard));
 }
+
+#[test]
+fn afd_and_netbt_parameters_come_with_their_direct_subkeys() {
+    let root = system(1)
+        .path(
+            r"ControlSet001\Services\AFD\Parameters\EnableDynamicBacklog",
+            |k| k.dword("EnableDynamicBacklog", 1),
+        )
+        .path(
+            r"ControlSet001\Services\AFD\Parameters\EnableDynamicBacklog\Deeper",
+            |k| k.dword("NotRead", 1),
+        )
+        .path(r"ControlSet001\Services\NetBt\Parameters\Interfaces", |k| {
+            k.dword("x", 1)
+        })
+        .path(
+            r"ControlSet001\Services\NetBt\Parameters\Interfaces\Tcpip_{2A}",
+            |k| k.dword("NotRead", 1),
+        )
+        .path(r"ControlSet001\Services\NetBt\Other", |k| k.dword("x", 1));
+    let front = load_bytes(
+        &write(&HiveSpec::new("SYSTEM", root)),
+        ControlSetChoice::Current,
+    );
+    let set = r"HKEY_LOCAL_MACHINE\SYSTEM\ControlSet001\Services";
+    let has = |p: &str| front.registry.key(&path(&format!(r"{set}\{p}"))).is_some();
+    assert!(has(r"AFD\Parameters"));
+    assert!(has(r"AFD\Parameters\EnableDynamicBacklog"));
+    assert!(!has(r"AFD\Parameters\EnableDynamicBacklog\Deeper"));
+    assert!(has(r"NetBt\Parameters"));
+    assert!(has(r"NetBt\Parameters\Interfaces"));
+    assert!(
+        !has(r"NetBt\Parameters\Interfaces\Tcpip_{2A}"),
+        "only Tcpip descends"
+    );
+    assert!(!has(r"NetBt\Other"));
+}

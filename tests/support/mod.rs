@@ -10,9 +10,46 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The options a fixture asks for with a `; test-target: RELEASE[-spN] [workstation|server]`
-/// comment line; the defaults otherwise.
+/// The options a fixture asks for: a text fixture with a `; test-target: RELEASE[-spN]
+/// [workstation|server]` comment line; any fixture (hives cannot hold comments) with a sidecar
+/// file `<fixture>.options` holding one line of command-line flags: `--control-set
+/// current|all|N`, `--strict`, `--target RELEASE[-spN]`. The defaults otherwise.
 pub fn options_for(path: &Path) -> CheckOptions {
+    let mut options = target_comment_options(path);
+    let mut sidecar = path.as_os_str().to_owned();
+    sidecar.push(".options");
+    let sidecar = PathBuf::from(sidecar);
+    if let Ok(line) = std::fs::read_to_string(&sidecar) {
+        let mut words = line.split_whitespace();
+        while let Some(flag) = words.next() {
+            let mut argument = || {
+                words
+                    .next()
+                    .unwrap_or_else(|| panic!("{}: {flag} needs an argument", sidecar.display()))
+            };
+            match flag {
+                "--control-set" => {
+                    options.hive.control_set = match argument() {
+                        "current" => reglint::hive::ControlSetChoice::Current,
+                        "all" => reglint::hive::ControlSetChoice::All,
+                        n => {
+                            reglint::hive::ControlSetChoice::Number(n.parse().expect("set number"))
+                        }
+                    }
+                }
+                "--strict" => options.hive.strict = true,
+                "--target" => {
+                    options.target.os =
+                        Some(reglint::target::Os::parse(argument()).expect("--target"));
+                }
+                other => panic!("{}: unknown flag {other}", sidecar.display()),
+            }
+        }
+    }
+    options
+}
+
+fn target_comment_options(path: &Path) -> CheckOptions {
     let text = std::fs::read(path)
         .map(|b| String::from_utf8_lossy(&b).into_owned())
         .unwrap_or_default();

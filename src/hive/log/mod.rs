@@ -5,3 +5,5 @@ pub mod marvin;
 pub mod new_format;
 pub mod old_format;
 pub mod replay;
+#[cfg(any(test, feature = "test-support"))]
+pub mod writer;
