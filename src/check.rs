@@ -98,7 +98,16 @@ pub fn check_owned<B: AsRef<[u8]>>(path: &str, bytes: B, options: &CheckOptions)
 }
 
 fn finish(path: &str, kind: InputKind, front: FrontEnd, options: &CheckOptions) -> InputReport {
-    let target = options.target.resolve(front.inferred_target.as_ref());
+    let mut target = options.target.resolve(front.inferred_target.as_ref());
+    if kind != InputKind::Reg && target.source == crate::target::TargetSource::Unknown {
+        target.reason = match kind {
+            InputKind::Hive => {
+                "nothing in this hive says which Windows it is for (choose one with --target)"
+            }
+            _ => "the input was not read as registry data",
+        }
+        .to_string();
+    }
     let mut diagnostics = front.diagnostics;
     if kind != InputKind::Unknown {
         rules::run(&front.registry, &target, &mut diagnostics);
