@@ -99,7 +99,11 @@ pub fn check_owned<B: AsRef<[u8]>>(path: &str, bytes: B, options: &CheckOptions)
 
 fn finish(path: &str, kind: InputKind, front: FrontEnd, options: &CheckOptions) -> InputReport {
     let mut target = options.target.resolve(front.inferred_target.as_ref());
-    if kind != InputKind::Reg && target.source == crate::target::TargetSource::Unknown {
+    let nothing_inferred = front.inferred_target.is_none() && options.target.paired.is_none();
+    if kind != InputKind::Reg
+        && target.source == crate::target::TargetSource::Unknown
+        && nothing_inferred
+    {
         target.reason = match kind {
             InputKind::Hive => {
                 "nothing in this hive says which Windows it is for (choose one with --target)"
