@@ -117,7 +117,7 @@ fn check(args: &CheckArgs) -> io::Result<i32> {
             writeln!(out)?;
         }
         ReportFormat::Sarif => {
-            let doc = render::sarif::document(&reports);
+            let doc = render::sarif::document(&reports, exit);
             let mut out = stdout.lock();
             serde_json::to_writer_pretty(&mut out, &doc).map_err(io::Error::from)?;
             writeln!(out)?;
