@@ -218,7 +218,7 @@ fn write_report(
             writeln!(out)
         }
         ReportFormat::Sarif => {
-            let doc = render::sarif::document(reports);
+            let doc = render::sarif::document(reports, exit);
             serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::from)?;
             writeln!(out)
         }

@@ -7,7 +7,7 @@ pub mod json;
 pub mod sarif;
 
 use crate::check::InputReport;
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Diagnostic, Severity};
 use serde::Serialize;
 
 /// Counts over a whole run.
@@ -50,6 +50,21 @@ impl Summary {
             Severity::Info => self.errors + self.warnings + self.infos,
         }
     }
+}
+
+/// `key HKEY_...\Parameters, value MaxUserPort, at hive offset 0x1420` (the parts known).
+pub fn hive_place(d: &Diagnostic) -> Option<String> {
+    let mut parts = Vec::new();
+    if let Some(key) = &d.key {
+        parts.push(format!("key {key}"));
+    }
+    if let Some(value) = &d.value {
+        parts.push(format!("value {value}"));
+    }
+    if let Some(offset) = d.primary.as_ref().and_then(|p| p.origin.hive_offset) {
+        parts.push(format!("at hive offset {offset:#x}"));
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
 }
 
 /// Windows FILETIME (100 ns ticks since 1601) as RFC 3339 UTC text.

@@ -1,0 +1,427 @@
+//! The concise, GitHub and SARIF renderers: reviewed snapshots of the demo and a few .reg cases,
+//! the SARIF output against the SARIF 2.1.0 JSON schema, fingerprints that survive moved lines,
+//! and the escaping of GitHub workflow commands.
+
+mod support;
+
+use reglint::check::{CheckOptions, InputReport, check_bytes};
+use reglint::codes;
+use reglint::render::{self, github, sarif};
+use serde_json::Value;
+use std::path::Path;
+use support::{check_file, options_for, repo};
+
+/// Checks repository files, each with the options its `; test-target:` line asks for.
+fn check(paths: &[&str]) -> Vec<InputReport> {
+    paths
+        .iter()
+        .map(|p| {
+            let path = repo().join(p);
+            check_file(&path, &options_for(&path))
+        })
+        .collect()
+}
+
+fn demo() -> Vec<InputReport> {
+    check(&[
+        "fixtures/demo/golden-image.SYSTEM",
+        "fixtures/demo/tcpip-tuning.reg",
+    ])
+}
+
+/// A couple of .reg cases: a UTF-16 file (columns in characters), two findings with the same
+/// message in one key, a finding with a secondary label, and several findings on one token.
+const REG_CASES: &[&str] = &[
+    "fixtures/reg/A-hex-width-utf16.reg",
+    "fixtures/reg/C-04.reg",
+    "fixtures/rules/REG034.fires.reg",
+    "fixtures/rules/TCP010.fires.reg",
+];
+
+fn concise(reports: &[InputReport]) -> String {
+    let mut out = Vec::new();
+    render::concise::render(&mut out, reports).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+fn github(reports: &[InputReport]) -> String {
+    let mut out = Vec::new();
+    github::render(&mut out, reports).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+fn sarif(reports: &[InputReport]) -> Value {
+    sarif::document(reports, 1)
+}
+
+/// The SARIF log as snapshotted: the version redacted, and the 66 rule descriptors (each with
+/// its whole Markdown doc) reduced to one line each; `rule_descriptors_cover_every_code` checks
+/// them in full.
+fn sarif_for_snapshot(reports: &[InputReport]) -> Value {
+    let mut doc = sarif(reports);
+    let driver = &mut doc["runs"][0]["tool"]["driver"];
+    for field in ["version", "semanticVersion"] {
+        assert_eq!(driver[field], env!("CARGO_PKG_VERSION"));
+        driver[field] = "[version]".into();
+    }
+    driver["fullName"] = "reglint [version]".into();
+    let rules: Vec<Value> = driver["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {} {} {}",
+                r["id"].as_str().unwrap(),
+                r["name"].as_str().unwrap(),
+                r["defaultConfiguration"]["level"].as_str().unwrap(),
+                r["properties"]["tags"][0].as_str().unwrap()
+            )
+            .into()
+        })
+        .collect();
+    driver["rules"] = rules.into();
+    doc
+}
+
+#[test]
+fn demo_concise() {
+    insta::assert_snapshot!(concise(&demo()));
+}
+
+#[test]
+fn demo_github() {
+    insta::assert_snapshot!(github(&demo()));
+}
+
+#[test]
+fn demo_sarif() {
+    insta::assert_json_snapshot!(sarif_for_snapshot(&demo()));
+}
+
+#[test]
+fn reg_cases_concise() {
+    insta::assert_snapshot!(concise(&check(REG_CASES)));
+}
+
+#[test]
+fn reg_cases_github() {
+    insta::assert_snapshot!(github(&check(REG_CASES)));
+}
+
+#[test]
+fn reg_cases_sarif() {
+    insta::assert_json_snapshot!(sarif_for_snapshot(&check(REG_CASES)));
+}
+
+#[test]
+fn rule_descriptors_cover_every_code() {
+    let doc = sarif(&[]);
+    let driver = &doc["runs"][0]["tool"]["driver"];
+    assert_eq!(driver["name"], "reglint");
+    assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
+    let rules = driver["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), codes::ALL.len());
+    for (rule, code) in rules.iter().zip(codes::ALL) {
+        assert_eq!(rule["id"], code.code);
+        assert_eq!(rule["help"]["markdown"], code.doc);
+        assert_eq!(rule["help"]["text"], code.doc);
+        assert_eq!(rule["properties"]["tags"][0], code.family.prefix());
+        let name = rule["name"].as_str().unwrap();
+        assert!(
+            name.starts_with(|c: char| c.is_ascii_uppercase()) && !name.contains('-'),
+            "{name} is not PascalCase"
+        );
+        assert!(rule["fullDescription"]["text"].as_str().unwrap().len() > 20);
+    }
+    // Every result's ruleIndex points at its rule.
+    let demo = sarif(&demo());
+    for result in demo["runs"][0]["results"].as_array().unwrap() {
+        let index = result["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(
+            demo["runs"][0]["tool"]["driver"]["rules"][index]["id"],
+            result["ruleId"]
+        );
+    }
+}
+
+fn schema_validator() -> jsonschema::Validator {
+    let path = repo().join("tests/data/sarif-schema-2.1.0.json");
+    let schema: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap()
+}
+
+fn assert_schema_valid(validator: &jsonschema::Validator, what: &str, doc: &Value) {
+    let errors: Vec<String> = validator
+        .iter_errors(doc)
+        .map(|e| format!("{e} (at {})", e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{what}: {} schema errors:\n{}",
+        errors.len(),
+        errors.join("\n")
+    );
+}
+
+#[test]
+fn sarif_matches_the_2_1_0_schema() {
+    let validator = schema_validator();
+    // The schema itself rejects what it should: a sanity check that it is really applied.
+    let mut broken = sarif(&demo());
+    broken["runs"][0]["results"][0]["level"] = "fatal".into();
+    assert!(!validator.is_valid(&broken));
+
+    assert_schema_valid(&validator, "demo", &sarif(&demo()));
+    for case in REG_CASES {
+        assert_schema_valid(&validator, case, &sarif(&check(&[case])));
+    }
+    let fixtures: Vec<String> = std::fs::read_dir(repo().join("fixtures/reg"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "reg"))
+        .map(|p| p.strip_prefix(repo()).unwrap().display().to_string())
+        .collect();
+    let all: Vec<&str> = fixtures.iter().map(String::as_str).collect();
+    assert_schema_valid(&validator, "fixtures/reg/*.reg", &sarif(&check(&all)));
+
+    // Paths that need care in a URI, standard input, a whole-file finding and an unreadable
+    // input (exit status 3).
+    let odd = [
+        check_bytes(
+            "dir with space/a:b#c%.reg",
+            b"REGEDIT4\r\n",
+            &CheckOptions::default(),
+        ),
+        check_bytes(
+            "/abs/path/x.reg",
+            b"not a reg file",
+            &CheckOptions::default(),
+        ),
+        check_bytes(r"C:\Temp\y.reg", b"", &CheckOptions::default()),
+        check_bytes(
+            "-",
+            b"Windows Registry Editor Version 5.00\r\n",
+            &CheckOptions::default(),
+        ),
+    ];
+    let doc = sarif::document(&odd, 3);
+    assert_schema_valid(&validator, "odd inputs", &doc);
+    let run = &doc["runs"][0];
+    assert_eq!(run["invocations"][0]["executionSuccessful"], false);
+    let uris: Vec<&Value> = run["artifacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| &a["location"]["uri"])
+        .collect();
+    assert_eq!(
+        uris,
+        [
+            &Value::from("dir%20with%20space/a%3Ab%23c%25.reg"),
+            &Value::from("file:///abs/path/x.reg"),
+            &Value::from("file:///C:/Temp/y.reg"),
+            &Value::Null,
+        ]
+    );
+}
+
+/// The fingerprints of a report's findings, with their code and message, in order.
+fn fingerprints(doc: &Value) -> Vec<(String, String, String)> {
+    doc["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["ruleId"].as_str().unwrap().to_string(),
+                r["message"]["text"].as_str().unwrap().to_string(),
+                r["partialFingerprints"][sarif::FINGERPRINT_KEY]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+            )
+        })
+        .collect()
+}
+
+fn start_lines(doc: &Value) -> Vec<u64> {
+    doc["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64())
+        .collect()
+}
+
+#[test]
+fn fingerprints_survive_moved_lines() {
+    let path = Path::new("fixtures/demo/tcpip-tuning.reg");
+    let text = std::fs::read_to_string(repo().join(path)).unwrap();
+    let options = options_for(&repo().join(path));
+    // The same file with three comment lines after the header: every finding moves down.
+    let (header, rest) = text.split_once('\n').unwrap();
+    let moved = format!("{header}\n; one\n; two\n; three\n{rest}");
+    let before = sarif(&[check_bytes("tcpip-tuning.reg", text.as_bytes(), &options)]);
+    let after = sarif(&[check_bytes("tcpip-tuning.reg", moved.as_bytes(), &options)]);
+    let lines_before = start_lines(&before);
+    let lines_after = start_lines(&after);
+    assert!(!lines_before.is_empty());
+    assert_eq!(
+        lines_after,
+        lines_before.iter().map(|l| l + 3).collect::<Vec<_>>()
+    );
+    assert_eq!(fingerprints(&after), fingerprints(&before));
+}
+
+#[test]
+fn fingerprints_tell_findings_apart() {
+    // Within one input every finding of the demo has its own fingerprint (across the two
+    // inputs the same finding repeats, see `hive_and_reg_fingerprints_agree_across_control_sets`).
+    for report in demo() {
+        let all = fingerprints(&sarif(std::slice::from_ref(&report)));
+        let mut unique: Vec<&String> = all.iter().map(|(_, _, f)| f).collect();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), all.len(), "{}: {all:#?}", report.path);
+    }
+    // C-04 has two REG021 findings with the same message in one key, about two different
+    // values: the value name keeps them apart.
+    let c04 = fingerprints(&sarif(&check(&["fixtures/reg/C-04.reg"])));
+    assert_eq!(c04.len(), 2);
+    assert_ne!(c04[0].2, c04[1].2);
+}
+
+#[test]
+fn identical_findings_are_numbered() {
+    // Two sections naming the same key, each with the same finding on the same value name.
+    let text = "Windows Registry Editor Version 5.00\r\n\r\n\
+        [HKEY_CURRENT_USER\\Software\\reglint]\r\n\"Wine\"=\"v\"#one\r\n\r\n\
+        [HKEY_CURRENT_USER\\Software\\reglint]\r\n\"Wine\"=\"v\"#two\r\n";
+    let doc = sarif(&[check_bytes(
+        "twice.reg",
+        text.as_bytes(),
+        &CheckOptions::default(),
+    )]);
+    let prints: Vec<String> = fingerprints(&doc)
+        .into_iter()
+        .filter(|(code, _, _)| code == "REG021")
+        .map(|(_, _, f)| f)
+        .collect();
+    assert_eq!(prints.len(), 2, "{doc:#}");
+    let (hash_one, first) = prints[0].split_once(':').unwrap();
+    let (hash_two, second) = prints[1].split_once(':').unwrap();
+    assert_eq!(hash_one, hash_two);
+    assert_eq!((first, second), ("1", "2"));
+}
+
+#[test]
+fn hive_and_reg_fingerprints_agree_across_control_sets() {
+    // The demo hive (ControlSet001) and the demo .reg (CurrentControlSet) both store
+    // MaxFreeTcbs as a string: the same finding, so the same fingerprint.
+    let doc = sarif(&demo());
+    let tcp001: Vec<(String, String, String)> = fingerprints(&doc)
+        .into_iter()
+        .filter(|(code, _, _)| code == "TCP001")
+        .collect();
+    assert_eq!(tcp001.len(), 2);
+    assert_eq!(tcp001[0].2, tcp001[1].2);
+    // ... while the hive finding still locates the cell and the key.
+    let hive_result = doc["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| {
+            r["ruleId"] == "TCP001"
+                && r["locations"][0]["physicalLocation"]["region"]["byteOffset"].is_u64()
+        })
+        .unwrap();
+    let logical = &hive_result["locations"][0]["logicalLocations"][0];
+    assert_eq!(logical["name"], "MaxFreeTcbs");
+    assert_eq!(logical["kind"], "property");
+    assert_eq!(
+        logical["fullyQualifiedName"],
+        r"HKEY_LOCAL_MACHINE\SYSTEM\ControlSet001\Services\Tcpip\Parameters\MaxFreeTcbs"
+    );
+    let parent = doc["runs"][0]["logicalLocations"]
+        [logical["index"].as_u64().unwrap() as usize]["parentIndex"]
+        .as_u64()
+        .unwrap() as usize;
+    assert_eq!(
+        doc["runs"][0]["logicalLocations"][parent]["fullyQualifiedName"],
+        r"HKEY_LOCAL_MACHINE\SYSTEM\ControlSet001\Services\Tcpip\Parameters"
+    );
+}
+
+#[test]
+fn github_escapes_properties_and_messages() {
+    // A path with `,` `:` and `%`, and a value name with `%` and `,` that ends up in a message.
+    let text = "Windows Registry Editor Version 5.00\r\n\r\n\
+        [HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters]\r\n\
+        \"Max%User,Port\"=dword:00000001\r\n";
+    let report = check_bytes(
+        "odd,dir:x/50%.reg",
+        text.as_bytes(),
+        &CheckOptions::default(),
+    );
+    let out = github(std::slice::from_ref(&report));
+    let lines: Vec<&str> = out.lines().collect();
+    // One command per finding: embedded line breaks are escaped, never written.
+    assert_eq!(lines.len(), report.diagnostics.len());
+    let tcp004 = lines
+        .iter()
+        .find(|l| l.contains("title=TCP004 unknown-value-name"))
+        .unwrap();
+    assert!(
+        // An unknown name far from any known one is information, hence `::notice`.
+        tcp004.starts_with("::notice file=odd%2Cdir%3Ax/50%25.reg,line=4,col=2,endLine=4,"),
+        "{tcp004}"
+    );
+    let (_, message) = tcp004.split_once("::").unwrap().1.split_once("::").unwrap();
+    assert!(
+        message.starts_with("`Max%25User,Port` is not a value"),
+        "{message}"
+    );
+    assert!(
+        message.contains("%0A"),
+        "notes follow on escaped new lines: {message}"
+    );
+    assert!(!message.contains('\r') && !message.contains('\n'));
+}
+
+#[test]
+fn github_escaping_round_trips() {
+    // Undoing the escapes as the Actions runner does gives back the original text.
+    fn unescape(text: &str) -> String {
+        text.replace("%0D", "\r")
+            .replace("%0A", "\n")
+            .replace("%3A", ":")
+            .replace("%2C", ",")
+            .replace("%25", "%")
+    }
+    for original in ["plain", "50%", "a\r\nb", "%0A literal", "C:\\x,y", "%%3A"] {
+        assert_eq!(unescape(&github::escape_data(original)), original);
+        assert_eq!(unescape(&github::escape_property(original)), original);
+        let property = github::escape_property(original);
+        assert!(!property.contains([':', ',', '\r', '\n']), "{property}");
+    }
+}
+
+#[test]
+fn github_hive_findings_name_file_key_and_offset() {
+    let out = github(&check(&["fixtures/demo/golden-image.SYSTEM"]));
+    let tcp001 = out.lines().find(|l| l.contains("title=TCP001")).unwrap();
+    assert!(
+        tcp001.starts_with(
+            "::error file=fixtures/demo/golden-image.SYSTEM,title=TCP001 wrong-value-type::"
+        ),
+        "{tcp001}"
+    );
+    assert!(!tcp001.contains("line="));
+    assert!(tcp001.contains(
+        r"%0Akey HKEY_LOCAL_MACHINE\SYSTEM\ControlSet001\Services\Tcpip\Parameters, value MaxFreeTcbs, at hive offset 0x"
+    ));
+}
