@@ -218,11 +218,12 @@ impl Config {
             config.edition = Some(match edition.get_ref().as_str() {
                 "workstation" => Edition::Workstation,
                 "server" => Edition::Server,
+                "domain-controller" => Edition::DomainController,
                 other => {
                     return Err(error(
                         Some(edition.span()),
                         format!("`{other}` is not an edition"),
-                        Some("use workstation or server".into()),
+                        Some("use workstation, server or domain-controller".into()),
                     ));
                 }
             });

@@ -259,10 +259,19 @@ impl Serialize for Os {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "kebab-case")]
 pub enum Edition {
     Workstation,
     Server,
+    /// A server that is a domain controller (ProductType `LanmanNT`).
+    DomainController,
+}
+
+impl Edition {
+    /// Servers and domain controllers run the server builds and limits.
+    pub fn is_server(self) -> bool {
+        !matches!(self, Edition::Workstation)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -320,6 +329,7 @@ fn serde_plain(e: &Edition) -> &'static str {
     match e {
         Edition::Workstation => "workstation",
         Edition::Server => "server",
+        Edition::DomainController => "domain controller",
     }
 }
 

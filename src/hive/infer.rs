@@ -39,7 +39,8 @@ impl SystemFacts {
 pub fn edition_of_product_type(product_type: &str) -> Option<Edition> {
     match product_type.to_ascii_uppercase().as_str() {
         "WINNT" => Some(Edition::Workstation),
-        "SERVERNT" | "LANMANNT" => Some(Edition::Server),
+        "SERVERNT" => Some(Edition::Server),
+        "LANMANNT" => Some(Edition::DomainController),
         _ => None,
     }
 }
@@ -47,23 +48,23 @@ pub fn edition_of_product_type(product_type: &str) -> Option<Edition> {
 /// The release a build number belongs to, for one edition.
 pub fn release_of_build(build: u32, edition: Edition) -> Option<Release> {
     use Release::*;
-    Some(match (edition, build) {
-        (Edition::Workstation, 2600) => Xp,
-        (Edition::Workstation, 6000..=6002) => Vista,
-        (Edition::Workstation, 7600 | 7601) => W7,
-        (Edition::Workstation, 9200) => W8,
-        (Edition::Workstation, 9600) => W81,
-        (Edition::Workstation, 10240..=21999) => W10,
-        (Edition::Workstation, 22000..) => W11,
-        (Edition::Server, 3790) => W2003,
-        (Edition::Server, 6001 | 6002) => W2008,
-        (Edition::Server, 7600 | 7601) => W2008R2,
-        (Edition::Server, 9200) => W2012,
-        (Edition::Server, 9600) => W2012R2,
-        (Edition::Server, 14393) => W2016,
-        (Edition::Server, 17763) => W2019,
-        (Edition::Server, 20348) => W2022,
-        (Edition::Server, 26100) => W2025,
+    Some(match (edition.is_server(), build) {
+        (false, 2600) => Xp,
+        (false, 6000..=6002) => Vista,
+        (false, 7600 | 7601) => W7,
+        (false, 9200) => W8,
+        (false, 9600) => W81,
+        (false, 10240..=21999) => W10,
+        (false, 22000..) => W11,
+        (true, 3790) => W2003,
+        (true, 6001 | 6002) => W2008,
+        (true, 7600 | 7601) => W2008R2,
+        (true, 9200) => W2012,
+        (true, 9600) => W2012R2,
+        (true, 14393) => W2016,
+        (true, 17763) => W2019,
+        (true, 20348) => W2022,
+        (true, 26100) => W2025,
         _ => return None,
     })
 }
@@ -164,7 +165,7 @@ pub fn infer_from_system(facts: &SystemFacts) -> Target {
     };
     let ten = markers(&WINDOWS_10_SERVICES);
     let eight = markers(&WINDOWS_8_SERVICES);
-    let server = edition == Edition::Server;
+    let server = edition.is_server();
     if !ten.is_empty() {
         evidence.push(format!("Windows 10-era services ({})", ten.join(", ")));
         let which = if server {
@@ -322,6 +323,21 @@ pub fn infer_from_software_facts(facts: &SoftwareFacts) -> Target {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn product_types_name_the_edition() {
+        assert_eq!(edition_of_product_type("WinNT"), Some(Edition::Workstation));
+        assert_eq!(edition_of_product_type("ServerNT"), Some(Edition::Server));
+        assert_eq!(
+            edition_of_product_type("LanmanNT"),
+            Some(Edition::DomainController)
+        );
+        assert_eq!(
+            release_of_build(3790, Edition::DomainController),
+            Some(Release::W2003)
+        );
+        assert_eq!(edition_of_product_type("Unknown"), None);
+    }
+
     use super::*;
 
     fn facts(product: &str, csd: Option<u32>, services: &[&str], nsi: bool) -> SystemFacts {
