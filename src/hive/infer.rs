@@ -166,29 +166,27 @@ pub fn infer_from_system(facts: &SystemFacts) -> Target {
     let ten = markers(&WINDOWS_10_SERVICES);
     let eight = markers(&WINDOWS_8_SERVICES);
     let server = edition.is_server();
-    if !ten.is_empty() {
-        evidence.push(format!("Windows 10-era services ({})", ten.join(", ")));
-        let which = if server {
-            "Windows Server 2016 or later"
-        } else {
-            "Windows 10 or 11"
-        };
-        return target(
-            None,
-            Some(edition),
-            format!(
-                "SYSTEM hive: {}; {which}, and no build number in the hive says which",
-                evidence.join(", ")
-            ),
-        );
-    }
-    if !eight.is_empty() {
-        evidence.push(format!("Windows 8-era services ({})", eight.join(", ")));
-        let which = if server {
-            "Windows Server 2012 or 2012 R2"
-        } else {
-            "Windows 8 or 8.1"
-        };
+    // Newest generation first: its services include the older generation's.
+    let generations = [
+        (
+            ten,
+            "Windows 10-era",
+            "Windows Server 2016 or later",
+            "Windows 10 or 11",
+        ),
+        (
+            eight,
+            "Windows 8-era",
+            "Windows Server 2012 or 2012 R2",
+            "Windows 8 or 8.1",
+        ),
+    ];
+    for (found, era, server_name, client_name) in generations {
+        if found.is_empty() {
+            continue;
+        }
+        evidence.push(format!("{era} services ({})", found.join(", ")));
+        let which = if server { server_name } else { client_name };
         return target(
             None,
             Some(edition),
