@@ -185,14 +185,4 @@ impl Registry {
             .get(&path.folded())
             .and_then(|&i| self.keys.get(i))
     }
-
-    /// Keys whose path, relative to any control set, is `relative`.
-    pub fn keys_in_control_set<'a>(
-        &'a self,
-        relative: &'a [&'a str],
-    ) -> impl Iterator<Item = &'a Key> + 'a {
-        self.keys
-            .iter()
-            .filter(move |k| k.path.is_in_control_set(relative))
-    }
 }
