@@ -168,31 +168,19 @@ fn check(args: &CheckArgs, write_baseline: Option<&std::path::Path>) -> io::Resu
     } else {
         EXIT_CLEAN
     };
-    let written = match &args.output {
-        Some(file) => {
-            let mut buffer = Vec::new();
-            write_report(&mut buffer, args.format, &reports, summary, exit, None)?;
-            atomic::write(file, &buffer)?;
-            // The file holds the report asked for; the terminal still gets the human one.
-            let mut out =
-                StandardStream::stdout(color_choice(args.color, io::stdout().is_terminal()));
-            render::human::render(&mut out, &reports, &summary)?;
-            out.flush()?;
-            true
-        }
-        None => false,
-    };
-    if !written {
-        let stdout = io::stdout();
-        match args.format {
-            ReportFormat::Human => {
-                let mut out =
-                    StandardStream::stdout(color_choice(args.color, stdout.is_terminal()));
-                render::human::render(&mut out, &reports, &summary)?;
-                out.flush()?;
-            }
-            format => write_report(&mut stdout.lock(), format, &reports, summary, exit, None)?,
-        }
+    if let Some(file) = &args.output {
+        let mut buffer = Vec::new();
+        write_report(&mut buffer, args.format, &reports, summary, exit)?;
+        atomic::write(file, &buffer)?;
+    }
+    // With --output the file holds the report asked for, and the terminal gets the human one.
+    let stdout = io::stdout();
+    if args.output.is_some() || args.format == ReportFormat::Human {
+        let mut out = StandardStream::stdout(color_choice(args.color, stdout.is_terminal()));
+        render::human::render(&mut out, &reports, &summary)?;
+        out.flush()?;
+    } else {
+        write_report(&mut stdout.lock(), args.format, &reports, summary, exit)?;
     }
     if let Some(note) = baseline_note {
         eprintln!("reglint: {note}");
@@ -209,7 +197,6 @@ fn write_report(
     reports: &[InputReport],
     summary: Summary,
     exit: i32,
-    _reserved: Option<()>,
 ) -> io::Result<()> {
     match format {
         ReportFormat::Json => {
