@@ -229,6 +229,28 @@ fn sarif_matches_the_2_1_0_schema() {
     );
 }
 
+/// SARIF2017: every result says where it is, a whole-hive finding by spanning the file's bytes.
+#[test]
+fn every_sarif_result_has_a_region() {
+    let doc = sarif(&demo());
+    let hive_len = std::fs::metadata(repo().join("fixtures/demo/golden-image.SYSTEM"))
+        .unwrap()
+        .len();
+    let mut whole_hive = 0;
+    for result in doc["runs"][0]["results"].as_array().unwrap() {
+        let region = &result["locations"][0]["physicalLocation"]["region"];
+        assert!(region.is_object(), "no region: {result}");
+        if region["byteOffset"] == 0 {
+            assert_eq!(region["byteLength"], hive_len, "{result}");
+            whole_hive += 1;
+        }
+    }
+    assert!(
+        whole_hive > 0,
+        "the demo hive has a finding about the whole file"
+    );
+}
+
 /// The fingerprints of a report's findings, with their code and message, in order.
 fn fingerprints(doc: &Value) -> Vec<(String, String, String)> {
     doc["runs"][0]["results"]

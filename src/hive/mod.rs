@@ -134,6 +134,8 @@ pub struct HiveSummary {
     pub select: Option<Select>,
     /// File names of the logs that were applied.
     pub logs: Vec<String>,
+    /// Length in bytes of the primary file as read (before any log replay).
+    pub file_size: u64,
 }
 
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -143,7 +145,7 @@ pub struct Sequence {
 }
 
 impl HiveSummary {
-    fn from_base(base: &BaseBlock) -> Self {
+    fn from_base(base: &BaseBlock, file_size: usize) -> Self {
         Self {
             hive_type: HiveKind::Unknown.as_str().to_string(),
             dirty: base.is_dirty(),
@@ -159,6 +161,7 @@ impl HiveSummary {
             name: base.file_name.clone(),
             select: None,
             logs: Vec::new(),
+            file_size: file_size as u64,
         }
     }
 }
@@ -174,7 +177,7 @@ pub fn load(name: &str, bytes: &[u8], options: &HiveOptions) -> FrontEnd {
             return front;
         }
     };
-    let mut summary = HiveSummary::from_base(&base);
+    let mut summary = HiveSummary::from_base(&base, bytes.len());
     let mut replayed = None;
     if base.is_dirty() {
         replayed = replay_logs(name, bytes, &base, options, &mut front, &mut summary);

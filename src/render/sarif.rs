@@ -212,15 +212,20 @@ fn physical_location(report: &InputReport, artifact: usize, origin: Option<&Orig
     physical
 }
 
-/// A finding about a whole .reg file spans all its lines (SARIF2017 asks for an explicit
-/// region). Hives get none: the model does not record the file's length, and an absent region
-/// means the whole artifact.
+/// A finding about a whole input spans all of it (SARIF2017 asks for an explicit region): every
+/// line of a .reg file, every byte of a hive file.
 fn whole_input_region(report: &InputReport) -> Option<Value> {
-    if report.kind != InputKind::Reg {
-        return None;
+    match report.kind {
+        InputKind::Reg => {
+            let file = report.sources.get(0)?;
+            Some(json!({ "startLine": 1, "endLine": file.line_count() }))
+        }
+        InputKind::Hive => {
+            let size = report.hive.as_ref()?.file_size;
+            Some(json!({ "byteOffset": 0, "byteLength": size }))
+        }
+        InputKind::Unknown => None,
     }
-    let file = report.sources.get(0)?;
-    Some(json!({ "startLine": 1, "endLine": file.line_count() }))
 }
 
 /// A text region for .reg inputs (1-based lines and columns, end column exclusive, as SARIF
