@@ -1,7 +1,7 @@
 //! The rule catalog: facts about registry values, embedded from rules/ at build time.
 
 use crate::diagnostic::Severity;
-use crate::model::RegType;
+use crate::model::{Key, RegType, Registry};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -121,6 +121,21 @@ impl ValueFact {
     pub fn ignored_from_vista(&self) -> bool {
         self.ignored_from == "vista"
     }
+}
+
+/// Every key of `registry` that is one of `wanted` (paths below `Services`, as [`key_matches`]
+/// reads them) in any control set, with its path below `Services`.
+pub fn service_keys<'a>(
+    registry: &'a Registry,
+    wanted: &'a [&'a str],
+) -> impl Iterator<Item = (&'a Key, &'a [Box<str>])> + 'a {
+    registry.keys().iter().filter_map(move |key| {
+        let rest = key.path.under_services()?;
+        wanted
+            .iter()
+            .any(|w| key_matches(rest, w))
+            .then_some((key, rest))
+    })
 }
 
 /// `rest` (the path below `Services`) is `key`, where `{GUID}` in `key` matches any one name.

@@ -4,20 +4,14 @@
 use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::rules::Context;
-use crate::rules::catalog::key_matches;
+use crate::rules::catalog::service_keys;
 
 const GLOBAL_KEYS: &[&str] = &["Tcpip\\Parameters", "AFD\\Parameters", "NetBt\\Parameters"];
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for key in cx.registry.keys() {
-        let Some(rest) = key.path.under_services() else {
-            continue;
-        };
-        // Only the global keys: Windows keeps per-interface copies of several global values
-        // (EnableDeadGWDetect, TcpWindowSize, MTU), so an interface key proves nothing.
-        if !GLOBAL_KEYS.iter().any(|k| key_matches(rest, k)) {
-            continue;
-        }
+    // Only the global keys: Windows keeps per-interface copies of several global values
+    // (EnableDeadGWDetect, TcpWindowSize, MTU), so an interface key proves nothing.
+    for (key, rest) in service_keys(cx.registry, GLOBAL_KEYS) {
         for value in key.effective_values() {
             if value.name.is_empty() || cx.catalog.is_known_in(rest, &value.name) {
                 continue;

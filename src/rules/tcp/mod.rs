@@ -60,11 +60,7 @@ pub fn value_finding(
 
 /// Every `Tcpip\Parameters` key in the input, in any control set.
 pub fn tcpip_parameters<'a>(cx: &'a Context<'a>) -> impl Iterator<Item = &'a Key> + 'a {
-    cx.registry.keys().iter().filter(|k| {
-        k.path
-            .under_services()
-            .is_some_and(|rest| crate::rules::catalog::key_matches(rest, "Tcpip\\Parameters"))
-    })
+    crate::rules::catalog::service_keys(cx.registry, &["Tcpip\\Parameters"]).map(|(key, _)| key)
 }
 
 /// The effective REG_DWORD `name` of a key, with the value it came from.

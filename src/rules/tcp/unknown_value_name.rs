@@ -5,19 +5,13 @@ use crate::codes;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Value;
 use crate::rules::Context;
-use crate::rules::catalog::key_matches;
+use crate::rules::catalog::service_keys;
 
 /// The keys whose complete set of value names reglint knows.
 const CHECKED_KEYS: &[&str] = &["Tcpip\\Parameters"];
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for key in cx.registry.keys() {
-        let Some(rest) = key.path.under_services() else {
-            continue;
-        };
-        if !CHECKED_KEYS.iter().any(|k| key_matches(rest, k)) {
-            continue;
-        }
+    for (key, rest) in service_keys(cx.registry, CHECKED_KEYS) {
         for value in key.effective_values() {
             if value.name.is_empty() {
                 continue;
