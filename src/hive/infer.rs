@@ -128,31 +128,16 @@ pub fn infer_from_system(facts: &SystemFacts) -> Target {
         evidence.push(format!("Control\\Windows\\CSDVersion 0x{v:x}"));
     }
     let Some(edition) = edition else {
-        return target(
-            None,
-            None,
-            format!(
-                "SYSTEM hive: {}; cannot tell workstation from server",
-                evidence.join(", ")
-            ),
-        );
+        let caveat = "cannot tell workstation from server";
+        return system_target(&evidence, None, None, Some(caveat));
     };
     if let Some((where_, lab)) = &facts.build_lab {
         if let Some(build) = leading_build(lab) {
             evidence.push(format!("{where_} {lab:?} (build {build})"));
             if let Some(release) = release_of_build(build, edition) {
-                return match service_pack(release, Some(build), sp_number) {
-                    Ok(sp) => target(
-                        Some(Os::new(release, sp)),
-                        Some(edition),
-                        format!("SYSTEM hive: {}", evidence.join(", ")),
-                    ),
-                    Err(why) => target(
-                        None,
-                        Some(edition),
-                        format!("SYSTEM hive: {}; {why}", evidence.join(", ")),
-                    ),
-                };
+                let os =
+                    service_pack(release, Some(build), sp_number).map(|sp| Os::new(release, sp));
+                return system_target(&evidence, Some(edition), Some(os), None);
             }
         }
     }
@@ -187,14 +172,8 @@ pub fn infer_from_system(facts: &SystemFacts) -> Target {
         }
         evidence.push(format!("{era} services ({})", found.join(", ")));
         let which = if server { server_name } else { client_name };
-        return target(
-            None,
-            Some(edition),
-            format!(
-                "SYSTEM hive: {}; {which}, and no build number in the hive says which",
-                evidence.join(", ")
-            ),
-        );
+        let caveat = format!("{which}, and no build number in the hive says which");
+        return system_target(&evidence, Some(edition), None, Some(&caveat));
     }
     let vista_era = facts.has_service(VISTA_SERVICE) || facts.has_nsi;
     let (release, why) = if vista_era && facts.has_service(WINDOWS_7_SERVICE) {
@@ -235,25 +214,34 @@ pub fn infer_from_system(facts: &SystemFacts) -> Target {
         )
     };
     evidence.push(why.to_string());
-    match release {
-        Some(release) => match service_pack(release, None, sp_number) {
-            Ok(sp) => target(
-                Some(Os::new(release, sp)),
-                Some(edition),
-                format!("SYSTEM hive: {}", evidence.join(", ")),
-            ),
-            Err(e) => target(
-                None,
-                Some(edition),
-                format!("SYSTEM hive: {}; {e}", evidence.join(", ")),
-            ),
-        },
-        None => target(
-            None,
-            Some(edition),
-            format!("SYSTEM hive: {}", evidence.join(", ")),
-        ),
+    let os = release
+        .map(|release| service_pack(release, None, sp_number).map(|sp| Os::new(release, sp)));
+    system_target(&evidence, Some(edition), os, None)
+}
+
+/// What a SYSTEM hive says: the version found (or why it has none), the evidence, and a caveat
+/// that says what is left open.
+fn system_target(
+    evidence: &[String],
+    edition: Option<Edition>,
+    os: Option<Result<Os, String>>,
+    caveat: Option<&str>,
+) -> Target {
+    let mut reason = format!("SYSTEM hive: {}", evidence.join(", "));
+    let os = match os {
+        Some(Ok(os)) => Some(os),
+        Some(Err(why)) => {
+            reason.push_str("; ");
+            reason.push_str(&why);
+            None
+        }
+        None => None,
+    };
+    if let Some(caveat) = caveat {
+        reason.push_str("; ");
+        reason.push_str(caveat);
     }
+    target(os, edition, reason)
 }
 
 /// What `Microsoft\Windows NT\CurrentVersion` in a SOFTWARE hive says.
