@@ -228,6 +228,14 @@ impl Os {
     pub fn is_vista_or_later(self) -> bool {
         self.build() >= 6000
     }
+
+    /// The name people use, e.g. `Windows 7 SP1`.
+    pub fn display_name(self) -> String {
+        match self.service_pack {
+            0 => self.release.display_name().to_string(),
+            sp => format!("{} SP{sp}", self.release.display_name()),
+        }
+    }
 }
 
 impl PartialOrd for Os {
@@ -303,24 +311,15 @@ impl Target {
 
     /// One line for the human report.
     pub fn describe(&self) -> String {
-        match (self.os, self.source) {
-            (Some(os), _) => {
+        match self.os {
+            Some(os) => {
                 let edition = self
                     .edition
                     .map(|e| format!(" ({})", serde_plain(&e)))
                     .unwrap_or_default();
-                let sp = if os.service_pack > 0 {
-                    format!(" SP{}", os.service_pack)
-                } else {
-                    String::new()
-                };
-                format!(
-                    "{}{sp}{edition}: {}",
-                    os.release.display_name(),
-                    self.reason
-                )
+                format!("{}{edition}: {}", os.display_name(), self.reason)
             }
-            (None, _) => format!("unknown Windows version: {}", self.reason),
+            None => format!("unknown Windows version: {}", self.reason),
         }
     }
 }

@@ -71,11 +71,5 @@ pub fn dword<'a>(key: &'a Key, name: &str) -> Option<(u32, &'a Value)> {
 
 /// Which Windows versions a version-dependent statement is about, for messages.
 pub fn target_name(cx: &Context<'_>) -> Option<String> {
-    let os = cx.target.os?;
-    let sp = if os.service_pack > 0 {
-        format!(" SP{}", os.service_pack)
-    } else {
-        String::new()
-    };
-    Some(format!("{}{sp}", os.release.display_name()))
+    cx.target.os.map(|os| os.display_name())
 }
