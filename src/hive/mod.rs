@@ -523,10 +523,19 @@ fn software_target(reader: &Reader<'_>, root: &keys::KeyNode<'_>) -> Option<Targ
 
 /// The Windows version a SOFTWARE hive names, for pairing with a SYSTEM hive.
 pub fn infer_from_software(bytes: &[u8]) -> Option<Target> {
-    let base = BaseBlock::parse(bytes).ok()?;
+    with_root(bytes, software_target).ok().flatten()
+}
+
+/// Reads `bytes` as a hive file as found (no log replay), nt-hive behind the guard, and hands
+/// `read` the reader and the root key: for readings that report nothing of their own.
+fn with_root<T>(
+    bytes: &[u8],
+    read: impl FnOnce(&Reader<'_>, &keys::KeyNode<'_>) -> T,
+) -> Result<T, ReadError> {
+    let base = BaseBlock::parse(bytes)?;
     let cells = Cells::new(bytes, base.hive_bins_size, base.minor_version);
     let nt = NtHive::over(&cells);
     let reader = Reader::new(cells).with_nt_hive(nt.as_ref());
-    let root = reader.root(base.root_cell_offset).ok()?;
-    software_target(&reader, &root)
+    let root = reader.root(base.root_cell_offset)?;
+    Ok(read(&reader, &root))
 }

@@ -1,14 +1,11 @@
 //! A SYSTEM hive: resolve the control set, extract the keys reglint lints, infer the Windows
 //! version, and report drift and what the logs changed.
 
-use super::base_block::BaseBlock;
-use super::cells::Cells;
 use super::control_set::{ControlSetChoice, Select, numbered_sets, read_select, set_name};
 use super::drift::drift;
 use super::extract::Extractor;
 use super::infer::{self, SystemFacts};
 use super::keys::{KeyNode, Reader, ValueCell, fold};
-use super::nt::NtHive;
 use super::{HiveOptions, HiveSummary};
 use crate::check::FrontEnd;
 use crate::codes;
@@ -280,20 +277,15 @@ fn system_facts<'a>(
 
 /// Tells which Tcpip\Parameters values the replayed logs changed, against the hive as it was.
 fn report_log_changes(name: &str, original: &[u8], set: u32, front: &mut FrontEnd) {
-    let Ok(base) = BaseBlock::parse(original) else {
-        return;
-    };
-    let cells = Cells::new(original, base.hive_bins_size, base.minor_version);
-    let nt = NtHive::over(&cells);
-    let reader = Reader::new(cells).with_nt_hive(nt.as_ref());
-    let Ok(root) = reader.root(base.root_cell_offset) else {
-        return;
-    };
-    let before: Vec<ValueCell> =
-        match reader.find(&root, &[&set_name(set), "Services", "Tcpip", "Parameters"]) {
+    let parameters = [&set_name(set), "Services", "Tcpip", "Parameters"];
+    let Ok(before) = super::with_root(original, |reader, root| {
+        match reader.find(root, &parameters) {
             Ok(Some(key)) => reader.values(&key).0,
             _ => Vec::new(),
-        };
+        }
+    }) else {
+        return;
+    };
     let parts = ["SYSTEM", &set_name(set), "Services", "Tcpip", "Parameters"];
     let path = KeyPath::new(
         Root::LocalMachine,

@@ -79,12 +79,7 @@ pub fn dump(reader: &Reader<'_>, root: &KeyNode<'_>) -> (TreeDump, Vec<ReadError
 
 /// Parses the base block and dumps the whole hive, read by nt-hive where the guard passes.
 pub fn dump_hive(bytes: &[u8]) -> Result<(TreeDump, Vec<ReadError>), ReadError> {
-    let base = BaseBlock::parse(bytes)?;
-    let cells = Cells::new(bytes, base.hive_bins_size, base.minor_version);
-    let nt = NtHive::over(&cells);
-    let reader = Reader::new(cells).with_nt_hive(nt.as_ref());
-    let root = reader.root(base.root_cell_offset)?;
-    Ok(dump(&reader, &root))
+    super::with_root(bytes, dump)
 }
 
 /// What [`cross_check`] saw.
