@@ -7,19 +7,13 @@ pub fn render(out: &mut dyn Write, reports: &[InputReport]) -> io::Result<()> {
     for report in reports {
         for d in &report.diagnostics {
             let origin = d.primary.as_ref().map(|p| p.origin);
-            let place = match (report.kind, origin) {
-                (InputKind::Reg, Some(o)) => match report.sources.get(o.file) {
-                    Some(file) => {
-                        let (line, column) = file.line_column(o.start as usize);
-                        format!("{}:{line}:{column}", report.path)
-                    }
-                    None => report.path.clone(),
+            let place = match origin {
+                Some(o) => match (super::text_span(report, &o), o.hive_offset) {
+                    (Some(span), _) => format!("{}:{}:{}", report.path, span.line, span.column),
+                    (None, Some(offset)) => format!("{}@{offset:#x}", report.path),
+                    (None, None) => report.path.clone(),
                 },
-                (_, Some(o)) => match o.hive_offset {
-                    Some(offset) => format!("{}@{offset:#x}", report.path),
-                    None => report.path.clone(),
-                },
-                (_, None) => report.path.clone(),
+                None => report.path.clone(),
             };
             let subject = match (&d.key, &d.value) {
                 (Some(key), Some(value)) => format!(" [{key} : {value}]"),

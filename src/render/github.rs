@@ -6,7 +6,7 @@
 //! .reg findings carry their span; a hive has no lines, so hive findings name the file only and
 //! say which key, value and cell offset they are about in the message.
 
-use super::hive_place;
+use super::{hive_place, text_span};
 use crate::check::{InputKind, InputReport};
 use crate::diagnostic::{Diagnostic, Severity};
 use std::io::{self, Write};
@@ -31,19 +31,16 @@ pub fn command(report: &InputReport, d: &Diagnostic) -> String {
     let mut lines = vec![d.message.clone()];
     match report.kind {
         InputKind::Reg => {
-            let span = d.primary.as_ref().and_then(|p| {
-                let file = report.sources.get(p.origin.file)?;
-                Some((
-                    file.line_column(p.origin.start as usize),
-                    file.line_column(p.origin.end as usize),
-                ))
-            });
-            if let Some(((line, column), (end_line, end_column))) = span {
+            let span = d
+                .primary
+                .as_ref()
+                .and_then(|p| text_span(report, &p.origin));
+            if let Some(span) = span {
                 properties.extend([
-                    ("line", line.to_string()),
-                    ("col", column.to_string()),
-                    ("endLine", end_line.to_string()),
-                    ("endColumn", end_column.to_string()),
+                    ("line", span.line.to_string()),
+                    ("col", span.column.to_string()),
+                    ("endLine", span.end_line.to_string()),
+                    ("endColumn", span.end_column.to_string()),
                 ]);
             }
         }

@@ -1,8 +1,9 @@
 //! Compiler-style output through codespan-reporting.
 
-use super::{Summary, filetime_to_rfc3339};
+use super::Summary;
 use crate::check::InputReport;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::hive::base_block::filetime_to_rfc3339;
 use crate::model::KeyPath;
 use codespan_reporting::diagnostic as cs;
 use codespan_reporting::term::{self, Config};

@@ -70,15 +70,12 @@ pub struct SummaryOut {
 }
 
 fn position(report: &InputReport, origin: &Origin) -> Position {
-    let text_position = report.kind == InputKind::Reg;
-    let file = report.sources.get(origin.file).filter(|_| text_position);
-    let start = file.map(|f| f.line_column(origin.start as usize));
-    let end = file.map(|f| f.line_column(origin.end as usize));
+    let span = super::text_span(report, origin);
     Position {
-        line: start.map(|p| p.0),
-        column: start.map(|p| p.1),
-        end_line: end.map(|p| p.0),
-        end_column: end.map(|p| p.1),
+        line: span.map(|s| s.line),
+        column: span.map(|s| s.column),
+        end_line: span.map(|s| s.end_line),
+        end_column: span.map(|s| s.end_column),
         hive_offset: origin.hive_offset,
     }
 }

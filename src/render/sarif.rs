@@ -233,14 +233,12 @@ fn whole_input_region(report: &InputReport) -> Option<Value> {
 fn region(report: &InputReport, origin: &Origin) -> Option<Value> {
     match report.kind {
         InputKind::Reg => {
-            let file = report.sources.get(origin.file)?;
-            let (start_line, start_column) = file.line_column(origin.start as usize);
-            let (end_line, end_column) = file.line_column(origin.end as usize);
+            let span = super::text_span(report, origin)?;
             Some(json!({
-                "startLine": start_line,
-                "startColumn": start_column,
-                "endLine": end_line,
-                "endColumn": end_column,
+                "startLine": span.line,
+                "startColumn": span.column,
+                "endLine": span.end_line,
+                "endColumn": span.end_column,
             }))
         }
         // The hive's text renderings exist only inside reglint; the offset is what a hex
