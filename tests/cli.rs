@@ -59,6 +59,9 @@ fn exit_statuses_tell_the_whole_story() {
         status(&reglint(&dir, &["check", "clean.reg", "--colour"])),
         2
     );
+    let bad_set = reglint(&dir, &["check", "clean.reg", "--control-set", "latest"]);
+    assert_eq!(status(&bad_set), 2);
+    assert!(text(&bad_set.stderr).contains("--control-set takes"));
     // An input that is not registry data is reported and makes the run incomplete.
     let out = reglint(&dir, &["check", "clean.reg", "photo.png"]);
     assert_eq!(status(&out), 3);

@@ -16,6 +16,7 @@ use reglint::hive::{ControlSetChoice, HiveOptions};
 use reglint::render::{self, Summary};
 use reglint::target::{Os, TargetChoice};
 use std::io::{self, IsTerminal, Write};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 use termcolor::{ColorChoice as TermColor, StandardStream};
@@ -64,7 +65,7 @@ fn usage_error(message: &str) -> io::Result<i32> {
 }
 
 /// Checks the inputs and reports, or with `write_baseline` records the findings instead.
-fn check(args: &CheckArgs, write_baseline: Option<&std::path::Path>) -> io::Result<i32> {
+fn check(args: &CheckArgs, write_baseline: Option<&Path>) -> io::Result<i32> {
     let config = match load_config(args) {
         Ok(config) => config,
         Err(e) => {
@@ -72,48 +73,9 @@ fn check(args: &CheckArgs, write_baseline: Option<&std::path::Path>) -> io::Resu
             return Ok(EXIT_USAGE);
         }
     };
-    let os = match args.target.as_deref().map(Os::parse).transpose() {
-        Ok(os) => os.or(config.target),
-        Err(message) => return usage_error(&format!("--target: {message}")),
-    };
-    let control_set = match args.control_set.as_str() {
-        "current" => ControlSetChoice::Current,
-        "all" => ControlSetChoice::All,
-        number => match number.parse::<u32>() {
-            Ok(n) => ControlSetChoice::Number(n),
-            Err(_) => {
-                return usage_error("--control-set takes `current`, `all` or a control set number");
-            }
-        },
-    };
-    let baseline = match &args.baseline {
-        Some(file) => match std::fs::read_to_string(file)
-            .map_err(|e| e.to_string())
-            .and_then(|text| Baseline::parse(&text))
-        {
-            Ok(baseline) => Some(baseline),
-            Err(why) => return usage_error(&format!("--baseline {}: {why}", file.display())),
-        },
-        None => None,
-    };
-    let fail_on = args
-        .fail_on
-        .map(FailOn::severity)
-        .or(config.fail_on)
-        .unwrap_or(Severity::Warning);
-    let options = CheckOptions {
-        target: TargetChoice {
-            os,
-            edition: args.edition.or(config.edition),
-            paired: None,
-        },
-        hive: HiveOptions {
-            control_set,
-            logs: args.logs.clone(),
-            strict: args.strict,
-            ..HiveOptions::default()
-        },
-        config: Arc::new(config),
+    let plan = match Plan::new(args, config) {
+        Ok(plan) => plan,
+        Err(message) => return usage_error(&message),
     };
     let started = Instant::now();
     let (paths, problems) = inputs::collect(&args.paths);
@@ -123,47 +85,21 @@ fn check(args: &CheckArgs, write_baseline: Option<&std::path::Path>) -> io::Resu
     let show_progress = args.format == ReportFormat::Human
         && io::stderr().is_terminal()
         && paths.len() >= PROGRESS_THRESHOLD;
-    let run = run::check_all(&paths, &options, show_progress);
+    let run = run::check_all(&paths, &plan.options, show_progress);
     let mut reports = run.reports;
     let unreadable = !problems.is_empty() || run.unreadable;
-    let mut baseline_note = None;
-    if let Some(mut baseline) = baseline.filter(|_| write_baseline.is_none()) {
-        let dropped = baseline.filter(&mut reports);
-        let stale = baseline.stale();
-        for (entry, count) in &stale {
-            eprintln!(
-                "reglint: baseline entry no longer matches (x{count}): {} in {} {} {}",
-                entry.code, entry.path, entry.key, entry.value
-            );
-        }
-        baseline_note = Some(format!(
-            "baseline: {dropped} known finding{} hidden, {} stale entr{}",
-            if dropped == 1 { "" } else { "s" },
-            stale.len(),
-            if stale.len() == 1 { "y" } else { "ies" }
-        ));
-    }
     if let Some(file) = write_baseline {
-        let text = Baseline::write(&reports);
-        atomic::write(file, text.as_bytes())?;
-        let count: usize = reports.iter().map(|r| r.diagnostics.len()).sum();
-        eprintln!(
-            "reglint: wrote {count} finding{} to {}",
-            if count == 1 { "" } else { "s" },
-            file.display()
-        );
-        return Ok(if unreadable {
-            EXIT_INCOMPLETE
-        } else {
-            EXIT_CLEAN
-        });
+        return record_baseline(file, &reports, unreadable);
     }
-    report_unused_key_suppressions(&options.config, &reports);
+    let baseline_note = plan
+        .baseline
+        .map(|mut baseline| hide_known_findings(&mut baseline, &mut reports));
+    report_unused_key_suppressions(&plan.options.config, &reports);
     let mut summary = Summary::of(&reports);
     summary.elapsed_ms = Some(started.elapsed().as_millis() as u64);
     let exit = if unreadable || summary.incomplete > 0 {
         EXIT_INCOMPLETE
-    } else if summary.at_or_above(fail_on) > 0 {
+    } else if summary.at_or_above(plan.fail_on) > 0 {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
@@ -188,6 +124,102 @@ fn check(args: &CheckArgs, write_baseline: Option<&std::path::Path>) -> io::Resu
     // The process is about to exit: freeing a large model value by value would only cost time.
     std::mem::forget(reports);
     Ok(exit)
+}
+
+/// What the command line and reglint.toml ask a check to do.
+struct Plan {
+    options: CheckOptions,
+    baseline: Option<Baseline>,
+    fail_on: Severity,
+}
+
+impl Plan {
+    /// `Err` is a usage error: a command-line value reglint cannot take.
+    fn new(args: &CheckArgs, config: Config) -> Result<Plan, String> {
+        let os = match args.target.as_deref().map(Os::parse).transpose() {
+            Ok(os) => os.or(config.target),
+            Err(message) => return Err(format!("--target: {message}")),
+        };
+        let control_set = match args.control_set.as_str() {
+            "current" => ControlSetChoice::Current,
+            "all" => ControlSetChoice::All,
+            number => number
+                .parse::<u32>()
+                .map(ControlSetChoice::Number)
+                .map_err(|_| {
+                    "--control-set takes `current`, `all` or a control set number".to_string()
+                })?,
+        };
+        let baseline = match &args.baseline {
+            Some(file) => Some(
+                std::fs::read_to_string(file)
+                    .map_err(|e| e.to_string())
+                    .and_then(|text| Baseline::parse(&text))
+                    .map_err(|why| format!("--baseline {}: {why}", file.display()))?,
+            ),
+            None => None,
+        };
+        let fail_on = args
+            .fail_on
+            .map(FailOn::severity)
+            .or(config.fail_on)
+            .unwrap_or(Severity::Warning);
+        let options = CheckOptions {
+            target: TargetChoice {
+                os,
+                edition: args.edition.or(config.edition),
+                paired: None,
+            },
+            hive: HiveOptions {
+                control_set,
+                logs: args.logs.clone(),
+                strict: args.strict,
+                ..HiveOptions::default()
+            },
+            config: Arc::new(config),
+        };
+        Ok(Plan {
+            options,
+            baseline,
+            fail_on,
+        })
+    }
+}
+
+/// `reglint baseline write`: records every finding, through a temp file and rename.
+fn record_baseline(file: &Path, reports: &[InputReport], unreadable: bool) -> io::Result<i32> {
+    let text = Baseline::write(reports);
+    atomic::write(file, text.as_bytes())?;
+    let count: usize = reports.iter().map(|r| r.diagnostics.len()).sum();
+    eprintln!(
+        "reglint: wrote {count} finding{} to {}",
+        if count == 1 { "" } else { "s" },
+        file.display()
+    );
+    Ok(if unreadable {
+        EXIT_INCOMPLETE
+    } else {
+        EXIT_CLEAN
+    })
+}
+
+/// Hides the findings the baseline knows, reports its stale entries, and returns the summary
+/// line to print after the report.
+fn hide_known_findings(baseline: &mut Baseline, reports: &mut [InputReport]) -> String {
+    let dropped = baseline.filter(reports);
+    let stale = baseline.stale();
+    for (entry, count) in &stale {
+        eprintln!(
+            "reglint: baseline entry no longer matches (x{count}): {} in {} {} {}",
+            entry.code, entry.path, entry.key, entry.value
+        );
+    }
+    format!(
+        "baseline: {dropped} known finding{} hidden, {} stale entr{}",
+        if dropped == 1 { "" } else { "s" },
+        stale.len(),
+        if stale.len() == 1 { "y" } else { "ies" }
+    )
 }
 
 /// Writes one report in a format without colour (files and machine formats).
