@@ -113,6 +113,14 @@ codes! {
     TCP015 = "TCP015", "workstation-backlog", Tcp, Warning, "server-style tuning on a workstation edition, whose listen backlog is capped";
     TCP016 = "TCP016", "keepalive-detection", Tcp, Warning, "keep-alive timing: when a dead peer is noticed, and values that are too low";
     TCP017 = "TCP017", "connection-count-cap", Tcp, Warning, "TcpNumConnections below the connection counts the other values allow";
+    TCP018 = "TCP018", "effect-unknown-on-target", Tcp, Info, "a value no Microsoft source says the target Windows reads or ignores";
+    TCP019 = "TCP019", "max-user-port-moves-range", Tcp, Warning, "MaxUserPort on Vista and later, which moves the dynamic port range over the registered ports";
+    TCP020 = "TCP020", "interfaces-container-value", Tcp, Warning, "a value on the Interfaces container or a placeholder adapter key, where no adapter reads it";
+    TCP021 = "TCP021", "near-miss-key", Tcp, Warning, "TCP/IP values in a key whose path is a misspelling of the key Windows reads";
+    TCP022 = "TCP022", "tcpip-values-outside-services", Tcp, Warning, "TCP/IP values written under a root or key that no Windows component reads them from";
+    TCP023 = "TCP023", "low-default-ttl", Tcp, Warning, "a DefaultTTL below 64, too low for long Internet paths";
+    TCP024 = "TCP024", "ip-forwarding-enabled", Tcp, Warning, "IPEnableRouter=1: the host forwards IP packets between its interfaces";
+    TCP025 = "TCP025", "adapter-configuration-import", Tcp, Warning, "a .reg that carries another machine's adapter addressing, which importing overwrites";
     HIVE001 = "HIVE001", "not-a-system-hive", Hive, Warning, "a hive other than SYSTEM, which holds no Tcpip parameters";
     HIVE002 = "HIVE002", "unreadable-hive", Hive, Error, "a hive whose base block or root key cannot be read, so nothing is linted";
     HIVE003 = "HIVE003", "truncated-hive", Hive, Error, "a hive file shorter than its base block says, so keys at its end are missing";

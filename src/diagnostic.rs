@@ -87,6 +87,12 @@ impl Diagnostic {
         self
     }
 
+    /// Adds each note of `notes`, if any.
+    pub fn notes<S: Into<String>>(mut self, notes: impl IntoIterator<Item = S>) -> Self {
+        self.notes.extend(notes.into_iter().map(Into::into));
+        self
+    }
+
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self

@@ -141,9 +141,20 @@ pub struct Registry {
     keys: Vec<Key>,
     by_folded_path: FxHashMap<String, usize>,
     pub deletions: Vec<KeyDeletion>,
+    /// The registry describes changes to be imported into a machine (a .reg file), not the
+    /// state of one (a hive): an adapter's addressing in it overwrites the target's.
+    pub is_change_set: bool,
 }
 
 impl Registry {
+    /// An empty registry for changes to be imported (a .reg file's).
+    pub fn change_set() -> Self {
+        Self {
+            is_change_set: true,
+            ..Self::default()
+        }
+    }
+
     /// The id of the key at `path`, created (with `origin`) if it is new; repeated sections merge.
     pub fn open(&mut self, path: KeyPath, origin: Origin) -> KeyId {
         let folded = path.folded();

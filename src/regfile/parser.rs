@@ -89,7 +89,7 @@ pub fn parse(file: FileId, text: &str, encoding: Encoding) -> Parsed {
         file,
         encoding,
         lines,
-        registry: Registry::default(),
+        registry: Registry::change_set(),
         diagnostics,
         section: Section::BeforeFirstKey { diagnostic: None },
         truncation: None,

@@ -1,7 +1,7 @@
 //! The rule catalog: facts about registry values, embedded from rules/ at build time.
 
 use crate::diagnostic::Severity;
-use crate::model::{Key, RegType, Registry};
+use crate::model::{Key, KeyPath, RegType, Registry, Root};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -50,6 +50,73 @@ pub struct ValueFact {
     #[serde(default)]
     pub sources: Vec<String>,
     pub facts: String,
+    /// The catalog's own words for the primary key, including any scope or note.
+    #[serde(default)]
+    pub key_text: String,
+    /// The catalog's lint ideas, for docs and hover text.
+    #[serde(default)]
+    pub lint_hints: Vec<String>,
+    /// Every place the catalog names: where Windows reads the value and where tweak files put it
+    /// although nothing reads it there.
+    #[serde(default, rename = "place")]
+    pub places: Vec<Place>,
+}
+
+/// Which part of the registry a place's path is relative to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    /// `ControlSet00N\Services\...` of the SYSTEM hive.
+    System,
+    /// The control set root: `ControlSet00N\Control\...`.
+    Control,
+    /// `HKEY_LOCAL_MACHINE\SOFTWARE\...`.
+    Software,
+    /// A user hive: `HKEY_CURRENT_USER\...` (or `HKEY_USERS\<SID>\...`).
+    User,
+}
+
+/// One place a value can be written, as the catalog names it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Place {
+    pub scope: Scope,
+    pub path: String,
+    #[serde(default)]
+    pub note: String,
+    /// Whether Windows reads the value here (false: a wrong place seen in tweak files).
+    pub reads: bool,
+}
+
+impl Place {
+    /// Whether `path` is this place (in any control set, any user).
+    pub fn matches(&self, path: &KeyPath) -> bool {
+        let rest: Option<&[Box<str>]> = match self.scope {
+            Scope::System => path.under_services(),
+            Scope::Control => path.control_set().map(|(_, rest)| rest),
+            Scope::Software => (path.root == Root::LocalMachine)
+                .then(|| path.parts.split_first())
+                .flatten()
+                .filter(|(first, _)| first.eq_ignore_ascii_case("SOFTWARE"))
+                .map(|(_, rest)| rest),
+            Scope::User => match path.root {
+                Root::CurrentUser => Some(&path.parts[..]),
+                Root::Users => path.parts.split_first().map(|(_, rest)| rest),
+                _ => None,
+            },
+        };
+        rest.is_some_and(|rest| key_matches(rest, &self.path))
+    }
+
+    /// The place as a full key path, as a .reg file would name it.
+    pub fn full_path(&self) -> String {
+        let prefix = match self.scope {
+            Scope::System => "HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\",
+            Scope::Control => "HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\",
+            Scope::Software => "HKEY_LOCAL_MACHINE\\SOFTWARE\\",
+            Scope::User => "HKEY_CURRENT_USER\\",
+        };
+        format!("{prefix}{}", self.path)
+    }
 }
 
 impl ValueFact {
@@ -121,6 +188,39 @@ impl ValueFact {
     pub fn ignored_from_vista(&self) -> bool {
         self.ignored_from == "vista"
     }
+
+    /// A name only tweak scripts use: no version is documented to read it and the evidence is
+    /// folk alone (StrictTimeWaitSeqCheck, TcpCreateAndConnectTcbRateLimitDepth, ...).
+    pub fn is_undocumented(&self) -> bool {
+        self.group == "undocumented"
+            || (self.evidence == "folk" && self.honoured.iter().all(|t| t == "unknown"))
+    }
+
+    /// The places Windows reads this value from.
+    pub fn reading_places(&self) -> impl Iterator<Item = &Place> {
+        self.places.iter().filter(|p| p.reads)
+    }
+
+    /// The wrong place (one tweak files use, where nothing reads the value) that `path` is.
+    pub fn wrong_place(&self, path: &KeyPath) -> Option<&Place> {
+        self.places.iter().find(|p| !p.reads && p.matches(path))
+    }
+
+    /// Whether Windows reads this value in the key `path`.
+    pub fn read_at(&self, path: &KeyPath) -> bool {
+        self.reading_places().any(|p| p.matches(path))
+    }
+
+    /// Where the value belongs, for messages: the full paths Windows reads it from, or the
+    /// catalog's own words when it names no such key.
+    pub fn belongs_text(&self) -> String {
+        let paths: Vec<String> = self.reading_places().map(Place::full_path).collect();
+        if paths.is_empty() {
+            self.key_text.clone()
+        } else {
+            paths.join(" or ")
+        }
+    }
 }
 
 /// Every key of `registry` that is one of `wanted` (paths below `Services`, as [`key_matches`]
@@ -138,16 +238,28 @@ pub fn service_keys<'a>(
     })
 }
 
-/// `rest` (the path below `Services`) is `key`, where `{GUID}` in `key` matches any one name.
+/// `rest` (the path below `Services`) is `key`, where the catalog's placeholders `{GUID}` and
+/// `<adapter>` match any one name and `00NN` any four-digit device number.
 pub fn key_matches(rest: &[Box<str>], key: &str) -> bool {
+    if key.is_empty() {
+        return false;
+    }
     let mut wanted = key.split('\\');
     let mut have = rest.iter();
     loop {
         match (have.next(), wanted.next()) {
             (None, None) => return true,
-            (Some(h), Some(w)) if w == "{GUID}" || h.eq_ignore_ascii_case(w) => {}
+            (Some(h), Some(w)) if segment_matches(w, h) => {}
             _ => return false,
         }
+    }
+}
+
+fn segment_matches(pattern: &str, have: &str) -> bool {
+    match pattern {
+        "{GUID}" | "<adapter>" => true,
+        "00NN" => have.len() == 4 && have.bytes().all(|b| b.is_ascii_digit()),
+        _ => have.eq_ignore_ascii_case(pattern),
     }
 }
 

@@ -6,6 +6,8 @@
 
 pub mod catalog;
 pub mod policy;
+pub mod spelling;
+pub mod versions;
 mod reg;
 mod tcp;
 
@@ -98,6 +100,38 @@ pub static RULES: &[Rule] = &[
     Rule {
         code: &codes::TCP017,
         check: tcp::connection_cap::check,
+    },
+    Rule {
+        code: &codes::TCP018,
+        check: tcp::effect_unknown::check,
+    },
+    Rule {
+        code: &codes::TCP019,
+        check: tcp::max_user_port_range::check,
+    },
+    Rule {
+        code: &codes::TCP020,
+        check: tcp::unread_key::check_container,
+    },
+    Rule {
+        code: &codes::TCP021,
+        check: tcp::unread_key::check_near_miss,
+    },
+    Rule {
+        code: &codes::TCP022,
+        check: tcp::unread_key::check_outside,
+    },
+    Rule {
+        code: &codes::TCP023,
+        check: tcp::risky_values::check_default_ttl,
+    },
+    Rule {
+        code: &codes::TCP024,
+        check: tcp::risky_values::check_ip_forwarding,
+    },
+    Rule {
+        code: &codes::TCP025,
+        check: tcp::adapter_configuration::check,
     },
 ];
 

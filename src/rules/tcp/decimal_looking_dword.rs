@@ -2,7 +2,7 @@
 
 use super::{catalogued_values, value_finding};
 use crate::codes;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::Context;
 
 /// If the hex digits of `number` are all decimal digits and differ from its value, the number a
@@ -15,6 +15,15 @@ pub fn decimal_reading(number: u32) -> Option<u64> {
     hex.parse().ok()
 }
 
+/// Decimal values tweak files commonly mean, after the catalog's rule 13 ("65534, 65535, 65536,
+/// 30, 60, 5000, ...").
+const TYPICAL_DECIMALS: &[u64] = &[30, 60, 5000, 65534, 65535, 65536];
+
+/// A number someone may have meant in hexadecimal: a power of two or a multiple of 1000.
+fn looks_round(number: u32) -> bool {
+    number.is_power_of_two() || number % 1000 == 0
+}
+
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (key, value, fact) in catalogued_values(cx) {
         let Some(number) = value.data().and_then(|d| d.as_dword()) else {
@@ -24,11 +33,12 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(meant) = decimal_reading(number) else {
             continue;
         };
-        if !fact.range_known || in_range(u64::from(number)) || !in_range(meant) {
-            continue;
-        }
         let digits = format!("{number:08x}");
-        out.push(
+        let bounded = fact.range_known && fact.max < u64::from(u32::MAX);
+        let d = if bounded {
+            if in_range(u64::from(number)) || !in_range(meant) {
+                continue;
+            }
             value_finding(
                 &codes::TCP003,
                 key,
@@ -36,13 +46,35 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 fact,
                 format!("`dword:{digits}` is {number}, not {meant}: dword data is hexadecimal"),
             )
-            .at(value.data_origin, format!("0x{number:x} = {number}"))
             .note(format!(
                 "{number} is outside the documented range {} of `{}`; {meant} is inside it",
                 fact.range_text(),
                 fact.name
             ))
-            .help(format!("for {meant} write `dword:{meant:08x}`")),
+        } else {
+            // No upper bound to betray the mistake: only a decimal reading that tweak files
+            // typically mean (the catalog's list), from a hex value that is not round itself.
+            if !TYPICAL_DECIMALS.contains(&meant) || looks_round(number) {
+                continue;
+            }
+            value_finding(
+                &codes::TCP003,
+                key,
+                value,
+                fact,
+                format!(
+                    "`dword:{digits}` is {number}, probably meant as {meant}: dword data is hexadecimal"
+                ),
+            )
+            .severity(Severity::Warning.min(fact.severity_cap()))
+            .note(format!(
+                "`{}` has no documented upper bound, so {number} is accepted; {meant} is a value tweak files commonly mean",
+                fact.name
+            ))
+        };
+        out.push(
+            d.at(value.data_origin, format!("0x{number:x} = {number}"))
+                .help(format!("for {meant} write `dword:{meant:08x}`")),
         );
     }
 }

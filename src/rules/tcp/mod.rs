@@ -1,17 +1,22 @@
 //! Rules about the TCP/IP values Windows reads (Tcpip, AFD and NetBT parameters).
 
+pub mod adapter_configuration;
 pub mod connection_cap;
 pub mod decimal_looking_dword;
+pub mod effect_unknown;
 pub mod half_open_limit;
 pub mod hash_table;
 pub mod ignored_on_target;
 pub mod keepalive;
+pub mod max_user_port_range;
 pub mod misplaced_value;
 pub mod port_budget;
 pub mod reserved_ports;
+pub mod risky_values;
 pub mod syn_protection;
 pub mod time_wait_tuning;
 pub mod unknown_value_name;
+pub mod unread_key;
 pub mod value_name_as_key;
 pub mod value_out_of_range;
 pub mod workstation_backlog;

@@ -8,6 +8,8 @@ use crate::rules::Context;
 
 /// Pre-Vista ephemeral ports start at 1025 (KB929851; tuning sites count from 1024).
 const FIRST_EPHEMERAL: u32 = 1025;
+/// On Vista and later a MaxUserPort value moves the TCP range to start at 1024 (measured).
+const FIRST_VISTA_MOVED: u32 = 1024;
 /// Vista and later hand out 49152-65535 unless netsh changed it (KB929851).
 const VISTA_DYNAMIC_PORTS: u32 = 16384;
 
@@ -41,11 +43,25 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let vista = os.map(|o| o.is_vista_or_later());
         let budget = |vista: bool| -> Budget {
             let (ports, ports_source, top) = if vista {
-                (
-                    VISTA_DYNAMIC_PORTS,
-                    "16384 dynamic ports 49152-65535, the default since Vista (netsh sets this range; whether MaxUserPort still counts is undocumented)".to_string(),
-                    65535,
-                )
+                match max_user_port {
+                    // Measured on Windows 10/11: the value moves the TCP range to 1024..value.
+                    Some((v, _)) => {
+                        let top = v.clamp(5000, 65534);
+                        let ports = top - (FIRST_VISTA_MOVED - 1);
+                        (
+                            ports,
+                            format!(
+                                "{ports} ports {FIRST_VISTA_MOVED}-{top} (MaxUserPort moves the TCP dynamic range to 1024..MaxUserPort on Vista and later, measured on Windows 10/11)"
+                            ),
+                            top,
+                        )
+                    }
+                    None => (
+                        VISTA_DYNAMIC_PORTS,
+                        "16384 dynamic ports 49152-65535, the default since Vista (netsh can change this range)".to_string(),
+                        65535,
+                    ),
+                }
             } else {
                 let top = max_user_port.map_or(5000, |(v, _)| v.clamp(5000, 65534));
                 let from = match max_user_port {
@@ -62,16 +78,28 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     top,
                 )
             };
-            let low = if vista { 49152 } else { FIRST_EPHEMERAL };
+            let low = match (vista, max_user_port) {
+                (true, Some(_)) => FIRST_VISTA_MOVED,
+                (true, None) => 49152,
+                (false, _) => FIRST_EPHEMERAL,
+            };
             let reserved_count = distinct_ports(&reserved, low, top);
+            // 2-300 from Windows 8.1 / Server 2012 R2, 30-300 before (BIZTALK-NETPERF).
+            let widened = match os {
+                Some(o) => o.build() >= 9600,
+                None => vista,
+            };
+            let shortest = if widened { 2 } else { 30 };
             let (delay_value, delay_source) = match delay {
-                Some((d, _)) if (30..=300).contains(&d) => (d, format!("TcpTimedWaitDelay {d} s")),
+                Some((d, _)) if (shortest..=300).contains(&d) => {
+                    (d, format!("TcpTimedWaitDelay {d} s"))
+                }
                 Some((d, _)) => {
-                    let taken = d.clamp(30, 300);
+                    let taken = d.clamp(shortest, 300);
                     (
                         taken,
                         format!(
-                            "TcpTimedWaitDelay {d} s (out of range 30-300, taken as {taken} s)"
+                            "TcpTimedWaitDelay {d} s (out of range {shortest}-300, taken as {taken} s)"
                         ),
                     )
                 }

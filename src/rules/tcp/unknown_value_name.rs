@@ -3,9 +3,10 @@
 
 use crate::codes;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::Value;
+use crate::model::{Key, Value};
 use crate::rules::Context;
 use crate::rules::catalog::service_keys;
+use crate::rules::spelling::{allowed_distance, distance};
 
 /// The keys whose complete set of value names reglint knows.
 const CHECKED_KEYS: &[&str] = &["Tcpip\\Parameters"];
@@ -16,33 +17,36 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             if value.name.is_empty() {
                 continue;
             }
-            if let Some(d) = finding(cx, rest, value) {
+            if let Some(d) = finding(cx, key, rest, value) {
                 out.push(d.key(key.path.to_string()).value(value.display_name()));
             }
         }
     }
 }
 
-fn finding(cx: &Context<'_>, rest: &[Box<str>], value: &Value) -> Option<Diagnostic> {
+fn finding(cx: &Context<'_>, key: &Key, rest: &[Box<str>], value: &Value) -> Option<Diagnostic> {
     let catalog = cx.catalog;
-    if let Some(fact) = catalog.value_in(rest, &value.name) {
-        // Catalogued, but only because tweak scripts use it: say so, at info level.
-        if fact.group != "undocumented" {
+    if let Some(fact) = catalog.value_anywhere(&value.name) {
+        // Catalogued, but only because tweak scripts use it: say so, at info level, unless this
+        // is a wrong place the catalog records (TCP006 says where it belongs).
+        if fact.is_undocumented() && fact.wrong_place(&key.path).is_none() {
+            return Some(
+                Diagnostic::new(
+                    &codes::TCP004,
+                    format!(
+                        "`{}` is not documented by Microsoft; it comes from tweak scripts and has no known effect",
+                        value.name
+                    ),
+                )
+                .severity(Severity::Info)
+                .at(value.name_origin, "no documented effect")
+                .note(fact.facts.clone())
+                .note(fact.evidence_note()),
+            );
+        }
+        if catalog.value_in(rest, &value.name).is_some() {
             return None;
         }
-        return Some(
-            Diagnostic::new(
-                &codes::TCP004,
-                format!(
-                    "`{}` is not documented by Microsoft; it comes from tweak scripts",
-                    value.name
-                ),
-            )
-            .severity(Severity::Info)
-            .at(value.name_origin, "no documented effect")
-            .note(fact.facts.clone())
-            .note(fact.evidence_note()),
-        );
     }
     if catalog.is_known_in(rest, &value.name) {
         return None;
@@ -102,56 +106,4 @@ fn finding(cx: &Context<'_>, rest: &[Box<str>], value: &Value) -> Option<Diagnos
         .at(value.name_origin, "unknown to reglint's catalog")
         .note("it is neither in Microsoft's documentation of these parameters nor written by Windows itself; tweak collections are full of such placebo values"),
     })
-}
-
-/// Typos tolerated for a name of this length.
-fn allowed_distance(name: &str) -> usize {
-    match name.len() {
-        0..=5 => 0,
-        6..=11 => 1,
-        _ => 2,
-    }
-}
-
-/// Optimal string alignment distance (edits with adjacent swaps), ignoring ASCII case.
-fn distance(a: &str, b: &str) -> usize {
-    let a: Vec<u8> = a.bytes().map(|c| c.to_ascii_lowercase()).collect();
-    let b: Vec<u8> = b.bytes().map(|c| c.to_ascii_lowercase()).collect();
-    let width = b.len() + 1;
-    let mut d = vec![0usize; (a.len() + 1) * width];
-    for (i, row) in d.chunks_mut(width).enumerate() {
-        if let Some(first) = row.first_mut() {
-            *first = i;
-        }
-    }
-    for (j, cell) in d.iter_mut().take(width).enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (d[(i - 1) * width + j] + 1)
-                .min(d[i * width + j - 1] + 1)
-                .min(d[(i - 1) * width + j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(d[(i - 2) * width + j - 2] + 1);
-            }
-            d[i * width + j] = best;
-        }
-    }
-    d[a.len() * width + b.len()]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::distance;
-
-    #[test]
-    fn distances() {
-        assert_eq!(distance("MaxUserPorts", "MaxUserPort"), 1);
-        assert_eq!(distance("EnablePMTUBDetect", "EnablePMTUBHDetect"), 1);
-        assert_eq!(distance("TCPTimedWaitDelay", "TcpTimedWaitDelay"), 0);
-        assert_eq!(distance("TcpTiemdWaitDelay", "TcpTimedWaitDelay"), 1);
-        assert_eq!(distance("", "abc"), 3);
-    }
 }

@@ -5,6 +5,7 @@ use super::{catalogued_values, value_finding};
 use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::rules::Context;
+use crate::rules::versions::documented_range;
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (key, value, fact) in catalogued_values(cx) {
@@ -12,14 +13,15 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let number = u64::from(number);
-        if !fact.range_known || (fact.min..=fact.max).contains(&number) {
+        let (min, max, range_note) = documented_range(fact, cx.target.os);
+        if !fact.range_known || (min..=max).contains(&number) {
             continue;
         }
         // A dword written in decimal by mistake is reported by TCP003, which says more.
-        if decimal_reading(number as u32).is_some_and(|d| (fact.min..=fact.max).contains(&d)) {
+        if decimal_reading(number as u32).is_some_and(|d| (min..=max).contains(&d)) {
             continue;
         }
-        let side = if number < fact.min { "below" } else { "above" };
+        let side = if number < min { "below" } else { "above" };
         out.push(
             value_finding(
                 &codes::TCP002,
@@ -27,16 +29,15 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 value,
                 fact,
                 format!(
-                    "`{}` is {number}, {side} its documented range {} ({})",
-                    fact.name,
-                    fact.range_text(),
-                    fact.unit
+                    "`{}` is {number}, {side} its documented range {min}..={max} ({})",
+                    fact.name, fact.unit
                 ),
             )
             .at(value.data_origin, format!("{number} (0x{number:x})"))
             .note(format!("default: {}", fact.default))
+            .notes(range_note)
             .note(fact.evidence_note())
-            .help(format!("use a value from {} to {}", fact.min, fact.max)),
+            .help(format!("use a value from {min} to {max}")),
         );
     }
 }
