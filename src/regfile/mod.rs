@@ -36,7 +36,7 @@ pub fn load_decoded(path: &str, decoded: DecodedFile) -> FrontEnd {
     // The only source of a .reg input is its own text, so it is file 0.
     let file = 0;
     let mut diagnostics = encoding_diagnostics(file, &decoded);
-    let parsed = parser::parse(file, &decoded.text, decoded.encoding);
+    let parsed = parser::parse(file, &decoded.text);
     diagnostics.extend(parsed.diagnostics);
     let encoding = decoded.encoding;
     let mut sources = SourceMap::default();
@@ -57,13 +57,15 @@ pub fn load_decoded(path: &str, decoded: DecodedFile) -> FrontEnd {
                 Format::Fuzzy => "fuzzy",
                 Format::Invalid => "invalid",
             },
-            imports: parsed.format.imports(),
+            // A file regedit rejects for its encoding (REG003) imports nothing, whatever its
+            // decoded header says.
+            imports: parsed.format.imports() && !encoding.rejected_by_regedit(),
         }),
         inferred_target: None,
     }
 }
 
-/// Whether the bytes look like .reg text at all (a header, `[HKEY_`, or a .reg name).
+/// Whether the bytes look like .reg text at all (a header, or text with `[HKEY_` or a .reg name).
 pub fn looks_like_reg(path: &str, bytes: &[u8]) -> bool {
     if bytes.is_empty() {
         return false;
@@ -83,9 +85,20 @@ pub fn looks_like_reg(path: &str, bytes: &[u8]) -> bool {
     if first.starts_with("REGEDIT") || first.starts_with("WINDOWS REGISTRY EDITOR") {
         return true;
     }
-    // Without a header, NUL bytes mean binary data, not a .reg file that lost its header.
-    !head.contains(&0)
-        && (head_text.contains("[HKEY_") || path.to_ascii_lowercase().ends_with(".reg"))
+    // Without a header, control bytes in quantity mean binary data, not a .reg file that lost
+    // its header. One stray NUL in text does not: that file gets its header and NUL findings.
+    is_text(head) && (head_text.contains("[HKEY_") || path.to_ascii_lowercase().ends_with(".reg"))
+}
+
+/// Whether sniffed bytes are text: at most one control byte (NUL and the other C0 codes but
+/// tab, line ends, form feed and escape) in 64, or a single one in a shorter sniff. Binary
+/// formats (images, archives, `Registry.pol`) have far more in their first bytes.
+fn is_text(head: &[u8]) -> bool {
+    let control = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c | 0x1b))
+        .count();
+    control <= 1 || control * 64 <= head.len()
 }
 
 fn encoding_diagnostics(file: u32, decoded: &encoding::Decoded) -> Vec<Diagnostic> {
