@@ -136,7 +136,10 @@ fn hivexregedit_exports_parse_cleanly() {
             expanded += 1;
         }
     }
-    assert!(expanded > 0, "no DataBasePath found in the hivexregedit exports");
+    assert!(
+        expanded > 0,
+        "no DataBasePath found in the hivexregedit exports"
+    );
 }
 
 fn collect(dir: &Path, out: &mut Vec<std::path::PathBuf>) {

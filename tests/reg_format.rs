@@ -381,7 +381,7 @@ fn hex_data() {
         &["REG030", "REG030", "REG030", "REG030"],
         &[("Wine1", raw(3, &[])), ("Wine5", raw(4, &[]))],
     );
-    // An 8-bit file's hex(2) is widened and gains a terminator; hex(7) keeps its single NUL.
+    // A REGEDIT4 file's hex(2) is widened and gains a terminator; hex(7) keeps its single NUL.
     expect(
         "X-07",
         &["REG031"],

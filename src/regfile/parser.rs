@@ -1378,11 +1378,11 @@ fn display_name(name: &str) -> String {
 
 /// A stray line that cannot have been meant as data: no `=` or quote (a value line), no `[`,
 /// `]` or root name (a key line), no type tag, not only hex digits (bytes, or the rest of a
-/// dword), no backslash at its end (a continuation) and no `@` at its start. Such text is usually a comment that lost its `;`.
+/// dword) and no backslash at its end (a continuation). Such text is usually a comment that
+/// lost its `;`.
 fn is_prose(text: &str) -> bool {
     let upper = text.to_ascii_uppercase();
     !text.contains(['=', '"', '[', ']'])
-        && !text.starts_with('@')
         && !text.ends_with('\\')
         && !upper.starts_with("HKEY_")
         && !upper.starts_with("HKLM")
