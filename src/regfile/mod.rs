@@ -177,3 +177,26 @@ fn printable(text: String) -> String {
     // Only ASCII bytes were replaced by ASCII, so the text is still UTF-8.
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::looks_like_reg;
+
+    #[test]
+    fn one_stray_nul_leaves_text_as_text() {
+        let text = b"Windows Registy Editor Version 5.00\r\n\r\n[HKEY_CURRENT_USER\\x]\r\n\"a\"=\"b\0c\"\r\n";
+        assert!(looks_like_reg("notes.txt", text));
+        assert!(looks_like_reg("x.reg", b"\0REGEDIT4\r\n"));
+    }
+
+    #[test]
+    fn binary_data_is_not_reg_text_even_with_hkey_in_it() {
+        let mut binary = b"PReg\x01\0\0\0[HKEY_".to_vec();
+        binary.extend(std::iter::repeat_n(0u8, 64));
+        assert!(!looks_like_reg("Registry.pol", &binary));
+        assert!(!looks_like_reg(
+            "x.reg",
+            &[0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]
+        ));
+    }
+}
