@@ -679,6 +679,16 @@ fn a_nul_byte_does_not_hide_a_header_error() {
 #[test]
 fn imports_agrees_with_the_findings() {
     assert!(!case("H-14").reg.expect("summary").imports, "H-14: REG003");
+    // UTF-16 big-endian with its mark: REG003 too, and nothing imported.
+    let mut big_endian = vec![0xFE, 0xFF];
+    big_endian.extend(
+        "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_CURRENT_USER\\x]\r\n\"a\"=\"b\"\r\n"
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes),
+    );
+    let report = reglint::check::check_bytes("be.reg", &big_endian, &CheckOptions::default());
+    assert_eq!(codes(&report), vec!["REG003"]);
+    assert!(!report.reg.expect("summary").imports, "UTF-16BE: REG003");
     let mut checked = 0;
     for entry in std::fs::read_dir(repo().join("fixtures/reg")).expect("fixtures/reg") {
         let path = entry.expect("entry").path();
