@@ -91,7 +91,7 @@ codes! {
     REG029 = "REG029", "empty-name-default", Reg, Warning, "\"\"= used for the default value instead of @=";
     REG030 = "REG030", "empty-typed-value", Reg, Warning, "a typed value with no data at all";
     REG031 = "REG031", "multi-sz-terminator", Reg, Warning, "a hex(7) list without its final empty string";
-    REG032 = "REG032", "hex-string-width", Reg, Warning, "hex(2)/hex(7) bytes whose width does not match the file's encoding";
+    REG032 = "REG032", "hex-string-width", Reg, Warning, "hex(2)/hex(7) bytes whose width does not match the header (v5: UTF-16, REGEDIT4: single-byte)";
     REG033 = "REG033", "wrong-length-number", Reg, Error, "a REG_DWORD or REG_QWORD whose data is not 4 or 8 bytes";
     REG034 = "REG034", "duplicate-value", Reg, Warning, "a value set more than once in the same key, so the earlier ones do nothing";
     REG035 = "REG035", "not-registry-data", Reg, Error, "an input that is neither a .reg file nor a registry hive";

@@ -5,6 +5,7 @@
 mod support;
 
 use reglint::check::{CheckOptions, InputReport};
+use reglint::diagnostic::Severity;
 use reglint::model::{KeyPath, RegType, ValueData};
 use support::{check_file, codes, repo, value};
 
@@ -380,7 +381,7 @@ fn hex_data() {
         &["REG030", "REG030", "REG030", "REG030"],
         &[("Wine1", raw(3, &[])), ("Wine5", raw(4, &[]))],
     );
-    // An 8-bit file's hex(2) is widened and gains a terminator; hex(7) keeps its single NUL.
+    // A REGEDIT4 file's hex(2) is widened and gains a terminator; hex(7) keeps its single NUL.
     expect(
         "X-07",
         &["REG031"],
@@ -402,19 +403,66 @@ fn hex_data() {
     expect("X-10", &[], &[("Wine", Some(ValueData::dword(8)))]);
     expect("X-11", &["REG033"], &[("Wine", raw(4, &[0]))]);
     expect("X-12", &["REG033"], &[]);
-    expect("A-hex-width", &["REG032"], &[]);
     expect(
         "A-nul-byte",
         &["REG007"],
         &[("Wine", Some(sz("cut\0 here")))],
     );
+}
+
+/// The width of hex(2)/hex(7) bytes follows the header, not the file encoding (reg-format.md,
+/// section A, corrected 2026-12): version 5 stores the bytes as written (UTF-16LE), REGEDIT4
+/// widens single-byte text.
+#[test]
+fn hex_string_width_follows_the_header() {
+    let raw = |ty: u32, bytes: &[u8]| Some(ValueData::new(RegType(ty), bytes.to_vec()));
+    let expand = |t: &str| Some(ValueData::string(RegType::EXPAND_SZ, t));
+    let path_narrow = [0x25, 0x50, 0x41, 0x54, 0x48, 0x25, 0];
+    // What hivexregedit and regedit's ANSI export write: correct, and decoded as UTF-16.
+    expect(
+        "A-hex-width-v5-ansi-utf16",
+        &[],
+        &[("Wine", expand("%PATH%"))],
+    );
+    // Single-byte text under a version 5 header is stored verbatim: 7 bytes, read as UTF-16.
+    expect(
+        "A-hex-width-v5-ansi-single-byte",
+        &["REG031", "REG032", "REG032"],
+        &[
+            ("Narrow", raw(2, &path_narrow)),
+            ("List", raw(7, &[0x4c, 0x69, 0x6e, 0x65, 0, 0])),
+        ],
+    );
     expect(
         "A-hex-width-utf16",
         &["REG032"],
-        &[(
-            "Wide",
-            Some(ValueData::string(RegType::EXPAND_SZ, "%PATH%")),
-        )],
+        &[("Wide", expand("%PATH%")), ("Narrow", raw(2, &path_narrow))],
+    );
+    // UTF-16 bytes under REGEDIT4 are widened a second time: a NUL after every character.
+    let twice: Vec<u8> = "%PATH%\0".bytes().flat_map(|b| [b, 0, 0, 0]).collect();
+    expect(
+        "A-hex-width-v4-utf16",
+        &["REG032"],
+        &[("Wide", raw(2, &twice))],
+    );
+    let utf16 = |t: &str| -> Vec<u8> { t.encode_utf16().flat_map(u16::to_le_bytes).collect() };
+    expect(
+        "A-hex-width-v4-single-byte",
+        &[],
+        &[
+            ("Narrow", expand("%PATH%")),
+            ("List", raw(7, &utf16("ab\0cd\0\0"))),
+        ],
+    );
+    // The header rule applied to a UTF-16 REGEDIT4 file (not verified on Windows).
+    expect("A-hex-width-utf16-v4", &[], &[("Narrow", expand("%PATH%"))]);
+    let report = case("A-hex-width-v5-ansi-utf16");
+    assert_eq!(
+        report.registry.keys()[0].values[0]
+            .data()
+            .and_then(|d| d.as_text())
+            .as_deref(),
+        Some("%PATH%")
     );
 }
 
@@ -485,6 +533,34 @@ fn continuations() {
     expect("G-24", &["REG020", "REG024"], &[("Wine", None)]);
     expect("G-25", &["REG008", "REG026"], &[("Wine", bin(&[1, 2]))]);
     expect("G-26", &["REG008", "REG024"], &[("Wine", None)]);
+    // A continued value whose last line has neither `,` nor `\\` is cut short there when more
+    // hex lines follow, in a UTF-16 file as in an 8-bit one.
+    expect(
+        "A-truncated-hex-utf16-no-comma",
+        &["REG026"],
+        &[
+            ("Wine", expand("Line c")),
+            ("Next", Some(sz("read normally"))),
+        ],
+    );
+    expect(
+        "A-truncated-hex-no-comma",
+        &["REG026"],
+        &[
+            ("Wine", bin(&[1, 2, 3, 4])),
+            ("Next", Some(sz("read normally"))),
+        ],
+    );
+    // After a one-line value without a trailing comma nothing says more data was meant.
+    expect(
+        "A-hex-line-after-one-line-value",
+        &["REG020"],
+        &[("Wine", bin(&[1, 2]))],
+    );
+    let report = case("A-truncated-hex-utf16-no-comma");
+    let d = &report.diagnostics[0];
+    assert_eq!(d.value.as_deref(), Some("Wine"), "REG026 is on the value");
+    assert_eq!(d.secondary.len(), 1, "one ignored line is labelled");
     expect(
         "G-27",
         &[],
@@ -517,7 +593,128 @@ fn windows_31_format() {
     assert_eq!(default("W31-03", "reglint").as_deref(), Some(" Value2"));
     assert_eq!(default("W31-05", "reglint").as_deref(), Some(""));
     assert!(case("W31-06").registry.keys().is_empty());
+    assert_eq!(codes(&case("W31-06")), vec!["REG004", "REG020"]);
     assert_eq!(codes(&case("W31-07")), vec!["REG004", "REG020", "REG020"]);
+    // Each of the three indented lines is dropped and reported; the unindented one is kept.
+    let indented = case("W31-06-indented");
+    assert_eq!(
+        codes(&indented),
+        vec!["REG004", "REG020", "REG020", "REG020"]
+    );
+    let lines: Vec<_> = indented
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.code == "REG020")
+        .filter_map(|d| {
+            let start = d.primary.as_ref()?.origin.start as usize;
+            Some(indented.sources.get(0)?.line_index(start))
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        vec![1, 2, 3],
+        "0-based lines of the indented entries"
+    );
+    assert_eq!(indented.registry.keys().len(), 1);
+    assert_eq!(
+        default("W31-06-indented", "reglint4").as_deref(),
+        Some("kept")
+    );
+    assert_eq!(default("W31-06-indented", "reglint1"), None);
+    // Comment and blank lines are dropped too, but were never meant as data: silent.
+    assert_eq!(codes(&case("W31-06-comments")), vec!["REG004"]);
+    assert_eq!(
+        default("W31-06-comments", "reglint").as_deref(),
+        Some("kept")
+    );
+}
+
+fn severities(report: &InputReport, code: &str) -> Vec<Severity> {
+    report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.code == code)
+        .map(|d| d.severity)
+        .collect()
+}
+
+/// A line with no `=`, quote, brackets or hex bytes is prose that lost its `;`: nothing meant as
+/// data is lost, so it is a warning; a data-like line regedit cannot read stays an error.
+#[test]
+fn prose_lines_are_warnings_data_lines_errors() {
+    expect(
+        "A-prose-line",
+        &["REG020", "REG020"],
+        &[("Wine", Some(sz("kept"))), ("Wine2", Some(sz("also kept")))],
+    );
+    assert_eq!(
+        severities(&case("A-prose-line"), "REG020"),
+        vec![Severity::Warning; 2]
+    );
+    expect(
+        "A-data-like-line",
+        &["REG020", "REG020", "REG020"],
+        &[("Wine", Some(sz("kept"))), ("Mode", None)],
+    );
+    assert_eq!(
+        severities(&case("A-data-like-line"), "REG020"),
+        vec![Severity::Error; 3]
+    );
+    // The rest of a dword continued with `\\` is data, not prose (DW-05).
+    assert_eq!(severities(&case("DW-05"), "REG020"), vec![Severity::Error]);
+    assert_eq!(severities(&case("K-03"), "REG020"), vec![Severity::Error]);
+}
+
+/// One stray NUL does not turn a text file with a broken header into "not registry data".
+#[test]
+fn a_nul_byte_does_not_hide_a_header_error() {
+    let report = case("A-nul-byte-header-typo");
+    assert_eq!(report.kind, reglint::check::InputKind::Reg);
+    assert_eq!(codes(&report), vec!["REG001", "REG007"]);
+    assert!(!report.reg.expect("a .reg summary").imports);
+}
+
+/// JSON `reg.imports` agrees with the findings: never `true` next to a finding that says
+/// regedit rejects the file or imports nothing from it.
+#[test]
+fn imports_agrees_with_the_findings() {
+    assert!(!case("H-14").reg.expect("summary").imports, "H-14: REG003");
+    // UTF-16 big-endian with its mark: REG003 too, and nothing imported.
+    let mut big_endian = vec![0xFE, 0xFF];
+    big_endian.extend(
+        "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_CURRENT_USER\\x]\r\n\"a\"=\"b\"\r\n"
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes),
+    );
+    let report = reglint::check::check_bytes("be.reg", &big_endian, &CheckOptions::default());
+    assert_eq!(codes(&report), vec!["REG003"]);
+    assert!(!report.reg.expect("summary").imports, "UTF-16BE: REG003");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(repo().join("fixtures/reg")).expect("fixtures/reg") {
+        let path = entry.expect("entry").path();
+        let report = check_file(&path, &CheckOptions::default());
+        let Some(reg) = &report.reg else { continue };
+        let says_rejected = report.diagnostics.iter().any(|d| {
+            ["REG001", "REG002", "REG003"].contains(&d.code.code)
+                || std::iter::once(d.message.as_str())
+                    .chain(d.primary.iter().map(|l| l.message.as_str()))
+                    .chain(d.secondary.iter().map(|l| l.message.as_str()))
+                    .any(|m| {
+                        m.contains("rejects the file")
+                            || m.contains("nothing in this file is imported")
+                    })
+        });
+        assert_eq!(
+            reg.imports,
+            !says_rejected,
+            "{}: imports = {} with {:?}",
+            path.display(),
+            reg.imports,
+            codes(&report)
+        );
+        checked += 1;
+    }
+    assert!(checked > 100, "only {checked} fixtures checked");
 }
 
 #[test]

@@ -40,7 +40,11 @@ const CASES: &[(&str, &str, &str)] = &[
     ("REG029", "reg/N-02.reg", "reg/N-01.reg"),
     ("REG030", "reg/X-06.reg", "reg/X-08.reg"),
     ("REG031", "reg/X-07.reg", "rules/TCP001.silent.reg"),
-    ("REG032", "reg/A-hex-width.reg", "reg/G-22.reg"),
+    (
+        "REG032",
+        "reg/A-hex-width-v5-ansi-single-byte.reg",
+        "reg/A-hex-width-v5-ansi-utf16.reg",
+    ),
     ("REG033", "reg/X-11.reg", "reg/X-10.reg"),
     (
         "REG034",

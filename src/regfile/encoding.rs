@@ -18,12 +18,10 @@ pub enum Encoding {
 }
 
 impl Encoding {
-    /// Whether regedit reads the file as UTF-16 (this decides how hex(2)/hex(7) bytes are stored).
-    pub fn is_utf16(self) -> bool {
-        matches!(
-            self,
-            Encoding::Utf16LeBom | Encoding::Utf16LeNoBom | Encoding::Utf16BeBom
-        )
+    /// Whether regedit rejects a file in this encoding before reading its header (H-14): it
+    /// takes the file for UTF-16 only after the bytes FF FE.
+    pub fn rejected_by_regedit(self) -> bool {
+        matches!(self, Encoding::Utf16LeNoBom | Encoding::Utf16BeBom)
     }
 
     pub fn describe(self) -> &'static str {

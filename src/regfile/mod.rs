@@ -36,7 +36,7 @@ pub fn load_decoded(path: &str, decoded: DecodedFile) -> FrontEnd {
     // The only source of a .reg input is its own text, so it is file 0.
     let file = 0;
     let mut diagnostics = encoding_diagnostics(file, &decoded);
-    let parsed = parser::parse(file, &decoded.text, decoded.encoding);
+    let parsed = parser::parse(file, &decoded.text);
     diagnostics.extend(parsed.diagnostics);
     let encoding = decoded.encoding;
     let mut sources = SourceMap::default();
@@ -57,13 +57,15 @@ pub fn load_decoded(path: &str, decoded: DecodedFile) -> FrontEnd {
                 Format::Fuzzy => "fuzzy",
                 Format::Invalid => "invalid",
             },
-            imports: parsed.format.imports(),
+            // A file regedit rejects for its encoding (REG003) imports nothing, whatever its
+            // decoded header says.
+            imports: parsed.format.imports() && !encoding.rejected_by_regedit(),
         }),
         inferred_target: None,
     }
 }
 
-/// Whether the bytes look like .reg text at all (a header, `[HKEY_`, or a .reg name).
+/// Whether the bytes look like .reg text at all (a header, or text with `[HKEY_` or a .reg name).
 pub fn looks_like_reg(path: &str, bytes: &[u8]) -> bool {
     if bytes.is_empty() {
         return false;
@@ -83,9 +85,20 @@ pub fn looks_like_reg(path: &str, bytes: &[u8]) -> bool {
     if first.starts_with("REGEDIT") || first.starts_with("WINDOWS REGISTRY EDITOR") {
         return true;
     }
-    // Without a header, NUL bytes mean binary data, not a .reg file that lost its header.
-    !head.contains(&0)
-        && (head_text.contains("[HKEY_") || path.to_ascii_lowercase().ends_with(".reg"))
+    // Without a header, control bytes in quantity mean binary data, not a .reg file that lost
+    // its header. One stray NUL in text does not: that file gets its header and NUL findings.
+    is_text(head) && (head_text.contains("[HKEY_") || path.to_ascii_lowercase().ends_with(".reg"))
+}
+
+/// Whether sniffed bytes are text: at most one control byte (NUL and the other C0 codes but
+/// tab, line ends, form feed and escape) in 64, or a single one in a shorter sniff. Binary
+/// formats (images, archives, `Registry.pol`) have far more in their first bytes.
+fn is_text(head: &[u8]) -> bool {
+    let control = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c | 0x1b))
+        .count();
+    control <= 1 || control * 64 <= head.len()
 }
 
 fn encoding_diagnostics(file: u32, decoded: &encoding::Decoded) -> Vec<Diagnostic> {
@@ -163,4 +176,27 @@ fn printable(text: String) -> String {
     }
     // Only ASCII bytes were replaced by ASCII, so the text is still UTF-8.
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::looks_like_reg;
+
+    #[test]
+    fn one_stray_nul_leaves_text_as_text() {
+        let text = b"Windows Registy Editor Version 5.00\r\n\r\n[HKEY_CURRENT_USER\\x]\r\n\"a\"=\"b\0c\"\r\n";
+        assert!(looks_like_reg("notes.txt", text));
+        assert!(looks_like_reg("x.reg", b"\0REGEDIT4\r\n"));
+    }
+
+    #[test]
+    fn binary_data_is_not_reg_text_even_with_hkey_in_it() {
+        let mut binary = b"PReg\x01\0\0\0[HKEY_".to_vec();
+        binary.extend(std::iter::repeat_n(0u8, 64));
+        assert!(!looks_like_reg("Registry.pol", &binary));
+        assert!(!looks_like_reg(
+            "x.reg",
+            &[0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]
+        ));
+    }
 }

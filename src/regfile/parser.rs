@@ -4,7 +4,7 @@
 //! the next line too. Every place where regedit would silently drop, truncate or swallow
 //! something produces a diagnostic that says what Windows would do.
 
-use super::encoding::{Encoding, windows_1252};
+use super::encoding::windows_1252;
 use super::header::{self, Format};
 use super::lines::{Line, Lines};
 use super::syntax::{
@@ -55,9 +55,12 @@ enum Section {
     },
 }
 
-/// A hex value that ended on a trailing comma: if stray hex lines follow, it was cut short.
+/// A hex value that ended on a trailing comma, or on a continued line without `,\`: if stray
+/// hex lines follow, it was cut short.
 struct PossibleTruncation {
     value_origin: Origin,
+    /// The last line ended in a comma (G-19, G-20) rather than in a byte.
+    trailing_comma: bool,
     value_name: String,
     key: Option<String>,
     bytes: usize,
@@ -66,7 +69,8 @@ struct PossibleTruncation {
 
 struct Parser<'a> {
     file: FileId,
-    encoding: Encoding,
+    /// The header, which decides how hex(2)/hex(7) bytes are stored.
+    format: Format,
     lines: std::iter::Peekable<Lines<'a>>,
     registry: Registry,
     diagnostics: Vec<Diagnostic>,
@@ -81,13 +85,13 @@ struct Parser<'a> {
     open_section_suppressions: Vec<usize>,
 }
 
-pub fn parse(file: FileId, text: &str, encoding: Encoding) -> Parsed {
+pub fn parse(file: FileId, text: &str) -> Parsed {
     let mut lines = Lines::new(text).peekable();
     let mut diagnostics = Vec::new();
     let format = header::read(file, &mut lines, &mut diagnostics);
     let mut parser = Parser {
         file,
-        encoding,
+        format,
         lines,
         registry: Registry::change_set(),
         diagnostics,
@@ -826,6 +830,7 @@ impl<'a> Parser<'a> {
         let mut chunk_at = at + (data.len() - rest.len());
         let end;
         let trailing_comma;
+        let mut continued = false;
         loop {
             match syntax::hex_bytes(chunk, &mut bytes) {
                 HexLine::Done {
@@ -840,6 +845,7 @@ impl<'a> Parser<'a> {
                     return None;
                 }
                 HexLine::Continues => {
+                    continued = true;
                     match self.continuation_line(value, tag, chunk_at + chunk.len()) {
                         Continuation::Line(line_at, line) => {
                             chunk = line;
@@ -872,9 +878,13 @@ impl<'a> Parser<'a> {
         let origin = self.origin(at, end.max(at + 1));
         let written = bytes.len();
         let stored = self.stored_hex(value, origin, ty, bytes);
-        if trailing_comma {
+        // A value that ends on a comma, or a continued value whose last line lacks the `,\`,
+        // is cut short when more hex lines follow. The end of a one-line value without a comma
+        // says nothing about what was meant, so a hex line after it stays a stray line (REG020).
+        if trailing_comma || continued {
             self.truncation = Some(PossibleTruncation {
                 value_origin: origin,
+                trailing_comma,
                 value_name: value.to_string(),
                 key: self.section_key(),
                 bytes: written,
@@ -1013,8 +1023,9 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// The bytes Windows stores for `hex(N):` data: 8-bit text widened for hex(2)/hex(7), and a
-    /// terminator added to strings, with warnings for data that will not mean what it says.
+    /// The bytes Windows stores for `hex(N):` data: hex(2)/hex(7) bytes widened when the header
+    /// says they are single-byte text, and a terminator added to strings, with warnings for data
+    /// that will not mean what it says.
     fn stored_hex(
         &mut self,
         value: &str,
@@ -1025,12 +1036,12 @@ impl<'a> Parser<'a> {
         let is_text_list = ty == RegType::EXPAND_SZ || ty == RegType::MULTI_SZ;
         if is_text_list {
             self.check_text_width(value, origin, ty, &bytes);
-        }
-        if is_text_list && !self.encoding.is_utf16() {
-            bytes = bytes
-                .iter()
-                .flat_map(|&b| (windows_1252(b) as u32 as u16).to_le_bytes())
-                .collect();
+            if self.text_width(&bytes) == TextWidth::Narrow {
+                bytes = bytes
+                    .iter()
+                    .flat_map(|&b| (windows_1252(b) as u32 as u16).to_le_bytes())
+                    .collect();
+            }
         }
         let typed_numbers = [
             RegType::SZ,
@@ -1063,7 +1074,7 @@ impl<'a> Parser<'a> {
             let d = Diagnostic::new(&codes::REG031, "this hex(7) list lacks its final empty string")
                 .at(origin, "missing the double NUL at the end")
                 .note("regedit adds one NUL terminator but not the empty string that ends the list (X-07); readers may run past the last item")
-                .help("end the data with 00,00,00,00 (UTF-16) or 00,00 (8-bit file)")
+                .help("end the data with 00,00,00,00 (version 5 header, UTF-16 bytes) or 00,00 (REGEDIT4, single-byte text)")
                 .value(value);
             self.push(d);
         }
@@ -1087,37 +1098,47 @@ impl<'a> Parser<'a> {
         ValueData::new(ty, bytes)
     }
 
-    fn check_text_width(&mut self, value: &str, origin: Origin, ty: RegType, bytes: &[u8]) {
-        let odd_zeros = bytes.iter().skip(1).step_by(2).all(|&b| b == 0);
-        let wide_looking = bytes.len() >= 4
-            && bytes.len() % 2 == 0
-            && odd_zeros
-            && bytes.iter().step_by(2).any(|&b| b != 0);
-        let message = if self.encoding.is_utf16() {
-            let narrow_looking = bytes.len() % 2 == 1
-                || (bytes.len() >= 4 && !bytes.iter().skip(1).step_by(2).any(|&b| b == 0));
-            narrow_looking.then_some((
-                "these bytes look like 8-bit text, but this UTF-16 file stores them as UTF-16",
-                "in a UTF-16 .reg, hex(2)/hex(7) data must be UTF-16LE bytes (`25,00,50,00,...`)",
-            ))
-        } else {
-            wide_looking.then_some((
-                "these bytes look like UTF-16 text, but this 8-bit file widens every byte again",
-                "in an 8-bit .reg, regedit reads hex(2)/hex(7) bytes as ANSI text and widens them, so UTF-16 bytes come out with a NUL after every character (ReactOS PR #6450)",
-            ))
-        };
-        if let Some((message, note)) = message {
-            let d = Diagnostic::new(&codes::REG032, message)
-                .at(origin, format!("{ty} data"))
-                .note(note)
-                .help(if self.encoding.is_utf16() {
-                    "re-export the value from a UTF-16 file, or write it as a quoted string"
+    /// How Windows reads hex(2)/hex(7) bytes. It goes by the header, not by the file encoding
+    /// (reg-format.md, section A, corrected 2026-12): a `REGEDIT4` file carries single-byte text
+    /// that is widened, a version 5 file carries UTF-16LE that is stored as written. A file whose
+    /// header regedit does not import has no such rule, so the bytes are read as they look.
+    fn text_width(&self, bytes: &[u8]) -> TextWidth {
+        match self.format {
+            Format::V4 => TextWidth::Narrow,
+            Format::V5 => TextWidth::Wide,
+            Format::Win31 | Format::Fuzzy | Format::Invalid => {
+                if looks_wide(bytes) {
+                    TextWidth::Wide
                 } else {
-                    "save the file as UTF-16LE (regedit's export format), or drop every second 00 byte"
-                })
-                .value(value);
-            self.push(d);
+                    TextWidth::Narrow
+                }
+            }
         }
+    }
+
+    /// REG032: bytes whose width does not match what the header makes Windows expect.
+    fn check_text_width(&mut self, value: &str, origin: Origin, ty: RegType, bytes: &[u8]) {
+        let (message, label, note, help) = match self.format {
+            Format::V5 if looks_narrow(bytes) => (
+                "these bytes look like single-byte text, but a version 5 file stores them as UTF-16",
+                "stored as written, read back as other characters",
+                "under `Windows Registry Editor Version 5.00` Windows stores hex(2)/hex(7) bytes as they are written and reads them as UTF-16LE, whether the file itself is UTF-16 or 8-bit (reg-format.md, section A); single-byte text then pairs up into unrelated characters",
+                "write UTF-16LE bytes (`25,00,50,00,...`), or use the `REGEDIT4` header, under which Windows widens single-byte text",
+            ),
+            Format::V4 if looks_wide(bytes) => (
+                "these bytes look like UTF-16 text, but a REGEDIT4 file widens every byte again",
+                "widened again: a NUL after every character",
+                "under `REGEDIT4` Windows reads hex(2)/hex(7) bytes as single-byte ANSI text and widens each one to UTF-16, so UTF-16 bytes come out with a NUL after every character and programs see only the first one (reg-format.md, section A)",
+                "use the `Windows Registry Editor Version 5.00` header, under which these bytes are stored as written, or drop every second 00 byte",
+            ),
+            _ => return,
+        };
+        let d = Diagnostic::new(&codes::REG032, message)
+            .at(origin, format!("{ty} data: {label}"))
+            .note(note)
+            .help(help)
+            .value(value);
+        self.push(d);
     }
 
     // ----- everything else -------------------------------------------------------------------
@@ -1144,10 +1165,21 @@ impl<'a> Parser<'a> {
                             truncation.bytes
                         ),
                     )
-                    .at(truncation.value_origin, "regedit stops the value at the trailing comma")
+                    .at(
+                        truncation.value_origin,
+                        if truncation.trailing_comma {
+                            "regedit stops the value at the trailing comma"
+                        } else {
+                            "regedit stops the value at the end of the line without `,\\`"
+                        },
+                    )
                     .also(origin, "meant as more data, ignored as a line of its own")
                     .note("a line continues only when it ends in `,\\` (G-19, G-20)")
-                    .help("add `\\` after the last comma of each line but the last")
+                    .help(if truncation.trailing_comma {
+                        "add `\\` after the last comma of each line but the last"
+                    } else {
+                        "end each line but the last with `,\\`"
+                    })
                     .value(truncation.value_name.clone());
                     if let Some(key) = &truncation.key {
                         d = d.key(key.clone());
@@ -1169,12 +1201,18 @@ impl<'a> Parser<'a> {
             d = d
                 .note("a value line starts with `\"name\"=` or `@=` (N-05)")
                 .help(format!("quote the name: `\"{name}\"=`"));
-        } else if text.ends_with(']') {
+        } else if text.ends_with(']') || text.to_ascii_uppercase().starts_with("HKEY_") {
             d = d.help("a key line starts with `[`");
         } else if looks_like_hex_data(text) {
             d = d.note(
                 "it looks like hex data meant for the value above, which regedit did not import",
             );
+        } else if is_prose(text) {
+            // Nothing on the line was meant as data, so nothing is lost: a warning, not an error.
+            d = d
+                .severity(crate::diagnostic::Severity::Warning)
+                .note("it reads like a comment: it has no `=`, no quote, no key brackets and no hex bytes, so regedit skips it and nothing meant as data is lost; another reader of .reg files may not skip it")
+                .help("start the line with `;` to make it a comment");
         }
         if let Some(key) = self.section_key() {
             d = d.key(key);
@@ -1255,7 +1293,11 @@ impl<'a> Parser<'a> {
     fn win31_body(&mut self) {
         while let Some(line) = self.lines.next() {
             let text = line.text;
-            if text.is_empty() || text.starts_with([' ', '\t', ';', '#']) {
+            if text.is_empty() || text.starts_with([';', '#']) {
+                continue;
+            }
+            if text.starts_with([' ', '\t']) {
+                self.win31_indented(line);
                 continue;
             }
             let Some(after_root) = text.strip_prefix("HKEY_CLASSES_ROOT") else {
@@ -1295,6 +1337,29 @@ impl<'a> Parser<'a> {
             }
         }
     }
+
+    /// A Windows 3.1 line that starts with a space or tab, which Windows drops (W31-06), unlike
+    /// an indented line of the version 4 and 5 formats (W-01, W-02). Blank and comment lines are
+    /// dropped too, but they were never meant to set anything.
+    fn win31_indented(&mut self, line: Line<'_>) {
+        let (at, rest) = line.trimmed_start();
+        let rest = rest.trim_end();
+        if rest.is_empty() || rest.starts_with([';', '#']) {
+            return;
+        }
+        let d = Diagnostic::new(
+            &codes::REG020,
+            "Windows ignores a Windows 3.1 .reg line that starts with whitespace",
+        )
+        .at(
+            self.origin(line.start, at),
+            "leading whitespace: the whole line is ignored (W31-06)",
+        )
+        .also(self.origin(at, at + rest.len()), "not imported")
+        .note("in the Windows 3.1 format a line must start with `HKEY_CLASSES_ROOT` in its first column; the version 4 and 5 formats allow indentation, this one does not")
+        .help("remove the whitespace at the start of the line");
+        self.push(d);
+    }
 }
 
 enum Continuation<'a> {
@@ -1311,10 +1376,59 @@ fn display_name(name: &str) -> String {
     }
 }
 
+/// A stray line that cannot have been meant as data: no `=` or quote (a value line), no `[`,
+/// `]` or root name (a key line), no type tag, not only hex digits (bytes, or the rest of a
+/// dword) and no backslash at its end (a continuation). Such text is usually a comment that
+/// lost its `;`.
+fn is_prose(text: &str) -> bool {
+    let upper = text.to_ascii_uppercase();
+    !text.contains(['=', '"', '[', ']'])
+        && !text.ends_with('\\')
+        && !upper.starts_with("HKEY_")
+        && !upper.starts_with("HKLM")
+        && !upper.starts_with("HKCU")
+        && !["DWORD:", "HEX:", "HEX("]
+            .iter()
+            .any(|tag| upper.contains(tag))
+        && !looks_like_hex_data(text)
+        && !text
+            .chars()
+            .all(|c| c.is_ascii_hexdigit() || matches!(c, ',' | ' ' | '\t'))
+}
+
 /// Where data ends on a line: before a `;` comment and trailing blanks.
 fn data_end(chunk: &str) -> usize {
     let body = chunk.split(';').next().unwrap_or("");
     body.trim_end_matches([' ', '\t']).len()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TextWidth {
+    /// Single-byte (ANSI) text, widened to UTF-16 when stored.
+    Narrow,
+    /// UTF-16LE, stored as written.
+    Wide,
+}
+
+/// UTF-16LE text of the ASCII range: a 00 after every character, and some characters.
+fn looks_wide(bytes: &[u8]) -> bool {
+    bytes.len() >= 4
+        && bytes.len() % 2 == 0
+        && bytes.iter().skip(1).step_by(2).all(|&b| b == 0)
+        && bytes.iter().step_by(2).any(|&b| b != 0)
+}
+
+/// Single-byte text: an odd number of bytes (UTF-16 never has one), or at least two printable
+/// ASCII characters with no 00 among them before the terminator. UTF-16 text outside Latin-1
+/// also has no 00 byte, but rarely only printable ASCII bytes, so it is not mistaken for this.
+fn looks_narrow(bytes: &[u8]) -> bool {
+    let end = bytes.iter().rposition(|&b| b != 0).map_or(0, |i| i + 1);
+    let body = bytes.get(..end).unwrap_or_default();
+    bytes.len() % 2 == 1
+        || (body.len() >= 2
+            && body
+                .iter()
+                .all(|&b| b == b'\t' || (0x20..0x7f).contains(&b)))
 }
 
 fn multi_sz_terminated(bytes: &[u8]) -> bool {
