@@ -44,6 +44,9 @@ struct RawConfig {
     suppress: Vec<RawSuppress>,
     #[serde(default)]
     policy: Vec<RawPolicy>,
+    exclude: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    extend_exclude: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -98,6 +101,60 @@ impl Selector {
     }
 }
 
+impl Selector {
+    /// Whether any code reglint has (or a policy declared in the file) is selected: a prefix
+    /// that matches nothing is a typo (`TCP0003`), not a way to turn every rule off.
+    fn names_a_rule(&self, declared_policies: &[String]) -> bool {
+        match self {
+            Selector::All | Selector::Family(_) | Selector::Code(_) => true,
+            Selector::Prefix(p) if p.as_str() == "POL" => true,
+            Selector::Prefix(p) => {
+                codes::ALL.iter().any(|c| c.code.starts_with(p.as_str()))
+                    || declared_policies.iter().any(|c| c.starts_with(p.as_str()))
+            }
+        }
+    }
+}
+
+/// The code, name or family closest to a selector that matches nothing, when one is close.
+fn did_you_mean(text: &str, declared_policies: &[String]) -> Option<String> {
+    let families = ["REG", "HIVE", "CCS", "TCP", "POL"];
+    let candidates = codes::ALL
+        .iter()
+        .flat_map(|c| [c.code, c.name])
+        .chain(families)
+        .chain(declared_policies.iter().map(String::as_str));
+    let query = text.to_ascii_lowercase();
+    let limit = (query.chars().count() / 3).max(1);
+    candidates
+        .map(|c| (edit_distance(&query, &c.to_ascii_lowercase()), c))
+        .filter(|(distance, _)| *distance <= limit)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, c)| c.to_string())
+}
+
+/// Levenshtein distance in characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row.first().copied().unwrap_or(0);
+        if let Some(first) = row.first_mut() {
+            *first = i + 1;
+        }
+        for (j, cb) in b.iter().enumerate() {
+            let above = row.get(j + 1).copied().unwrap_or(usize::MAX);
+            let left = row.get(j).copied().unwrap_or(usize::MAX);
+            let substitute = diagonal + usize::from(ca != *cb);
+            diagonal = above;
+            if let Some(cell) = row.get_mut(j + 1) {
+                *cell = substitute.min(above + 1).min(left + 1);
+            }
+        }
+    }
+    row.last().copied().unwrap_or(0)
+}
+
 /// A key (and value) whose findings a team has accepted, for hives, which cannot hold comments.
 #[derive(Debug, Clone)]
 pub struct KeySuppression {
@@ -135,9 +192,36 @@ pub struct Config {
     path_ignores: Vec<(GlobMatcher, Vec<Selector>)>,
     pub suppressions: Vec<KeySuppression>,
     pub policies: Vec<Policy>,
+    /// Walk excludes (globs, relative to the directory of this file); `None` keeps the default.
+    pub exclude: Option<Vec<String>>,
+    pub extend_exclude: Vec<String>,
 }
 
+/// What a directory walk leaves out unless `exclude` says otherwise: version-control metadata
+/// (most of it is hidden, which the walk skips anyway) and dependency folders.
+pub const DEFAULT_EXCLUDE: &[&str] = &[
+    ".bzr",
+    ".git",
+    ".hg",
+    ".jj",
+    ".svn",
+    "_darcs",
+    "CVS",
+    "node_modules",
+];
+
 impl Config {
+    /// The walk excludes this configuration asks for: `exclude` (or the default) and
+    /// `extend-exclude`.
+    pub fn excludes(&self) -> impl Iterator<Item = &str> {
+        let base: Vec<&str> = match &self.exclude {
+            Some(list) => list.iter().map(String::as_str).collect(),
+            None => DEFAULT_EXCLUDE.to_vec(),
+        };
+        base.into_iter()
+            .chain(self.extend_exclude.iter().map(String::as_str))
+    }
+
     /// `reglint.toml` in `start` or the nearest directory above it.
     pub fn discover(start: &Path) -> Option<PathBuf> {
         start
@@ -174,16 +258,41 @@ impl Config {
                 Some("see README, section Configuration, for the keys reglint.toml takes".into()),
             )
         })?;
+        // Policy codes are declared in this file: a selector may name them before their table.
+        let declared: Vec<String> = raw
+            .policy
+            .iter()
+            .map(|p| p.code.get_ref().to_ascii_uppercase())
+            .collect();
         let selectors = |list: &[Spanned<String>]| -> Result<Vec<Selector>, ConfigError> {
             list.iter()
                 .map(|s| {
-                    selector(s.get_ref()).ok_or_else(|| {
-                        error(
-                            Some(s.span()),
-                            format!("`{}` is not a rule code, family or name", s.get_ref()),
-                            Some("`reglint rules` lists the codes and names; families are REG, HIVE, CCS, TCP and POL".into()),
-                        )
-                    })
+                    let text = s.get_ref();
+                    match selector(text) {
+                        Some(found) if found.names_a_rule(&declared) => Ok(found),
+                        found => {
+                            let what = if found.is_some() {
+                                format!("`{text}` matches no rule: it would select or ignore nothing")
+                            } else {
+                                format!("`{text}` is not a rule code, family or name")
+                            };
+                            let list = "`reglint rules` lists the codes and names; families are REG, HIVE, CCS, TCP and POL";
+                            let help = match did_you_mean(text, &declared) {
+                                Some(near) => format!("did you mean `{near}`? {list}"),
+                                None => list.to_string(),
+                            };
+                            Err(error(Some(s.span()), what, Some(help)))
+                        }
+                    }
+                })
+                .collect()
+        };
+        let globs = |list: &[Spanned<String>]| -> Result<Vec<String>, ConfigError> {
+            list.iter()
+                .map(|g| {
+                    Glob::new(g.get_ref().trim_start_matches("./").trim_end_matches('/'))
+                        .map(|_| g.get_ref().clone())
+                        .map_err(|e| error(Some(g.span()), format!("not a valid glob: {e}"), None))
                 })
                 .collect()
         };
@@ -209,6 +318,8 @@ impl Config {
                 .extend(selector.into_iter().map(|s| (s, level)));
         }
         config.fail_on = raw.fail_on.as_ref().map(severity_of).transpose()?;
+        config.exclude = raw.exclude.as_deref().map(globs).transpose()?;
+        config.extend_exclude = globs(&raw.extend_exclude)?;
         if let Some(target) = &raw.target {
             config.target = Some(
                 Os::parse(target.get_ref()).map_err(|why| error(Some(target.span()), why, None))?,
@@ -311,6 +422,21 @@ impl Config {
                 .map(severity_of)
                 .transpose()?
                 .unwrap_or(Severity::Error);
+            if entry.equals.is_none()
+                && entry.min.is_none()
+                && entry.max.is_none()
+                && entry.present.is_none()
+                && entry.value_type.is_none()
+            {
+                return Err(error(
+                    Some(entry.code.span()),
+                    format!("the policy `{code_text}` has no condition: it would check nothing"),
+                    Some(
+                        "add one of equals, min, max, present = true|false or type = \"REG_DWORD\""
+                            .into(),
+                    ),
+                ));
+            }
             if entry.value.get_ref().is_empty() {
                 return Err(error(
                     Some(entry.value.span()),
@@ -475,6 +601,40 @@ mod tests {
         assert!(err.message.contains("fatal"));
         let err = Config::parse("reglint.toml", "colour = 1\n").unwrap_err();
         assert!(err.message.contains("unknown field"));
+    }
+
+    #[test]
+    fn selectors_that_match_nothing_are_errors_with_a_suggestion() {
+        let text = "select = [\"TCP0003\"]\n";
+        let err = Config::parse("reglint.toml", text).unwrap_err();
+        assert!(err.message.contains("matches no rule"), "{}", err.message);
+        assert_eq!(&text[err.span.unwrap()], "\"TCP0003\"");
+        assert!(err.help.unwrap().contains("did you mean `TCP003`"));
+        let err = Config::parse("t", "ignore = [\"TCP0099\"]\n").unwrap_err();
+        assert!(err.message.contains("TCP0099"), "{}", err.message);
+        let err = Config::parse("t", "ignore = [\"swallowed-lin\"]\n").unwrap_err();
+        assert!(err.help.unwrap().contains("did you mean `swallowed-line`"));
+        // A prefix of real codes, and a policy named before its table, are fine.
+        Config::parse("t", "select = [\"TCP00\", \"POL007\"]\n[[policy]]\ncode = \"POL007\"\nvalue = \"X\"\npresent = true\n").unwrap();
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn a_policy_without_a_condition_is_an_error() {
+        let text = "[[policy]]\ncode = \"POL001\"\nvalue = \"MaxUserPort\"\n";
+        let err = Config::parse("t", text).unwrap_err();
+        assert!(err.message.contains("no condition"), "{}", err.message);
+        assert_eq!(&text[err.span.unwrap()], "\"POL001\"");
+    }
+
+    #[test]
+    fn excludes_extend_or_replace_the_default() {
+        let config = Config::parse("t", "extend-exclude = [\"legacy/**\"]\n").unwrap();
+        let list: Vec<&str> = config.excludes().collect();
+        assert!(list.contains(&".git") && list.contains(&"legacy/**"));
+        let config = Config::parse("t", "exclude = [\"old\"]\n").unwrap();
+        assert_eq!(config.excludes().collect::<Vec<_>>(), vec!["old"]);
+        assert!(Config::parse("t", "exclude = [\"a[\"]\n").is_err());
     }
 
     #[test]

@@ -2,8 +2,11 @@
 
 mod args;
 mod atomic;
+mod cap;
+mod guard;
 mod inputs;
 mod run;
+mod sniff;
 
 use args::{BaselineAction, CheckArgs, Cli, ColorChoice, Command, FailOn, Format, ReportFormat};
 use clap::Parser;
@@ -16,7 +19,7 @@ use reglint::hive::{ControlSetChoice, HiveOptions};
 use reglint::render::{self, Summary};
 use reglint::target::{Os, TargetChoice};
 use std::io::{self, IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 use termcolor::{ColorChoice as TermColor, StandardStream};
@@ -51,12 +54,30 @@ pub fn main() -> i32 {
     };
     match result {
         Ok(code) => code,
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => EXIT_CLEAN,
+        Err(e) if is_broken_pipe(&e) => EXIT_CLEAN,
         Err(e) => {
             eprintln!("reglint: {e}");
             EXIT_INCOMPLETE
         }
     }
+}
+
+/// A closed standard output, also when a renderer wrapped the error (codespan does).
+fn is_broken_pipe(e: &io::Error) -> bool {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        return true;
+    }
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = e.get_ref().map(|inner| inner as _);
+    while let Some(error) = cause {
+        if error
+            .downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+        {
+            return true;
+        }
+        cause = error.source();
+    }
+    false
 }
 
 fn usage_error(message: &str) -> io::Result<i32> {
@@ -73,31 +94,55 @@ fn check(args: &CheckArgs, write_baseline: Option<&Path>) -> io::Result<i32> {
             return Ok(EXIT_USAGE);
         }
     };
-    let plan = match Plan::new(args, config) {
+    let mut plan = match Plan::new(args, config) {
         Ok(plan) => plan,
         Err(message) => return usage_error(&message),
     };
     let started = Instant::now();
-    let (paths, problems) = inputs::collect(&args.paths);
-    for problem in &problems {
-        eprintln!("reglint: {problem}");
+    let excludes = match walk_excludes(args, &plan.options.config) {
+        Ok(excludes) => excludes,
+        Err(message) => return usage_error(&message),
+    };
+    let collected = inputs::collect(&args.paths, &excludes);
+    // A gate that checked nothing has not passed: a wrong path, an empty folder, a folder of
+    // other files.
+    if !collected.empty.is_empty() {
+        for message in &collected.empty {
+            eprintln!("reglint: {message}");
+        }
+        return Ok(EXIT_USAGE);
     }
+    let paths = collected.inputs;
+    if let Err(message) = guard_outputs(args, write_baseline, &plan, &paths) {
+        return usage_error(&message);
+    }
+    for note in &collected.notes {
+        eprintln!("reglint: info: {note}");
+    }
+    let bad_logs = refuse_bad_logs(&mut plan, args.max_input_size);
     let show_progress = args.format == ReportFormat::Human
         && io::stderr().is_terminal()
         && paths.len() >= PROGRESS_THRESHOLD;
-    let run = run::check_all(&paths, &plan.options, show_progress);
-    let mut reports = run.reports;
-    let unreadable = !problems.is_empty() || run.unreadable;
+    let run = run::check_all(&paths, &plan.options, args.max_input_size, show_progress);
+    for note in &run.notes {
+        eprintln!("reglint: info: {note}");
+    }
+    let mut reports = bad_logs;
+    reports.extend(run.reports);
     if let Some(file) = write_baseline {
+        let unreadable = reports.iter().any(|r| r.incomplete);
         return record_baseline(file, &reports, unreadable);
     }
     let baseline_note = plan
         .baseline
         .map(|mut baseline| hide_known_findings(&mut baseline, &mut reports));
+    for report in &mut reports {
+        cap::cap(report, args.max_findings);
+    }
     report_unused_key_suppressions(&plan.options.config, &reports);
     let mut summary = Summary::of(&reports);
     summary.elapsed_ms = Some(started.elapsed().as_millis() as u64);
-    let exit = if unreadable || summary.incomplete > 0 {
+    let exit = if summary.incomplete > 0 {
         EXIT_INCOMPLETE
     } else if summary.at_or_above(plan.fail_on) > 0 {
         EXIT_FINDINGS
@@ -111,12 +156,19 @@ fn check(args: &CheckArgs, write_baseline: Option<&Path>) -> io::Result<i32> {
     }
     // With --output the file holds the report asked for, and the terminal gets the human one.
     let stdout = io::stdout();
-    if args.output.is_some() || args.format == ReportFormat::Human {
+    let printed = if args.output.is_some() || args.format == ReportFormat::Human {
         let mut out = StandardStream::stdout(color_choice(args.color, stdout.is_terminal()));
-        render::human::render(&mut out, &reports, &summary)?;
-        out.flush()?;
+        render::human::render(&mut out, &reports, &summary).and_then(|()| out.flush())
     } else {
-        write_report(&mut stdout.lock(), args.format, &reports, summary, exit)?;
+        write_report(&mut stdout.lock(), args.format, &reports, summary, exit)
+    };
+    match printed {
+        // `reglint check dir | head -1`: the reader has what it wanted; the verdict stands.
+        Err(e) if is_broken_pipe(&e) => {
+            std::mem::forget(reports);
+            return Ok(exit);
+        }
+        result => result?,
     }
     if let Some(note) = baseline_note {
         eprintln!("reglint: {note}");
@@ -124,6 +176,68 @@ fn check(args: &CheckArgs, write_baseline: Option<&Path>) -> io::Result<i32> {
     // The process is about to exit: freeing a large model value by value would only cost time.
     std::mem::forget(reports);
     Ok(exit)
+}
+
+/// `--log` files the hive front end could not read whole (a device, an endless pipe, more than
+/// --max-input-size): left out of the replay and reported as inputs that could not be read.
+fn refuse_bad_logs(plan: &mut Plan, limit: u64) -> Vec<InputReport> {
+    let mut refused = Vec::new();
+    let mut logs = std::mem::take(&mut plan.options.hive.logs);
+    logs.retain(|log| match inputs::check_log(log, limit) {
+        Ok(()) => true,
+        Err(why) => {
+            let name = log.display().to_string();
+            eprintln!("reglint: --log {name}: {why}");
+            refused.push(InputReport::unreadable(&name, why));
+            false
+        }
+    });
+    plan.options.hive.logs = logs;
+    refused
+}
+
+/// The excludes of a walk: reglint.toml's (relative to its directory) and `--exclude` (relative
+/// to the working directory).
+fn walk_excludes(args: &CheckArgs, config: &Config) -> Result<inputs::Excludes, String> {
+    let mut excludes = inputs::Excludes::default();
+    let config_dir = config
+        .path
+        .as_deref()
+        .and_then(Path::parent)
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    for pattern in config.excludes() {
+        excludes.add(&config_dir, pattern)?;
+    }
+    for pattern in &args.exclude {
+        excludes
+            .add(Path::new("."), pattern)
+            .map_err(|why| format!("--exclude: {why}"))?;
+    }
+    Ok(excludes)
+}
+
+/// Refuses a report or baseline file that would replace an input, registry data or a directory.
+fn guard_outputs(
+    args: &CheckArgs,
+    write_baseline: Option<&Path>,
+    plan: &Plan,
+    inputs: &[inputs::InputPath],
+) -> Result<(), String> {
+    let protected: Vec<&Path> = inputs
+        .iter()
+        .map(|i| i.path.as_path())
+        .chain(args.paths.iter().map(PathBuf::as_path))
+        .chain(args.logs.iter().map(PathBuf::as_path))
+        .chain(args.baseline.as_deref())
+        .chain(plan.options.config.path.as_deref())
+        .collect();
+    if let Some(file) = write_baseline {
+        guard::check_writable("the baseline", file, protected.iter().copied())?;
+    }
+    if let Some(file) = &args.output {
+        guard::check_writable("--output", file, protected.iter().copied())?;
+    }
+    Ok(())
 }
 
 /// What the command line and reglint.toml ask a check to do.

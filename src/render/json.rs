@@ -25,6 +25,8 @@ pub struct Input<'a> {
     pub hive: Option<&'a HiveSummary>,
     pub reg: Option<&'a RegSummary>,
     pub keys: usize,
+    /// Why the input could not be read at all; `null` when it was read.
+    pub error: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -134,6 +136,7 @@ pub fn document<'a>(reports: &'a [InputReport], summary: Summary, exit_code: i32
                 hive: r.hive.as_ref(),
                 reg: r.reg.as_ref(),
                 keys: r.registry.keys().len(),
+                error: r.error.as_deref(),
             })
             .collect(),
         diagnostics: reports
