@@ -127,3 +127,474 @@ fn io_errors_name_the_file() {
         text(&out.stderr)
     );
 }
+
+fn system_hive(max_user_port: u32) -> Vec<u8> {
+    use reglint::hive::writer::{HiveSpec, KeySpec, write};
+    let root = KeySpec::new("ROOT")
+        .path("Select", |k| k.dword("Current", 1).dword("Default", 1))
+        .path(r"ControlSet001\Services\Tcpip\Parameters", |k| {
+            k.dword("MaxUserPort", max_user_port)
+        })
+        .path(r"ControlSet001\Control\ProductOptions", |k| {
+            k.sz("ProductType", "WinNT")
+        });
+    write(&HiveSpec::new("SYSTEM", root))
+}
+
+fn software_hive() -> Vec<u8> {
+    use reglint::hive::writer::{HiveSpec, KeySpec, write};
+    let root = KeySpec::new("ROOT").path(r"Microsoft\Windows NT\CurrentVersion", |k| {
+        k.sz("CurrentVersion", "5.1")
+            .sz("CurrentBuildNumber", "2600")
+            .sz("ProductName", "Microsoft Windows XP")
+            .sz("CSDVersion", "Service Pack 2")
+    });
+    write(&HiveSpec::new("SOFTWARE", root))
+}
+
+fn sam_hive() -> Vec<u8> {
+    use reglint::hive::writer::{HiveSpec, KeySpec, write};
+    let root = KeySpec::new("ROOT").path(r"SAM\Domains\Account", |k| k.dword("X", 1));
+    write(&HiveSpec::new("SAM", root))
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}\n{}", text(&out.stdout), text(&out.stderr)))
+}
+
+fn input_paths(doc: &serde_json::Value) -> Vec<String> {
+    doc["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["path"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn a_run_that_checks_nothing_is_a_usage_error() {
+    let dir = scratch("nothing");
+    std::fs::create_dir_all(dir.join("empty")).unwrap();
+    std::fs::create_dir_all(dir.join("pictures")).unwrap();
+    std::fs::write(dir.join("pictures/a.png"), b"\x89PNG\r\n\x1a\n\0\0").unwrap();
+    std::fs::write(
+        dir.join("pictures/notes.md"),
+        "see [HKEY_LOCAL_MACHINE\\SYSTEM]\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("clean.reg"), CLEAN_REG).unwrap();
+    for path in ["empty", "pictures", "wrong/path"] {
+        let out = reglint(&dir, &["check", path, "--format", "json"]);
+        assert_eq!(status(&out), 2, "{path}: {}", text(&out.stderr));
+        assert!(
+            text(&out.stderr).contains(&format!("no .reg files or hives under {path}")),
+            "{path}: {}",
+            text(&out.stderr)
+        );
+        assert!(
+            out.stdout.is_empty(),
+            "{path}: no report for a run that did not happen"
+        );
+    }
+    // One good path does not hide a wrong one.
+    assert_eq!(status(&reglint(&dir, &["check", "clean.reg", "empty"])), 2);
+    assert_eq!(status(&reglint(&dir, &["check", "clean.reg"])), 0);
+}
+
+#[test]
+fn a_closed_standard_output_ends_the_run_quietly() {
+    let dir = scratch("broken-pipe");
+    // Enough findings that the report is far larger than a pipe's buffer.
+    for i in 0..200 {
+        std::fs::write(dir.join(format!("f{i:03}.reg")), BAD_REG).unwrap();
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_reglint"))
+        .args(["check", ".", "--no-config", "--color", "never"])
+        .current_dir(&dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Read;
+        let mut stdout = child.stdout.take().unwrap();
+        let mut first = [0u8; 16];
+        stdout.read_exact(&mut first).unwrap();
+        // Dropping the read end is `| head -c 16`.
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        !text(&out.stderr).contains("Broken pipe"),
+        "{}",
+        text(&out.stderr)
+    );
+    // The verdict of the run, as if it had printed everything: findings.
+    assert_eq!(status(&out), 1, "{}", text(&out.stderr));
+}
+
+#[test]
+fn a_walk_checks_registry_data_only_and_honours_ignores_and_excludes() {
+    let dir = scratch("walk");
+    let write = |name: &str, contents: &[u8]| {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, contents).unwrap();
+    };
+    let utf16_bom = |text: &str| {
+        let mut out = vec![0xFF, 0xFE];
+        out.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        out
+    };
+    write("a.reg", BAD_REG.as_bytes());
+    write("b/UPPER.REG", BAD_REG.as_bytes());
+    write("b/no-extension", BAD_REG.as_bytes());
+    write("b/bom-export.txt", &utf16_bom(BAD_REG));
+    write("b/image.hiv", &system_hive(0x65534));
+    // Text that mentions a key, and a BOM-prefixed script: not registry data.
+    write(
+        "README.md",
+        b"Run `reg import` on:\n[HKEY_LOCAL_MACHINE\\SYSTEM]\n\"A\"=dword:1\n",
+    );
+    write(
+        "b/tweak.ps1",
+        &utf16_bom("Set-ItemProperty -Path 'HKLM:\\SYSTEM' -Name A -Value 1\r\n"),
+    );
+    // Ignored, hidden, VCS and excluded places.
+    write(".gitignore", b"target/\n*.bak.reg\n");
+    write("target/debug/x.reg", BAD_REG.as_bytes());
+    write("old.bak.reg", BAD_REG.as_bytes());
+    write(".hidden/x.reg", BAD_REG.as_bytes());
+    write(".git/x.reg", BAD_REG.as_bytes());
+    write("CVS/x.reg", BAD_REG.as_bytes());
+    write("legacy/x.reg", BAD_REG.as_bytes());
+    write("vendor/x.reg", BAD_REG.as_bytes());
+    write("reglint.toml", b"extend-exclude = [\"legacy\"]\n");
+    let out = reglint(
+        &dir,
+        &[
+            "check",
+            ".",
+            "--exclude",
+            "vendor/*.reg",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(status(&out), 1, "{}", text(&out.stderr));
+    assert_eq!(
+        input_paths(&json(&out)),
+        vec![
+            "./a.reg",
+            "./b/UPPER.REG",
+            "./b/bom-export.txt",
+            "./b/image.hiv",
+            "./b/no-extension",
+        ]
+    );
+    // A file named on the command line is always checked, excluded or not.
+    let out = reglint(
+        &dir,
+        &[
+            "check",
+            "legacy/x.reg",
+            "target/debug/x.reg",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(
+        input_paths(&json(&out)),
+        vec!["legacy/x.reg", "target/debug/x.reg"]
+    );
+    // `exclude` replaces the default list: CVS is walked again.
+    write("reglint.toml", b"exclude = [\"legacy\", \"vendor\"]\n");
+    let out = reglint(&dir, &["check", ".", "--format", "json"]);
+    assert!(
+        input_paths(&json(&out)).contains(&"./CVS/x.reg".to_string()),
+        "{:?}",
+        input_paths(&json(&out))
+    );
+}
+
+#[test]
+fn a_walk_skips_hives_reglint_does_not_lint_and_pairs_a_named_system_hive() {
+    let dir = scratch("config-folder");
+    let config = dir.join("Windows/System32/config");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(config.join("SYSTEM"), system_hive(0x65534)).unwrap();
+    std::fs::write(config.join("SOFTWARE"), software_hive()).unwrap();
+    std::fs::write(config.join("SAM"), sam_hive()).unwrap();
+    let out = reglint(&dir, &["check", ".", "--format", "json"]);
+    let doc = json(&out);
+    assert_eq!(
+        input_paths(&doc),
+        vec![
+            "./Windows/System32/config/SOFTWARE",
+            "./Windows/System32/config/SYSTEM"
+        ]
+    );
+    let stderr = text(&out.stderr);
+    assert_eq!(
+        stderr.matches("SAM hive, skipped").count(),
+        1,
+        "one info line: {stderr}"
+    );
+    // Named on the command line, the SAM hive is checked.
+    let out = reglint(
+        &dir,
+        &["check", "Windows/System32/config/SAM", "--format", "json"],
+    );
+    assert_eq!(
+        input_paths(&json(&out)),
+        vec!["Windows/System32/config/SAM"]
+    );
+    // The SYSTEM hive named alone still learns its version from the SOFTWARE hive beside it.
+    let out = reglint(
+        &dir,
+        &[
+            "check",
+            "Windows/System32/config/SYSTEM",
+            "--format",
+            "json",
+        ],
+    );
+    let doc = json(&out);
+    assert_eq!(input_paths(&doc), vec!["Windows/System32/config/SYSTEM"]);
+    assert_eq!(
+        doc["inputs"][0]["target"]["os"], "xp-sp2",
+        "{}",
+        doc["inputs"][0]
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn inputs_that_fail_before_they_are_read_are_in_the_machine_reports() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch("unreadable");
+    std::fs::write(dir.join("clean.reg"), CLEAN_REG).unwrap();
+    std::os::unix::fs::symlink(dir.join("gone.reg"), dir.join("dangling.reg")).unwrap();
+    std::fs::write(dir.join("locked.reg"), CLEAN_REG).unwrap();
+    std::fs::set_permissions(
+        dir.join("locked.reg"),
+        std::fs::Permissions::from_mode(0o000),
+    )
+    .unwrap();
+    // Root reads any file: then the permission case proves nothing and is left out.
+    let locked_readable = std::fs::read(dir.join("locked.reg")).is_ok();
+    let out = reglint(&dir, &["check", ".", "--format", "json"]);
+    assert_eq!(status(&out), 3, "{}", text(&out.stderr));
+    let doc = json(&out);
+    let failed: Vec<(String, String)> = doc["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| !i["error"].is_null())
+        .map(|i| {
+            assert_eq!(i["incomplete"], true);
+            (
+                i["path"].as_str().unwrap().to_string(),
+                i["error"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        failed.iter().any(|(p, _)| p == "./dangling.reg"),
+        "{failed:?}"
+    );
+    if !locked_readable {
+        assert!(
+            failed
+                .iter()
+                .any(|(p, e)| p == "./locked.reg" && e.contains("ermission denied")),
+            "{failed:?}"
+        );
+    }
+    assert_eq!(doc["summary"]["incomplete"], failed.len());
+    // SARIF: a tool execution notification per input that could not be read.
+    let out = reglint(&dir, &["check", ".", "--format", "sarif"]);
+    let sarif = json(&out);
+    let notes = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .expect("notifications");
+    assert!(
+        notes.iter().any(|n| n["message"]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("./dangling.reg could not be read: ")),
+        "{notes:?}"
+    );
+    assert_eq!(notes.len(), failed.len());
+    std::fs::set_permissions(
+        dir.join("locked.reg"),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
+}
+
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    let status = Command::new("mkfifo").arg(path).status().expect("mkfifo");
+    assert!(status.success());
+}
+
+#[cfg(unix)]
+#[test]
+fn pipes_are_streams_and_devices_are_refused() {
+    use std::io::Write;
+    let dir = scratch("pipes");
+    std::fs::write(dir.join("tcp.reg"), BAD_REG).unwrap();
+    // A FIFO without a writer: no hang, an empty input.
+    mkfifo(&dir.join("lonely"));
+    let started = std::time::Instant::now();
+    let out = reglint(&dir, &["check", "lonely", "--format", "json"]);
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    assert_eq!(status(&out), 3, "{}", text(&out.stderr));
+    // A FIFO with a writer is read as a stream.
+    mkfifo(&dir.join("fed"));
+    let fifo = dir.join("fed");
+    let writer = std::thread::spawn(move || {
+        let mut f = std::fs::OpenOptions::new().write(true).open(fifo).unwrap();
+        f.write_all(BAD_REG.as_bytes()).unwrap();
+    });
+    // Give the writer a head start so the FIFO has one when reglint opens it.
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let out = reglint(
+        &dir,
+        &["check", "fed", "--format", "concise", "--no-config"],
+    );
+    writer.join().unwrap();
+    assert!(
+        text(&out.stdout).contains("fed:4:21: error[TCP003]"),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    // A process substitution, `<(cat tcp.reg)`.
+    let out = Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "'{}' check <(cat tcp.reg) --format concise --no-config",
+            env!("CARGO_BIN_EXE_reglint")
+        ))
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        text(&out.stdout).contains("error[TCP003]"),
+        "{}",
+        text(&out.stderr)
+    );
+    // A device is refused with a message that says so; a walk skips special files with a note.
+    let out = reglint(&dir, &["check", "/dev/zero"]);
+    assert_eq!(status(&out), 3);
+    assert!(
+        text(&out.stderr).contains("a device, not a file"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = reglint(&dir, &["check", "."]);
+    assert!(
+        text(&out.stderr).contains("lonely: a FIFO, not a file; skipped"),
+        "{}",
+        text(&out.stderr)
+    );
+    // A --log that is a device is refused, not read forever.
+    let out = reglint(
+        &dir,
+        &["check", "tcp.reg", "--log", "/dev/zero", "--format", "json"],
+    );
+    assert_eq!(status(&out), 3);
+    assert_eq!(json(&out)["inputs"][0]["path"], "/dev/zero");
+}
+
+#[test]
+fn standard_input_stops_at_the_size_limit() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_reglint"))
+        .args(["check", "-", "--max-input-size", "1M", "--format", "json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    // An endless writer, like `< /dev/zero`: reglint must stop reading, not the writer.
+    let writer = std::thread::spawn(move || {
+        use std::io::Write;
+        let block = vec![0u8; 64 * 1024];
+        let mut written = 0usize;
+        while stdin.write_all(&block).is_ok() {
+            written += block.len();
+            if written > 64 << 20 {
+                break;
+            }
+        }
+        written
+    });
+    let out = child.wait_with_output().unwrap();
+    let written = writer.join().unwrap();
+    assert_eq!(status(&out), 3, "{}", text(&out.stderr));
+    assert!(
+        written < 64 << 20,
+        "reglint read {written} bytes past a 1 MiB limit"
+    );
+    assert!(
+        text(&out.stderr).contains("stopped after 1048576 bytes"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(json(&out)["summary"]["incomplete"], 1);
+    assert_eq!(
+        status(&reglint(
+            Path::new("."),
+            &["check", "-", "--max-input-size", "lots"]
+        )),
+        2
+    );
+}
+
+#[test]
+fn findings_per_code_are_capped() {
+    let dir = scratch("cap");
+    let mut reg = String::from(BAD_REG);
+    for i in 0..250 {
+        reg.push_str(&format!("\"MaxUserPort{i}\"=dword:0006553{}\r\n", i % 10));
+        reg.push_str("\\\r\n");
+    }
+    std::fs::write(dir.join("many.reg"), &reg).unwrap();
+    let count = |args: &[&str]| -> (usize, Vec<String>) {
+        let out = reglint(&dir, args);
+        let doc = json(&out);
+        let list = doc["diagnostics"].as_array().unwrap().clone();
+        let messages = list
+            .iter()
+            .filter(|d| d["message"].as_str().unwrap().starts_with("and "))
+            .map(|d| d["message"].as_str().unwrap().to_string())
+            .collect();
+        (list.len(), messages)
+    };
+    let base = ["check", "many.reg", "--no-config", "--format", "json"];
+    let (all, none) = count(&[&base[..], &["--max-findings", "0"]].concat());
+    assert!(none.is_empty());
+    let (capped, more) = count(&[&base[..], &["--max-findings", "5"]].concat());
+    assert!(all > 100, "{all}");
+    assert!(!more.is_empty());
+    assert!(capped < 5 * 10 + more.len() + 1, "{capped}: {more:?}");
+    assert!(
+        more.iter()
+            .all(|m| m.contains("more") && m.contains("many.reg")),
+        "{more:?}"
+    );
+    // The default shows at most 100 of each code.
+    let out = reglint(&dir, &base);
+    let doc = json(&out);
+    let mut per_code = std::collections::BTreeMap::new();
+    for d in doc["diagnostics"].as_array().unwrap() {
+        *per_code
+            .entry(d["code"].as_str().unwrap().to_string())
+            .or_insert(0) += 1;
+    }
+    assert!(per_code.values().all(|&n| n <= 101), "{per_code:?}");
+    assert_eq!(status(&out), 1);
+}
