@@ -183,6 +183,11 @@ pub struct Policy {
 #[derive(Debug, Default)]
 pub struct Config {
     pub path: Option<PathBuf>,
+    /// The absolute directory of the file: per-path ignores and excludes are relative to it, so
+    /// `check legacy`, `check ./legacy` and `check /abs/legacy` match the same entries.
+    pub root: Option<PathBuf>,
+    /// The settings as written, for `--show-settings`.
+    shown: Vec<(&'static str, String)>,
     select: Option<Vec<Selector>>,
     ignore: Vec<Selector>,
     severity: Vec<(Selector, Severity)>,
@@ -239,6 +244,7 @@ impl Config {
         })?;
         let mut config = Config::parse(&path.display().to_string(), &text)?;
         config.path = Some(path.to_path_buf());
+        config.root = absolute(path).parent().map(Path::to_path_buf);
         Ok(config)
     }
 
@@ -316,6 +322,44 @@ impl Config {
             config
                 .severity
                 .extend(selector.into_iter().map(|s| (s, level)));
+        }
+        let list = |items: &[Spanned<String>]| {
+            items
+                .iter()
+                .map(|i| format!("{:?}", i.get_ref()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        if let Some(select) = &raw.select {
+            config.shown.push(("select", format!("[{}]", list(select))));
+        }
+        config
+            .shown
+            .push(("ignore", format!("[{}]", list(&raw.ignore))));
+        for (key, value) in [
+            ("fail-on", &raw.fail_on),
+            ("target", &raw.target),
+            ("edition", &raw.edition),
+        ] {
+            if let Some(value) = value {
+                config.shown.push((key, format!("{:?}", value.get_ref())));
+            }
+        }
+        for (rule, level) in &raw.severity {
+            config.shown.push((
+                "severity",
+                format!("{} = {:?}", rule.get_ref(), level.get_ref()),
+            ));
+        }
+        for entry in &raw.per_path_ignores {
+            config.shown.push((
+                "per-path-ignores",
+                format!(
+                    "{:?} ignores [{}]",
+                    entry.path.get_ref(),
+                    list(&entry.ignore)
+                ),
+            ));
         }
         config.fail_on = raw.fail_on.as_ref().map(severity_of).transpose()?;
         config.exclude = raw.exclude.as_deref().map(globs).transpose()?;
@@ -462,10 +506,53 @@ impl Config {
         Ok(config)
     }
 
+    /// What `--show-settings` prints: every setting, as resolved.
+    pub fn describe(&self) -> String {
+        let mut out = String::new();
+        for (key, value) in &self.shown {
+            out.push_str(&format!("  {key} = {value}\n"));
+        }
+        let excludes: Vec<String> = self.excludes().map(|e| format!("{e:?}")).collect();
+        out.push_str(&format!("  exclude = [{}]\n", excludes.join(", ")));
+        for s in &self.suppressions {
+            out.push_str(&format!("  suppress = {}\n", s.description));
+        }
+        for p in &self.policies {
+            out.push_str(&format!(
+                "  policy = {} on {}\\{} ({})\n",
+                p.code.code,
+                p.key,
+                p.value,
+                p.code.severity.as_str()
+            ));
+        }
+        if let Some(root) = &self.root {
+            out.push_str(&format!("  paths relative to {}\n", root.display()));
+        }
+        out
+    }
+
+    /// The path per-path ignores are matched against: relative to the file's directory when
+    /// the input is below it (with `/` separators), else the path as given.
+    fn match_path(&self, path: &str) -> String {
+        match &self.root {
+            Some(root) if path != "-" => {
+                let full = absolute(Path::new(path));
+                match full.strip_prefix(root) {
+                    Ok(relative) => slashes(relative),
+                    Err(_) => slashes(&full),
+                }
+            }
+            _ => path.replace('\\', "/"),
+        }
+    }
+
     /// Applies select/ignore, per-path ignores, key suppressions and severity overrides to the
     /// findings of one input. Returns the indexes of the key suppressions that were used.
     pub fn apply(&self, path: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<usize> {
         let mut used = Vec::new();
+        let path = self.match_path(path);
+        let path = path.as_str();
         diagnostics.retain(|d| {
             if !self.selects(d.code) {
                 return false;
@@ -516,6 +603,54 @@ impl KeySuppression {
                 .is_none_or(|v| d.value.as_deref().map(fold_name).as_ref() == Some(v))
             && self.selectors.iter().any(|s| s.matches(d.code))
     }
+}
+
+/// `path` made absolute against the working directory, `.` and `..` resolved by name (links are
+/// not followed: settings name paths as the user sees them).
+pub fn absolute(path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    let mut out = PathBuf::new();
+    for part in joined.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// `path` relative to the directory `base` (both made absolute), with `..` where it is not
+/// below it, written with `/`.
+pub fn relative_to(base: &Path, path: &Path) -> String {
+    let base = absolute(base);
+    let full = absolute(path);
+    let common = base
+        .components()
+        .zip(full.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut parts: Vec<String> = base
+        .components()
+        .skip(common)
+        .map(|_| "..".into())
+        .collect();
+    parts.extend(
+        full.components()
+            .skip(common)
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    parts.join("/")
+}
+
+fn slashes(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
 }
 
 /// A key path folded for comparison, with any control set written as `CurrentControlSet`, so

@@ -598,3 +598,81 @@ fn findings_per_code_are_capped() {
     assert!(per_code.values().all(|&n| n <= 101), "{per_code:?}");
     assert_eq!(status(&out), 1);
 }
+
+#[test]
+fn paths_in_settings_and_baselines_are_relative_to_their_file() {
+    let root = scratch("relative-paths");
+    let project = root.join("project");
+    std::fs::create_dir_all(project.join("legacy/old")).unwrap();
+    std::fs::create_dir_all(project.join("deploy")).unwrap();
+    std::fs::write(project.join("legacy/old/x.reg"), BAD_REG).unwrap();
+    std::fs::write(project.join("deploy/y.reg"), BAD_REG).unwrap();
+    std::fs::write(
+        project.join("reglint.toml"),
+        "[[per-path-ignores]]\npath = \"legacy/**/*.reg\"\nignore = [\"TCP003\"]\n",
+    )
+    .unwrap();
+    let absolute = project.join("legacy");
+    let absolute = absolute.to_str().unwrap();
+    // The same verdict however the path is spelled and wherever reglint runs.
+    for (dir, path) in [
+        (&project, "legacy"),
+        (&project, "./legacy"),
+        (&project, absolute),
+        (&project.join("legacy"), "."),
+        (&project.join("legacy/old"), "x.reg"),
+        (&root, "project/legacy"),
+    ] {
+        let out = reglint(dir, &["check", path, "--format", "concise"]);
+        assert!(
+            !text(&out.stdout).contains("TCP003"),
+            "{path} from {}: {}",
+            dir.display(),
+            text(&out.stdout)
+        );
+        assert_eq!(status(&out), 0, "{path}: {}", text(&out.stderr));
+    }
+    // Not under legacy/: not ignored, also from outside the project.
+    let out = reglint(&root, &["check", "project/deploy", "--format", "concise"]);
+    assert!(
+        text(&out.stdout).contains("TCP003"),
+        "{}",
+        text(&out.stdout)
+    );
+    // --show-settings names the file that applies to each input.
+    let out = reglint(&root, &["check", "project", "--show-settings"]);
+    let shown = text(&out.stdout);
+    assert_eq!(status(&out), 0);
+    assert!(
+        shown.contains(&format!(
+            "project/legacy/old/x.reg: {}",
+            project.join("reglint.toml").display()
+        )),
+        "{shown}"
+    );
+    assert!(shown.contains("legacy/**/*.reg"), "{shown}");
+
+    // A baseline written in one place matches from anywhere: paths are relative to its file.
+    std::fs::remove_file(project.join("reglint.toml")).unwrap();
+    let write = reglint(&project, &["baseline", "write", "baseline.json", "deploy"]);
+    assert_eq!(status(&write), 0, "{}", text(&write.stderr));
+    let recorded = std::fs::read_to_string(project.join("baseline.json")).unwrap();
+    assert!(recorded.contains("\"deploy/y.reg\""), "{recorded}");
+    let baseline = project.join("baseline.json");
+    let baseline = baseline.to_str().unwrap();
+    for (dir, path) in [
+        (&project, "./deploy"),
+        (&project.join("deploy"), "y.reg"),
+        (&root, "project/deploy/y.reg"),
+    ] {
+        let out = reglint(dir, &["check", path, "--baseline", baseline]);
+        assert_eq!(
+            status(&out),
+            0,
+            "{path} from {}: {}{}",
+            dir.display(),
+            text(&out.stdout),
+            text(&out.stderr)
+        );
+    }
+}

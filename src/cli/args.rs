@@ -111,6 +111,10 @@ pub struct CheckArgs {
     #[arg(long, value_name = "BYTES", default_value = "1G", value_parser = parse_size)]
     pub max_input_size: u64,
 
+    /// Print which reglint.toml applies to each input and its resolved settings, then stop.
+    #[arg(long)]
+    pub show_settings: bool,
+
     /// At most N findings of each code per input, then one "and M more" finding; 0 shows all.
     #[arg(long, value_name = "N", default_value_t = 100)]
     pub max_findings: usize,

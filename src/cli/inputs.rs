@@ -8,10 +8,11 @@
 
 use super::sniff;
 use globset::{GlobBuilder, GlobMatcher};
+use reglint::config::absolute;
 use std::fs::File;
 use std::io::{self, Read};
 use std::ops::Deref;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 pub enum Bytes {
     Mapped(memmap2::Mmap),
@@ -43,6 +44,8 @@ pub struct InputPath {
     /// Why the input failed before it could be read (a link loop, an unreadable directory):
     /// it is reported as an input with this error, not only on standard error.
     pub failure: Option<String>,
+    /// The reglint.toml that applies (filled in once the inputs are known).
+    pub config: Option<std::sync::Arc<reglint::config::Config>>,
 }
 
 impl InputPath {
@@ -51,6 +54,7 @@ impl InputPath {
             path,
             explicit: false,
             failure: None,
+            config: None,
         }
     }
 
@@ -59,6 +63,7 @@ impl InputPath {
             path,
             explicit: false,
             failure: Some(failure),
+            config: None,
         }
     }
 }
@@ -121,27 +126,6 @@ impl Excludes {
     }
 }
 
-/// `path` made absolute against the working directory, `.` and `..` resolved by name (links are
-/// not followed: an exclude names the path as the user sees it).
-pub fn absolute(path: &Path) -> PathBuf {
-    let joined = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir().unwrap_or_default().join(path)
-    };
-    let mut out = PathBuf::new();
-    for part in joined.components() {
-        match part {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
 /// Expands directories. Problems (unreadable directories, link loops) become failed inputs and
 /// do not stop the walk.
 pub fn collect(paths: &[PathBuf], excludes: &Excludes) -> Collected {
@@ -152,6 +136,7 @@ pub fn collect(paths: &[PathBuf], excludes: &Excludes) -> Collected {
                 path: path.clone(),
                 explicit: true,
                 failure: None,
+                config: None,
             });
             continue;
         }
@@ -175,6 +160,7 @@ pub fn collect(paths: &[PathBuf], excludes: &Excludes) -> Collected {
                 path: path.clone(),
                 explicit: true,
                 failure: None,
+                config: None,
             }),
         }
     }

@@ -6,6 +6,7 @@ mod cap;
 mod guard;
 mod inputs;
 mod run;
+mod settings;
 mod sniff;
 
 use args::{BaselineAction, CheckArgs, Cli, ColorChoice, Command, FailOn, Format, ReportFormat};
@@ -87,7 +88,14 @@ fn usage_error(message: &str) -> io::Result<i32> {
 
 /// Checks the inputs and reports, or with `write_baseline` records the findings instead.
 fn check(args: &CheckArgs, write_baseline: Option<&Path>) -> io::Result<i32> {
-    let config = match load_config(args) {
+    let mut configs = match settings::Configs::new(args) {
+        Ok(configs) => configs,
+        Err(e) => {
+            report_config_error(&e);
+            return Ok(EXIT_USAGE);
+        }
+    };
+    let config = match configs.for_working_directory() {
         Ok(config) => config,
         Err(e) => {
             report_config_error(&e);
@@ -99,9 +107,13 @@ fn check(args: &CheckArgs, write_baseline: Option<&Path>) -> io::Result<i32> {
         Err(message) => return usage_error(&message),
     };
     let started = Instant::now();
-    let excludes = match walk_excludes(args, &plan.options.config) {
+    let excludes = match walk_excludes(args, &mut configs) {
         Ok(excludes) => excludes,
-        Err(message) => return usage_error(&message),
+        Err(Stop::Config(e)) => {
+            report_config_error(&e);
+            return Ok(EXIT_USAGE);
+        }
+        Err(Stop::Usage(message)) => return usage_error(&message),
     };
     let collected = inputs::collect(&args.paths, &excludes);
     // A gate that checked nothing has not passed: a wrong path, an empty folder, a folder of
@@ -112,7 +124,19 @@ fn check(args: &CheckArgs, write_baseline: Option<&Path>) -> io::Result<i32> {
         }
         return Ok(EXIT_USAGE);
     }
-    let paths = collected.inputs;
+    let mut paths = collected.inputs;
+    for input in &mut paths {
+        match configs.for_path(&input.path) {
+            Ok(config) => input.config = Some(config),
+            Err(e) => {
+                report_config_error(&e);
+                return Ok(EXIT_USAGE);
+            }
+        }
+    }
+    if args.show_settings {
+        return show_settings(&paths);
+    }
     if let Err(message) = guard_outputs(args, write_baseline, &plan, &paths) {
         return usage_error(&message);
     }
@@ -123,10 +147,22 @@ fn check(args: &CheckArgs, write_baseline: Option<&Path>) -> io::Result<i32> {
     let show_progress = args.format == ReportFormat::Human
         && io::stderr().is_terminal()
         && paths.len() >= PROGRESS_THRESHOLD;
-    let run = run::check_all(&paths, &plan.options, args.max_input_size, show_progress);
+    let overrides = run::Overrides {
+        os: plan.cli_os,
+        edition: args.edition,
+    };
+    let run = run::check_all(
+        &paths,
+        &plan.options,
+        overrides,
+        args.max_input_size,
+        show_progress,
+    );
     for note in &run.notes {
         eprintln!("reglint: info: {note}");
     }
+    let mut used_configs = vec![plan.options.config.clone(); bad_logs.len()];
+    used_configs.extend(run.configs);
     let mut reports = bad_logs;
     reports.extend(run.reports);
     if let Some(file) = write_baseline {
@@ -135,11 +171,11 @@ fn check(args: &CheckArgs, write_baseline: Option<&Path>) -> io::Result<i32> {
     }
     let baseline_note = plan
         .baseline
-        .map(|mut baseline| hide_known_findings(&mut baseline, &mut reports));
+        .map(|(mut baseline, dir)| hide_known_findings(&mut baseline, &dir, &mut reports));
     for report in &mut reports {
         cap::cap(report, args.max_findings);
     }
-    report_unused_key_suppressions(&plan.options.config, &reports);
+    report_unused_key_suppressions(&used_configs, &reports);
     let mut summary = Summary::of(&reports);
     summary.elapsed_ms = Some(started.elapsed().as_millis() as u64);
     let exit = if summary.incomplete > 0 {
@@ -196,24 +232,67 @@ fn refuse_bad_logs(plan: &mut Plan, limit: u64) -> Vec<InputReport> {
     refused
 }
 
-/// The excludes of a walk: reglint.toml's (relative to its directory) and `--exclude` (relative
-/// to the working directory).
-fn walk_excludes(args: &CheckArgs, config: &Config) -> Result<inputs::Excludes, String> {
+enum Stop {
+    Config(ConfigError),
+    Usage(String),
+}
+
+/// The excludes of a walk: those of the reglint.toml that applies to each command-line path
+/// (relative to its directory) and `--exclude` (relative to the working directory).
+fn walk_excludes(
+    args: &CheckArgs,
+    configs: &mut settings::Configs,
+) -> Result<inputs::Excludes, Stop> {
     let mut excludes = inputs::Excludes::default();
-    let config_dir = config
-        .path
-        .as_deref()
-        .and_then(Path::parent)
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    for pattern in config.excludes() {
-        excludes.add(&config_dir, pattern)?;
+    let mut seen: Vec<Arc<Config>> = Vec::new();
+    for path in &args.paths {
+        let config = configs.for_path(path).map_err(Stop::Config)?;
+        if seen.iter().any(|c| Arc::ptr_eq(c, &config)) {
+            continue;
+        }
+        let base = config
+            .root
+            .clone()
+            .unwrap_or_else(|| reglint::config::absolute(Path::new(".")));
+        for pattern in config.excludes() {
+            excludes.add(&base, pattern).map_err(Stop::Usage)?;
+        }
+        seen.push(config);
     }
     for pattern in &args.exclude {
         excludes
             .add(Path::new("."), pattern)
-            .map_err(|why| format!("--exclude: {why}"))?;
+            .map_err(|why| Stop::Usage(format!("--exclude: {why}")))?;
     }
     Ok(excludes)
+}
+
+/// `--show-settings`: which reglint.toml applies to which input, and what it resolves to.
+fn show_settings(inputs: &[inputs::InputPath]) -> io::Result<i32> {
+    let mut out = io::stdout().lock();
+    let mut shown: Vec<Arc<Config>> = Vec::new();
+    for input in inputs {
+        let Some(config) = &input.config else {
+            continue;
+        };
+        let file = config.path.as_ref().map_or_else(
+            || "no reglint.toml (defaults)".to_string(),
+            |p| p.display().to_string(),
+        );
+        writeln!(out, "{}: {file}", input.path.display())?;
+        if !shown.iter().any(|c| Arc::ptr_eq(c, config)) {
+            shown.push(config.clone());
+        }
+    }
+    for config in &shown {
+        let file = config
+            .path
+            .as_ref()
+            .map_or_else(|| "defaults".to_string(), |p| p.display().to_string());
+        writeln!(out, "\nsettings of {file}:")?;
+        out.write_all(config.describe().as_bytes())?;
+    }
+    Ok(EXIT_CLEAN)
 }
 
 /// Refuses a report or baseline file that would replace an input, registry data or a directory.
@@ -229,6 +308,11 @@ fn guard_outputs(
         .chain(args.paths.iter().map(PathBuf::as_path))
         .chain(args.logs.iter().map(PathBuf::as_path))
         .chain(args.baseline.as_deref())
+        .chain(
+            inputs
+                .iter()
+                .filter_map(|i| i.config.as_ref()?.path.as_deref()),
+        )
         .chain(plan.options.config.path.as_deref())
         .collect();
     if let Some(file) = write_baseline {
@@ -243,17 +327,21 @@ fn guard_outputs(
 /// What the command line and reglint.toml ask a check to do.
 struct Plan {
     options: CheckOptions,
-    baseline: Option<Baseline>,
+    /// `--target`, which wins over every reglint.toml.
+    cli_os: Option<Os>,
+    /// The baseline and its directory, which its paths are relative to.
+    baseline: Option<(Baseline, PathBuf)>,
     fail_on: Severity,
 }
 
 impl Plan {
     /// `Err` is a usage error: a command-line value reglint cannot take.
-    fn new(args: &CheckArgs, config: Config) -> Result<Plan, String> {
-        let os = match args.target.as_deref().map(Os::parse).transpose() {
-            Ok(os) => os.or(config.target),
+    fn new(args: &CheckArgs, config: Arc<Config>) -> Result<Plan, String> {
+        let cli_os = match args.target.as_deref().map(Os::parse).transpose() {
+            Ok(os) => os,
             Err(message) => return Err(format!("--target: {message}")),
         };
+        let os = cli_os.or(config.target);
         let control_set = match args.control_set.as_str() {
             "current" => ControlSetChoice::Current,
             "all" => ControlSetChoice::All,
@@ -265,12 +353,13 @@ impl Plan {
                 })?,
         };
         let baseline = match &args.baseline {
-            Some(file) => Some(
+            Some(file) => Some((
                 std::fs::read_to_string(file)
                     .map_err(|e| e.to_string())
                     .and_then(|text| Baseline::parse(&text))
                     .map_err(|why| format!("--baseline {}: {why}", file.display()))?,
-            ),
+                baseline_dir(file),
+            )),
             None => None,
         };
         let fail_on = args
@@ -290,10 +379,11 @@ impl Plan {
                 strict: args.strict,
                 ..HiveOptions::default()
             },
-            config: Arc::new(config),
+            config,
         };
         Ok(Plan {
             options,
+            cli_os,
             baseline,
             fail_on,
         })
@@ -302,7 +392,7 @@ impl Plan {
 
 /// `reglint baseline write`: records every finding, through a temp file and rename.
 fn record_baseline(file: &Path, reports: &[InputReport], unreadable: bool) -> io::Result<i32> {
-    let text = Baseline::write(reports);
+    let text = Baseline::write(reports, &baseline_dir(file));
     atomic::write(file, text.as_bytes())?;
     let count: usize = reports.iter().map(|r| r.diagnostics.len()).sum();
     eprintln!(
@@ -317,10 +407,17 @@ fn record_baseline(file: &Path, reports: &[InputReport], unreadable: bool) -> io
     })
 }
 
+/// The directory a baseline file's input paths are relative to: its own.
+fn baseline_dir(file: &Path) -> PathBuf {
+    reglint::config::absolute(file)
+        .parent()
+        .map_or_else(PathBuf::new, Path::to_path_buf)
+}
+
 /// Hides the findings the baseline knows, reports its stale entries, and returns the summary
 /// line to print after the report.
-fn hide_known_findings(baseline: &mut Baseline, reports: &mut [InputReport]) -> String {
-    let dropped = baseline.filter(reports);
+fn hide_known_findings(baseline: &mut Baseline, dir: &Path, reports: &mut [InputReport]) -> String {
+    let dropped = baseline.filter(reports, dir);
     let stale = baseline.stale();
     for (entry, count) in &stale {
         eprintln!(
@@ -364,22 +461,6 @@ fn write_report(
     }
 }
 
-fn load_config(args: &CheckArgs) -> Result<Config, ConfigError> {
-    if args.no_config {
-        return Ok(Config::default());
-    }
-    let path = match &args.config {
-        Some(path) => Some(path.clone()),
-        None => std::env::current_dir()
-            .ok()
-            .and_then(|dir| Config::discover(&dir)),
-    };
-    match path {
-        Some(path) => Config::load(&path),
-        None => Ok(Config::default()),
-    }
-}
-
 /// A configuration error, shown like any diagnostic, pointing into reglint.toml.
 fn report_config_error(e: &ConfigError) {
     use codespan_reporting::diagnostic::{Diagnostic, Label};
@@ -400,18 +481,31 @@ fn report_config_error(e: &ConfigError) {
     let _ = codespan_reporting::term::emit_to_write_style(&mut err, &config, &files, &d);
 }
 
-/// reglint.toml `[[suppress]]` entries that hid nothing in the whole run.
-fn report_unused_key_suppressions(config: &Config, reports: &[InputReport]) {
-    for (i, suppression) in config.suppressions.iter().enumerate() {
-        if !reports.iter().any(|r| r.used_key_suppressions.contains(&i)) {
-            eprintln!(
-                "reglint: warning: the suppression {} in {} hid nothing in this run",
-                suppression.description,
-                config
-                    .path
-                    .as_ref()
-                    .map_or_else(|| "reglint.toml".to_string(), |p| p.display().to_string())
-            );
+/// reglint.toml `[[suppress]]` entries that hid nothing in the whole run; `configs[i]` is the
+/// configuration `reports[i]` was checked with.
+fn report_unused_key_suppressions(configs: &[Arc<Config>], reports: &[InputReport]) {
+    let mut distinct: Vec<&Arc<Config>> = Vec::new();
+    for config in configs {
+        if !distinct.iter().any(|c| Arc::ptr_eq(c, config)) {
+            distinct.push(config);
+        }
+    }
+    for config in distinct {
+        for (i, suppression) in config.suppressions.iter().enumerate() {
+            let used = configs
+                .iter()
+                .zip(reports)
+                .any(|(c, r)| Arc::ptr_eq(c, config) && r.used_key_suppressions.contains(&i));
+            if !used {
+                eprintln!(
+                    "reglint: warning: the suppression {} in {} hid nothing in this run",
+                    suppression.description,
+                    config
+                        .path
+                        .as_ref()
+                        .map_or_else(|| "reglint.toml".to_string(), |p| p.display().to_string())
+                );
+            }
         }
     }
 }

@@ -5,19 +5,30 @@ use super::inputs::{self, InputPath};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use reglint::check::{CheckOptions, InputKind, InputReport, check_owned};
-use reglint::target::Target;
+use reglint::config::Config;
+use reglint::target::{Edition, Os, Target};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Command-line values that win over any reglint.toml.
+#[derive(Clone, Copy)]
+pub struct Overrides {
+    pub os: Option<Os>,
+    pub edition: Option<Edition>,
+}
 
 pub struct Run {
     /// One report per input, in input order; inputs that could not be read have their error.
     pub reports: Vec<InputReport>,
     /// Lines for standard error, in input order: inputs a walk found and left out.
     pub notes: Vec<String>,
+    /// The configuration each report was checked with (`configs[i]` for `reports[i]`).
+    pub configs: Vec<Arc<Config>>,
 }
 
 enum Outcome {
-    Report(Box<InputReport>),
+    Report(Box<InputReport>, Arc<Config>),
     Skipped(String),
 }
 
@@ -25,7 +36,13 @@ enum Outcome {
 /// and are skipped with a note, so a mounted image's `config` folder does not fail the gate.
 const WALKED_HIVES: &[&str] = &["SYSTEM", "SOFTWARE", "unknown"];
 
-pub fn check_all(paths: &[InputPath], options: &CheckOptions, limit: u64, progress: bool) -> Run {
+pub fn check_all(
+    paths: &[InputPath],
+    options: &CheckOptions,
+    overrides: Overrides,
+    limit: u64,
+    progress: bool,
+) -> Run {
     let software = software_targets(paths, limit);
     let bar = progress.then(|| {
         let bar = ProgressBar::new(paths.len() as u64);
@@ -35,7 +52,7 @@ pub fn check_all(paths: &[InputPath], options: &CheckOptions, limit: u64, progre
         bar
     });
     let check = |input: &InputPath| {
-        let outcome = check_one(input, options, limit, &software);
+        let outcome = check_one(input, options, overrides, limit, &software);
         if let Some(bar) = &bar {
             bar.inc(1);
         }
@@ -53,10 +70,14 @@ pub fn check_all(paths: &[InputPath], options: &CheckOptions, limit: u64, progre
     let mut run = Run {
         reports: Vec::with_capacity(outcomes.len()),
         notes: Vec::new(),
+        configs: Vec::new(),
     };
     for outcome in outcomes {
         match outcome {
-            Outcome::Report(report) => run.reports.push(*report),
+            Outcome::Report(report, config) => {
+                run.reports.push(*report);
+                run.configs.push(config);
+            }
             Outcome::Skipped(note) => run.notes.push(note),
         }
     }
@@ -66,13 +87,25 @@ pub fn check_all(paths: &[InputPath], options: &CheckOptions, limit: u64, progre
 fn check_one(
     input: &InputPath,
     options: &CheckOptions,
+    overrides: Overrides,
     limit: u64,
     software: &BTreeMap<PathBuf, Target>,
 ) -> Outcome {
     let name = input.path.display().to_string();
+    let mut options = options.clone();
+    if let Some(config) = &input.config
+        && !Arc::ptr_eq(config, &options.config)
+    {
+        options.config = config.clone();
+        options.target.os = overrides.os.or(config.target);
+        options.target.edition = overrides.edition.or(config.edition);
+    }
     let failed = |error: String| {
         eprintln!("reglint: {name}: {error}");
-        Outcome::Report(Box::new(InputReport::unreadable(&name, error)))
+        Outcome::Report(
+            Box::new(InputReport::unreadable(&name, error)),
+            options.config.clone(),
+        )
     };
     if let Some(failure) = &input.failure {
         return failed(failure.clone());
@@ -81,7 +114,6 @@ fn check_one(
         Ok(bytes) => bytes,
         Err(e) => return failed(e.to_string()),
     };
-    let mut options = options.clone();
     if input.path.as_os_str() != "-" {
         options.hive.hive_path = Some(input.path.clone());
         options.target.paired = directory(&input.path)
@@ -101,7 +133,8 @@ fn check_one(
             ));
         }
     }
-    Outcome::Report(Box::new(report))
+    let config = options.config.clone();
+    Outcome::Report(Box::new(report), config)
 }
 
 fn directory(path: &Path) -> Option<PathBuf> {
