@@ -123,15 +123,15 @@ fn check_one(
     let report = check_owned(&name, bytes, &options);
     // A walk keeps only `*.reg` files and files that start like registry data, so whatever it
     // found is reported, a broken `.reg` included; of the hives, only those reglint lints.
-    if !input.explicit && report.kind == InputKind::Hive {
-        if let Some(hive) = &report.hive
-            && !WALKED_HIVES.contains(&hive.hive_type.as_str())
-        {
-            return Outcome::Skipped(format!(
-                "{name}: a {} hive, skipped (a directory walk checks SYSTEM and SOFTWARE hives; name the file to check it)",
-                hive.hive_type
-            ));
-        }
+    if !input.explicit
+        && report.kind == InputKind::Hive
+        && let Some(hive) = &report.hive
+        && !WALKED_HIVES.contains(&hive.hive_type.as_str())
+    {
+        return Outcome::Skipped(format!(
+            "{name}: a {} hive, skipped (a directory walk checks SYSTEM and SOFTWARE hives; name the file to check it)",
+            hive.hive_type
+        ));
     }
     let config = options.config.clone();
     Outcome::Report(Box::new(report), config)

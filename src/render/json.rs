@@ -25,7 +25,9 @@ pub struct Input<'a> {
     pub hive: Option<&'a HiveSummary>,
     pub reg: Option<&'a RegSummary>,
     pub keys: usize,
-    /// Why the input could not be read at all; `null` when it was read.
+    /// Why the input could not be read at all; left out when it was read (schema version 1
+    /// documents, and their consumers, stay as they were).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<&'a str>,
 }
 
