@@ -426,6 +426,19 @@ fn inputs_that_fail_before_they_are_read_are_in_the_machine_reports() {
         "{notes:?}"
     );
     assert_eq!(notes.len(), failed.len());
+    // Still a valid SARIF 2.1.0 log.
+    let schema_file = support::repo().join("tests/data/sarif-schema-2.1.0.json");
+    let schema: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(schema_file).unwrap()).unwrap();
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
     std::fs::set_permissions(
         dir.join("locked.reg"),
         std::fs::Permissions::from_mode(0o644),
