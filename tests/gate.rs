@@ -292,6 +292,27 @@ fn a_walk_checks_registry_data_only_and_honours_ignores_and_excludes() {
             "./b/no-extension",
         ]
     );
+    // Two links to one directory: walked once, the second link noted.
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(dir.join("b"), dir.join("link-to-b")).unwrap();
+        let out = reglint(
+            &dir,
+            &["check", ".", "--exclude", "vendor", "--format", "json"],
+        );
+        let paths = input_paths(&json(&out));
+        assert_eq!(
+            paths.iter().filter(|p| p.ends_with("UPPER.REG")).count(),
+            1,
+            "{paths:?}"
+        );
+        assert!(
+            text(&out.stderr).contains("a link to a directory already walked"),
+            "{}",
+            text(&out.stderr)
+        );
+        std::fs::remove_file(dir.join("link-to-b")).unwrap();
+    }
     // A file named on the command line is always checked, excluded or not.
     let out = reglint(
         &dir,
@@ -339,6 +360,17 @@ fn a_walk_skips_hives_reglint_does_not_lint_and_pairs_a_named_system_hive() {
         stderr.matches("SAM hive, skipped").count(),
         1,
         "one info line: {stderr}"
+    );
+    // A folder of such hives only checks nothing: not a pass.
+    let only_sam = dir.join("sam-only");
+    std::fs::create_dir_all(&only_sam).unwrap();
+    std::fs::write(only_sam.join("SAM"), sam_hive()).unwrap();
+    let out = reglint(&dir, &["check", "sam-only"]);
+    assert_eq!(status(&out), 2, "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("nothing was checked"),
+        "{}",
+        text(&out.stderr)
     );
     // Named on the command line, the SAM hive is checked.
     let out = reglint(

@@ -9,10 +9,12 @@
 use super::sniff;
 use globset::{GlobBuilder, GlobMatcher};
 use reglint::config::absolute;
+use std::collections::HashSet;
 use std::fs::File;
 use std::io::{self, Read};
 use std::ops::Deref;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 pub enum Bytes {
     Mapped(memmap2::Mmap),
@@ -175,14 +177,57 @@ fn is_link(path: &Path) -> bool {
 /// already on the walk is reported as a loop instead of entered again.
 fn walk(dir: &Path, excludes: &Excludes, out: &mut Collected) {
     let filter = excludes.clone();
+    // Directories entered so far, by canonical path: a second link to one is not walked again
+    // (every input once). A link to an ancestor passes, for the walker to report as a loop.
+    let visited: Arc<Mutex<HashSet<PathBuf>>> = Arc::default();
+    let duplicates: Arc<Mutex<Vec<PathBuf>>> = Arc::default();
+    let (seen, twice) = (visited.clone(), duplicates.clone());
     let walker = ignore::WalkBuilder::new(dir)
         .follow_links(true)
         // A .gitignore counts in a checkout that is not (or not yet) a git repository too.
         .require_git(false)
         .sort_by_file_path(|a, b| a.cmp(b))
-        .filter_entry(move |entry| entry.depth() == 0 || !filter.matches(entry.path()))
+        .filter_entry(move |entry| {
+            if entry.depth() > 0 && filter.matches(entry.path()) {
+                return false;
+            }
+            if !entry.file_type().is_some_and(|t| t.is_dir()) {
+                return true;
+            }
+            let Ok(canonical) = std::fs::canonicalize(entry.path()) else {
+                return true;
+            };
+            let loops = entry.path_is_symlink()
+                && entry
+                    .path()
+                    .parent()
+                    .and_then(|p| std::fs::canonicalize(p).ok())
+                    .is_some_and(|parent| parent.starts_with(&canonical));
+            let Ok(mut seen) = seen.lock() else {
+                return true;
+            };
+            if loops || seen.insert(canonical) {
+                return true;
+            }
+            if let Ok(mut twice) = twice.lock() {
+                twice.push(entry.path().to_path_buf());
+            }
+            false
+        })
         .build();
+    let mut walked = Vec::new();
     for entry in walker {
+        walked.push(entry);
+    }
+    if let Ok(twice) = duplicates.lock() {
+        for path in twice.iter() {
+            out.notes.push(format!(
+                "{}: a link to a directory already walked; skipped",
+                path.display()
+            ));
+        }
+    }
+    for entry in walked {
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
@@ -281,8 +326,11 @@ pub fn is_transaction_log(path: &Path) -> bool {
 
 /// What a path given as `--log` must be: a regular file within the size limit. The hive front
 /// end reads it whole, so a device or an endless stream is refused here.
+/// A log that cannot be opened is left to the hive front end, which reports it as it always has.
 pub fn check_log(path: &Path, limit: u64) -> Result<(), String> {
-    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    let Ok(meta) = std::fs::metadata(path) else {
+        return Ok(());
+    };
     if !meta.is_file() {
         return Err("not a regular file: a transaction log is read from a file".into());
     }

@@ -161,6 +161,18 @@ fn check(args: &CheckArgs, write_baseline: Option<&Path>) -> io::Result<i32> {
     for note in &run.notes {
         eprintln!("reglint: info: {note}");
     }
+    // Everything a walk found was left out (hives reglint does not lint): nothing was checked.
+    if run.reports.is_empty() && bad_logs.is_empty() {
+        eprintln!(
+            "reglint: nothing was checked: no .reg files or hives that reglint lints under {}",
+            args.paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        return Ok(EXIT_USAGE);
+    }
     let mut used_configs = vec![plan.options.config.clone(); bad_logs.len()];
     used_configs.extend(run.configs);
     let mut reports = bad_logs;
