@@ -384,7 +384,8 @@ impl Config {
             });
         }
         for entry in &raw.per_path_ignores {
-            let glob = Glob::new(entry.path.get_ref()).map_err(|e| {
+            // Matched against paths relative to this file's directory, which have no `./`.
+            let glob = Glob::new(entry.path.get_ref().trim_start_matches("./")).map_err(|e| {
                 error(
                     Some(entry.path.span()),
                     format!("not a valid glob: {e}"),
