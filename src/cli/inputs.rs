@@ -282,10 +282,20 @@ fn walk_failure(root: &Path, error: &ignore::Error) -> InputPath {
             child.clone(),
             "a symbolic link loops back to a directory already walked; skipped".into(),
         ),
-        ignore::Error::Io(e) => InputPath::failed(
-            path.map_or_else(|| root.to_path_buf(), Path::to_path_buf),
-            e.to_string(),
-        ),
+        ignore::Error::Io(e) => {
+            let path = path.map_or_else(|| root.to_path_buf(), Path::to_path_buf);
+            // The walker's message repeats the path; the operating system's says what happened.
+            let why = e.raw_os_error().map_or_else(
+                || e.to_string(),
+                |code| io::Error::from_raw_os_error(code).to_string(),
+            );
+            let why = if e.kind() == io::ErrorKind::NotFound && is_link(&path) {
+                format!("a dangling symbolic link: {why}")
+            } else {
+                why
+            };
+            InputPath::failed(path, why)
+        }
         other => InputPath::failed(
             path.map_or_else(|| root.to_path_buf(), Path::to_path_buf),
             other.to_string(),
