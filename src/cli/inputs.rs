@@ -284,11 +284,11 @@ fn walk_failure(root: &Path, error: &ignore::Error) -> InputPath {
         ),
         ignore::Error::Io(e) => {
             let path = path.map_or_else(|| root.to_path_buf(), Path::to_path_buf);
-            // The walker's message repeats the path; the operating system's says what happened.
-            let why = e.raw_os_error().map_or_else(
-                || e.to_string(),
-                |code| io::Error::from_raw_os_error(code).to_string(),
-            );
+            // walkdir wraps the operating system's error in one that repeats the path.
+            let why = e
+                .get_ref()
+                .and_then(|inner| inner.source())
+                .map_or_else(|| e.to_string(), ToString::to_string);
             let why = if e.kind() == io::ErrorKind::NotFound && is_link(&path) {
                 format!("a dangling symbolic link: {why}")
             } else {
