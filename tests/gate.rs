@@ -119,6 +119,22 @@ fn io_errors_name_the_file() {
         "{}",
         text(&out.stderr)
     );
+    // A full disk behind standard output.
+    #[cfg(target_os = "linux")]
+    {
+        let out = Command::new(env!("CARGO_BIN_EXE_reglint"))
+            .args(["check", "clean.reg"])
+            .current_dir(&dir)
+            .stdout(std::fs::File::create("/dev/full").unwrap())
+            .output()
+            .unwrap();
+        assert_eq!(status(&out), 3);
+        assert!(
+            text(&out.stderr).contains("cannot write the report to standard output"),
+            "{}",
+            text(&out.stderr)
+        );
+    }
     let out = reglint(&dir, &["baseline", "write", "missing/b.json", "clean.reg"]);
     assert_eq!(status(&out), 2);
     assert!(

@@ -216,7 +216,13 @@ fn check(args: &CheckArgs, write_baseline: Option<&Path>) -> io::Result<i32> {
             std::mem::forget(reports);
             return Ok(exit);
         }
-        result => result?,
+        Err(e) => {
+            return Err(io::Error::new(
+                e.kind(),
+                format!("cannot write the report to standard output: {e}"),
+            ));
+        }
+        Ok(()) => {}
     }
     if let Some(note) = baseline_note {
         eprintln!("reglint: {note}");
