@@ -107,13 +107,13 @@ fn check(args: &CheckArgs, write_baseline: Option<&Path>) -> io::Result<i32> {
         Err(message) => return usage_error(&message),
     };
     let started = Instant::now();
-    let excludes = match walk_excludes(args, &mut configs) {
+    let excludes = match settings::walk_excludes(args, &mut configs) {
         Ok(excludes) => excludes,
-        Err(Stop::Config(e)) => {
+        Err(settings::Stop::Config(e)) => {
             report_config_error(&e);
             return Ok(EXIT_USAGE);
         }
-        Err(Stop::Usage(message)) => return usage_error(&message),
+        Err(settings::Stop::Usage(message)) => return usage_error(&message),
     };
     let collected = inputs::collect(&args.paths, &excludes);
     // A gate that checked nothing has not passed: a wrong path, an empty folder, a folder of
@@ -135,7 +135,7 @@ fn check(args: &CheckArgs, write_baseline: Option<&Path>) -> io::Result<i32> {
         }
     }
     if args.show_settings {
-        return show_settings(&paths);
+        return settings::show(&paths);
     }
     if let Err(message) = guard_outputs(args, write_baseline, &plan, &paths) {
         return usage_error(&message);
@@ -248,69 +248,6 @@ fn refuse_bad_logs(plan: &mut Plan, limit: u64) -> Vec<InputReport> {
     });
     plan.options.hive.logs = logs;
     refused
-}
-
-enum Stop {
-    Config(ConfigError),
-    Usage(String),
-}
-
-/// The excludes of a walk: those of the reglint.toml that applies to each command-line path
-/// (relative to its directory) and `--exclude` (relative to the working directory).
-fn walk_excludes(
-    args: &CheckArgs,
-    configs: &mut settings::Configs,
-) -> Result<inputs::Excludes, Stop> {
-    let mut excludes = inputs::Excludes::default();
-    let mut seen: Vec<Arc<Config>> = Vec::new();
-    for path in &args.paths {
-        let config = configs.for_path(path).map_err(Stop::Config)?;
-        if seen.iter().any(|c| Arc::ptr_eq(c, &config)) {
-            continue;
-        }
-        let base = config
-            .root
-            .clone()
-            .unwrap_or_else(|| reglint::config::absolute(Path::new(".")));
-        for pattern in config.excludes() {
-            excludes.add(&base, pattern).map_err(Stop::Usage)?;
-        }
-        seen.push(config);
-    }
-    for pattern in &args.exclude {
-        excludes
-            .add(Path::new("."), pattern)
-            .map_err(|why| Stop::Usage(format!("--exclude: {why}")))?;
-    }
-    Ok(excludes)
-}
-
-/// `--show-settings`: which reglint.toml applies to which input, and what it resolves to.
-fn show_settings(inputs: &[inputs::InputPath]) -> io::Result<i32> {
-    let mut out = io::stdout().lock();
-    let mut shown: Vec<Arc<Config>> = Vec::new();
-    for input in inputs {
-        let Some(config) = &input.config else {
-            continue;
-        };
-        let file = config.path.as_ref().map_or_else(
-            || "no reglint.toml (defaults)".to_string(),
-            |p| p.display().to_string(),
-        );
-        writeln!(out, "{}: {file}", input.path.display())?;
-        if !shown.iter().any(|c| Arc::ptr_eq(c, config)) {
-            shown.push(config.clone());
-        }
-    }
-    for config in &shown {
-        let file = config
-            .path
-            .as_ref()
-            .map_or_else(|| "defaults".to_string(), |p| p.display().to_string());
-        writeln!(out, "\nsettings of {file}:")?;
-        out.write_all(config.describe().as_bytes())?;
-    }
-    Ok(EXIT_CLEAN)
 }
 
 /// Refuses a report or baseline file that would replace an input, registry data or a directory.

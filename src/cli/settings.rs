@@ -3,8 +3,10 @@
 //! `--no-config` names one for the whole run. Each file is read once.
 
 use super::args::CheckArgs;
+use super::inputs;
 use reglint::config::{Config, ConfigError, absolute};
 use std::collections::HashMap;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -78,4 +80,64 @@ impl Configs {
         self.loaded.insert(file, config.clone());
         Ok(config)
     }
+}
+
+pub enum Stop {
+    Config(ConfigError),
+    Usage(String),
+}
+
+/// The excludes of a walk: those of the reglint.toml that applies to each command-line path
+/// (relative to its directory) and `--exclude` (relative to the working directory).
+pub fn walk_excludes(args: &CheckArgs, configs: &mut Configs) -> Result<inputs::Excludes, Stop> {
+    let mut excludes = inputs::Excludes::default();
+    let mut seen: Vec<Arc<Config>> = Vec::new();
+    for path in &args.paths {
+        let config = configs.for_path(path).map_err(Stop::Config)?;
+        if seen.iter().any(|c| Arc::ptr_eq(c, &config)) {
+            continue;
+        }
+        let base = config
+            .root
+            .clone()
+            .unwrap_or_else(|| reglint::config::absolute(Path::new(".")));
+        for pattern in config.excludes() {
+            excludes.add(&base, pattern).map_err(Stop::Usage)?;
+        }
+        seen.push(config);
+    }
+    for pattern in &args.exclude {
+        excludes
+            .add(Path::new("."), pattern)
+            .map_err(|why| Stop::Usage(format!("--exclude: {why}")))?;
+    }
+    Ok(excludes)
+}
+
+/// `--show-settings`: which reglint.toml applies to which input, and what it resolves to.
+pub fn show(inputs: &[inputs::InputPath]) -> io::Result<i32> {
+    let mut out = io::stdout().lock();
+    let mut shown: Vec<Arc<Config>> = Vec::new();
+    for input in inputs {
+        let Some(config) = &input.config else {
+            continue;
+        };
+        let file = config.path.as_ref().map_or_else(
+            || "no reglint.toml (defaults)".to_string(),
+            |p| p.display().to_string(),
+        );
+        writeln!(out, "{}: {file}", input.path.display())?;
+        if !shown.iter().any(|c| Arc::ptr_eq(c, config)) {
+            shown.push(config.clone());
+        }
+    }
+    for config in &shown {
+        let file = config
+            .path
+            .as_ref()
+            .map_or_else(|| "defaults".to_string(), |p| p.display().to_string());
+        writeln!(out, "\nsettings of {file}:")?;
+        out.write_all(config.describe().as_bytes())?;
+    }
+    Ok(super::EXIT_CLEAN)
 }
