@@ -6,6 +6,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::{KeyPath, fold_name};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::path::Path;
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Entry {
@@ -35,7 +36,9 @@ pub struct Baseline {
     remaining: BTreeMap<Entry, usize>,
 }
 
-pub fn entry(report: &InputReport, d: &Diagnostic) -> Entry {
+/// The entry of one finding. The input path is relative to `base`, the directory of the
+/// baseline file, so a run from anywhere (`check legacy`, `check /abs/legacy`) matches it.
+pub fn entry(report: &InputReport, d: &Diagnostic, base: &Path) -> Entry {
     let key = d
         .key
         .as_deref()
@@ -55,7 +58,11 @@ pub fn entry(report: &InputReport, d: &Diagnostic) -> Entry {
         });
     Entry {
         code: d.code.code.to_string(),
-        path: report.path.replace('\\', "/"),
+        path: if report.path == "-" {
+            report.path.clone()
+        } else {
+            crate::config::relative_to(base, Path::new(&report.path))
+        },
         key,
         value: d.value.as_deref().map(fold_name).unwrap_or_default(),
     }
@@ -79,11 +86,11 @@ impl Baseline {
     }
 
     /// Serialises the findings of a run as a baseline.
-    pub fn write(reports: &[InputReport]) -> String {
+    pub fn write(reports: &[InputReport], base: &Path) -> String {
         let mut counts: BTreeMap<Entry, usize> = BTreeMap::new();
         for report in reports {
             for d in &report.diagnostics {
-                *counts.entry(entry(report, d)).or_insert(0) += 1;
+                *counts.entry(entry(report, d, base)).or_insert(0) += 1;
             }
         }
         let file = File {
@@ -97,12 +104,12 @@ impl Baseline {
     }
 
     /// Drops the findings the baseline records; returns how many were dropped.
-    pub fn filter(&mut self, reports: &mut [InputReport]) -> usize {
+    pub fn filter(&mut self, reports: &mut [InputReport], base: &Path) -> usize {
         let mut dropped = 0;
         for report in reports.iter_mut() {
             let mut diagnostics = std::mem::take(&mut report.diagnostics);
             diagnostics.retain(|d| {
-                let key = entry(report, d);
+                let key = entry(report, d, base);
                 match self.remaining.get_mut(&key) {
                     Some(n) if *n > 0 => {
                         *n -= 1;

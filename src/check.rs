@@ -65,6 +65,31 @@ pub struct InputReport {
     pub target: Target,
     /// Indexes of the reglint.toml `[[suppress]]` entries that hid a finding here.
     pub used_key_suppressions: Vec<usize>,
+    /// Why the input could not be read at all (permission denied, a link loop, too large, a
+    /// pipe that broke); such an input is incomplete and has no findings.
+    pub error: Option<String>,
+}
+
+impl InputReport {
+    /// An input that failed before it was read, reported with its error so machine-readable
+    /// reports list it (not only standard error).
+    pub fn unreadable(path: &str, error: String) -> InputReport {
+        let mut target = TargetChoice::default().resolve(None);
+        target.reason = "the input could not be read".to_string();
+        InputReport {
+            path: path.to_string(),
+            kind: InputKind::Unknown,
+            sources: SourceMap::default(),
+            registry: Registry::default(),
+            diagnostics: Vec::new(),
+            incomplete: true,
+            hive: None,
+            reg: None,
+            target,
+            used_key_suppressions: Vec::new(),
+            error: Some(error),
+        }
+    }
 }
 
 /// Checks one input given as bytes. `path` is how diagnostics name it.
@@ -131,6 +156,7 @@ fn finish(path: &str, kind: InputKind, front: FrontEnd, options: &CheckOptions) 
         reg: front.reg,
         target,
         used_key_suppressions,
+        error: None,
     }
 }
 

@@ -44,6 +44,9 @@ struct RawConfig {
     suppress: Vec<RawSuppress>,
     #[serde(default)]
     policy: Vec<RawPolicy>,
+    exclude: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    extend_exclude: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -98,6 +101,60 @@ impl Selector {
     }
 }
 
+impl Selector {
+    /// Whether any code reglint has (or a policy declared in the file) is selected: a prefix
+    /// that matches nothing is a typo (`TCP0003`), not a way to turn every rule off.
+    fn names_a_rule(&self, declared_policies: &[String]) -> bool {
+        match self {
+            Selector::All | Selector::Family(_) | Selector::Code(_) => true,
+            Selector::Prefix(p) if p.as_str() == "POL" => true,
+            Selector::Prefix(p) => {
+                codes::ALL.iter().any(|c| c.code.starts_with(p.as_str()))
+                    || declared_policies.iter().any(|c| c.starts_with(p.as_str()))
+            }
+        }
+    }
+}
+
+/// The code, name or family closest to a selector that matches nothing, when one is close.
+fn did_you_mean(text: &str, declared_policies: &[String]) -> Option<String> {
+    let families = ["REG", "HIVE", "CCS", "TCP", "POL"];
+    let candidates = codes::ALL
+        .iter()
+        .flat_map(|c| [c.code, c.name])
+        .chain(families)
+        .chain(declared_policies.iter().map(String::as_str));
+    let query = text.to_ascii_lowercase();
+    let limit = (query.chars().count() / 3).max(1);
+    candidates
+        .map(|c| (edit_distance(&query, &c.to_ascii_lowercase()), c))
+        .filter(|(distance, _)| *distance <= limit)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, c)| c.to_string())
+}
+
+/// Levenshtein distance in characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row.first().copied().unwrap_or(0);
+        if let Some(first) = row.first_mut() {
+            *first = i + 1;
+        }
+        for (j, cb) in b.iter().enumerate() {
+            let above = row.get(j + 1).copied().unwrap_or(usize::MAX);
+            let left = row.get(j).copied().unwrap_or(usize::MAX);
+            let substitute = diagonal + usize::from(ca != *cb);
+            diagonal = above;
+            if let Some(cell) = row.get_mut(j + 1) {
+                *cell = substitute.min(above + 1).min(left + 1);
+            }
+        }
+    }
+    row.last().copied().unwrap_or(0)
+}
+
 /// A key (and value) whose findings a team has accepted, for hives, which cannot hold comments.
 #[derive(Debug, Clone)]
 pub struct KeySuppression {
@@ -126,6 +183,11 @@ pub struct Policy {
 #[derive(Debug, Default)]
 pub struct Config {
     pub path: Option<PathBuf>,
+    /// The absolute directory of the file: per-path ignores and excludes are relative to it, so
+    /// `check legacy`, `check ./legacy` and `check /abs/legacy` match the same entries.
+    pub root: Option<PathBuf>,
+    /// The settings as written, for `--show-settings`.
+    shown: Vec<(&'static str, String)>,
     select: Option<Vec<Selector>>,
     ignore: Vec<Selector>,
     severity: Vec<(Selector, Severity)>,
@@ -135,9 +197,36 @@ pub struct Config {
     path_ignores: Vec<(GlobMatcher, Vec<Selector>)>,
     pub suppressions: Vec<KeySuppression>,
     pub policies: Vec<Policy>,
+    /// Walk excludes (globs, relative to the directory of this file); `None` keeps the default.
+    pub exclude: Option<Vec<String>>,
+    pub extend_exclude: Vec<String>,
 }
 
+/// What a directory walk leaves out unless `exclude` says otherwise: version-control metadata
+/// (most of it is hidden, which the walk skips anyway) and dependency folders.
+pub const DEFAULT_EXCLUDE: &[&str] = &[
+    ".bzr",
+    ".git",
+    ".hg",
+    ".jj",
+    ".svn",
+    "_darcs",
+    "CVS",
+    "node_modules",
+];
+
 impl Config {
+    /// The walk excludes this configuration asks for: `exclude` (or the default) and
+    /// `extend-exclude`.
+    pub fn excludes(&self) -> impl Iterator<Item = &str> {
+        let base: Vec<&str> = match &self.exclude {
+            Some(list) => list.iter().map(String::as_str).collect(),
+            None => DEFAULT_EXCLUDE.to_vec(),
+        };
+        base.into_iter()
+            .chain(self.extend_exclude.iter().map(String::as_str))
+    }
+
     /// `reglint.toml` in `start` or the nearest directory above it.
     pub fn discover(start: &Path) -> Option<PathBuf> {
         start
@@ -155,6 +244,7 @@ impl Config {
         })?;
         let mut config = Config::parse(&path.display().to_string(), &text)?;
         config.path = Some(path.to_path_buf());
+        config.root = absolute(path).parent().map(Path::to_path_buf);
         Ok(config)
     }
 
@@ -174,16 +264,41 @@ impl Config {
                 Some("see README, section Configuration, for the keys reglint.toml takes".into()),
             )
         })?;
+        // Policy codes are declared in this file: a selector may name them before their table.
+        let declared: Vec<String> = raw
+            .policy
+            .iter()
+            .map(|p| p.code.get_ref().to_ascii_uppercase())
+            .collect();
         let selectors = |list: &[Spanned<String>]| -> Result<Vec<Selector>, ConfigError> {
             list.iter()
                 .map(|s| {
-                    selector(s.get_ref()).ok_or_else(|| {
-                        error(
-                            Some(s.span()),
-                            format!("`{}` is not a rule code, family or name", s.get_ref()),
-                            Some("`reglint rules` lists the codes and names; families are REG, HIVE, CCS, TCP and POL".into()),
-                        )
-                    })
+                    let text = s.get_ref();
+                    match selector(text) {
+                        Some(found) if found.names_a_rule(&declared) => Ok(found),
+                        found => {
+                            let what = if found.is_some() {
+                                format!("`{text}` matches no rule: it would select or ignore nothing")
+                            } else {
+                                format!("`{text}` is not a rule code, family or name")
+                            };
+                            let list = "`reglint rules` lists the codes and names; families are REG, HIVE, CCS, TCP and POL";
+                            let help = match did_you_mean(text, &declared) {
+                                Some(near) => format!("did you mean `{near}`? {list}"),
+                                None => list.to_string(),
+                            };
+                            Err(error(Some(s.span()), what, Some(help)))
+                        }
+                    }
+                })
+                .collect()
+        };
+        let globs = |list: &[Spanned<String>]| -> Result<Vec<String>, ConfigError> {
+            list.iter()
+                .map(|g| {
+                    Glob::new(g.get_ref().trim_start_matches("./").trim_end_matches('/'))
+                        .map(|_| g.get_ref().clone())
+                        .map_err(|e| error(Some(g.span()), format!("not a valid glob: {e}"), None))
                 })
                 .collect()
         };
@@ -208,7 +323,47 @@ impl Config {
                 .severity
                 .extend(selector.into_iter().map(|s| (s, level)));
         }
+        let list = |items: &[Spanned<String>]| {
+            items
+                .iter()
+                .map(|i| format!("{:?}", i.get_ref()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        if let Some(select) = &raw.select {
+            config.shown.push(("select", format!("[{}]", list(select))));
+        }
+        config
+            .shown
+            .push(("ignore", format!("[{}]", list(&raw.ignore))));
+        for (key, value) in [
+            ("fail-on", &raw.fail_on),
+            ("target", &raw.target),
+            ("edition", &raw.edition),
+        ] {
+            if let Some(value) = value {
+                config.shown.push((key, format!("{:?}", value.get_ref())));
+            }
+        }
+        for (rule, level) in &raw.severity {
+            config.shown.push((
+                "severity",
+                format!("{} = {:?}", rule.get_ref(), level.get_ref()),
+            ));
+        }
+        for entry in &raw.per_path_ignores {
+            config.shown.push((
+                "per-path-ignores",
+                format!(
+                    "{:?} ignores [{}]",
+                    entry.path.get_ref(),
+                    list(&entry.ignore)
+                ),
+            ));
+        }
         config.fail_on = raw.fail_on.as_ref().map(severity_of).transpose()?;
+        config.exclude = raw.exclude.as_deref().map(globs).transpose()?;
+        config.extend_exclude = globs(&raw.extend_exclude)?;
         if let Some(target) = &raw.target {
             config.target = Some(
                 Os::parse(target.get_ref()).map_err(|why| error(Some(target.span()), why, None))?,
@@ -229,7 +384,8 @@ impl Config {
             });
         }
         for entry in &raw.per_path_ignores {
-            let glob = Glob::new(entry.path.get_ref()).map_err(|e| {
+            // Matched against paths relative to this file's directory, which have no `./`.
+            let glob = Glob::new(entry.path.get_ref().trim_start_matches("./")).map_err(|e| {
                 error(
                     Some(entry.path.span()),
                     format!("not a valid glob: {e}"),
@@ -311,6 +467,21 @@ impl Config {
                 .map(severity_of)
                 .transpose()?
                 .unwrap_or(Severity::Error);
+            if entry.equals.is_none()
+                && entry.min.is_none()
+                && entry.max.is_none()
+                && entry.present.is_none()
+                && entry.value_type.is_none()
+            {
+                return Err(error(
+                    Some(entry.code.span()),
+                    format!("the policy `{code_text}` has no condition: it would check nothing"),
+                    Some(
+                        "add one of equals, min, max, present = true|false or type = \"REG_DWORD\""
+                            .into(),
+                    ),
+                ));
+            }
             if entry.value.get_ref().is_empty() {
                 return Err(error(
                     Some(entry.value.span()),
@@ -336,10 +507,53 @@ impl Config {
         Ok(config)
     }
 
+    /// What `--show-settings` prints: every setting, as resolved.
+    pub fn describe(&self) -> String {
+        let mut out = String::new();
+        for (key, value) in &self.shown {
+            out.push_str(&format!("  {key} = {value}\n"));
+        }
+        let excludes: Vec<String> = self.excludes().map(|e| format!("{e:?}")).collect();
+        out.push_str(&format!("  exclude = [{}]\n", excludes.join(", ")));
+        for s in &self.suppressions {
+            out.push_str(&format!("  suppress = {}\n", s.description));
+        }
+        for p in &self.policies {
+            out.push_str(&format!(
+                "  policy = {} on {}\\{} ({})\n",
+                p.code.code,
+                p.key,
+                p.value,
+                p.code.severity.as_str()
+            ));
+        }
+        if let Some(root) = &self.root {
+            out.push_str(&format!("  paths relative to {}\n", root.display()));
+        }
+        out
+    }
+
+    /// The path per-path ignores are matched against: relative to the file's directory when
+    /// the input is below it (with `/` separators), else the path as given.
+    fn match_path(&self, path: &str) -> String {
+        match &self.root {
+            Some(root) if path != "-" => {
+                let full = absolute(Path::new(path));
+                match full.strip_prefix(root) {
+                    Ok(relative) => slashes(relative),
+                    Err(_) => slashes(&full),
+                }
+            }
+            _ => path.replace('\\', "/"),
+        }
+    }
+
     /// Applies select/ignore, per-path ignores, key suppressions and severity overrides to the
     /// findings of one input. Returns the indexes of the key suppressions that were used.
     pub fn apply(&self, path: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<usize> {
         let mut used = Vec::new();
+        let path = self.match_path(path);
+        let path = path.as_str();
         diagnostics.retain(|d| {
             if !self.selects(d.code) {
                 return false;
@@ -390,6 +604,54 @@ impl KeySuppression {
                 .is_none_or(|v| d.value.as_deref().map(fold_name).as_ref() == Some(v))
             && self.selectors.iter().any(|s| s.matches(d.code))
     }
+}
+
+/// `path` made absolute against the working directory, `.` and `..` resolved by name (links are
+/// not followed: settings name paths as the user sees them).
+pub fn absolute(path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    let mut out = PathBuf::new();
+    for part in joined.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// `path` relative to the directory `base` (both made absolute), with `..` where it is not
+/// below it, written with `/`.
+pub fn relative_to(base: &Path, path: &Path) -> String {
+    let base = absolute(base);
+    let full = absolute(path);
+    let common = base
+        .components()
+        .zip(full.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut parts: Vec<String> = base
+        .components()
+        .skip(common)
+        .map(|_| "..".into())
+        .collect();
+    parts.extend(
+        full.components()
+            .skip(common)
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    parts.join("/")
+}
+
+fn slashes(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
 }
 
 /// A key path folded for comparison, with any control set written as `CurrentControlSet`, so
@@ -475,6 +737,40 @@ mod tests {
         assert!(err.message.contains("fatal"));
         let err = Config::parse("reglint.toml", "colour = 1\n").unwrap_err();
         assert!(err.message.contains("unknown field"));
+    }
+
+    #[test]
+    fn selectors_that_match_nothing_are_errors_with_a_suggestion() {
+        let text = "select = [\"TCP0003\"]\n";
+        let err = Config::parse("reglint.toml", text).unwrap_err();
+        assert!(err.message.contains("matches no rule"), "{}", err.message);
+        assert_eq!(&text[err.span.unwrap()], "\"TCP0003\"");
+        assert!(err.help.unwrap().contains("did you mean `TCP003`"));
+        let err = Config::parse("t", "ignore = [\"TCP0099\"]\n").unwrap_err();
+        assert!(err.message.contains("TCP0099"), "{}", err.message);
+        let err = Config::parse("t", "ignore = [\"swallowed-lin\"]\n").unwrap_err();
+        assert!(err.help.unwrap().contains("did you mean `swallowed-line`"));
+        // A prefix of real codes, and a policy named before its table, are fine.
+        Config::parse("t", "select = [\"TCP00\", \"POL007\"]\n[[policy]]\ncode = \"POL007\"\nvalue = \"X\"\npresent = true\n").unwrap();
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn a_policy_without_a_condition_is_an_error() {
+        let text = "[[policy]]\ncode = \"POL001\"\nvalue = \"MaxUserPort\"\n";
+        let err = Config::parse("t", text).unwrap_err();
+        assert!(err.message.contains("no condition"), "{}", err.message);
+        assert_eq!(&text[err.span.unwrap()], "\"POL001\"");
+    }
+
+    #[test]
+    fn excludes_extend_or_replace_the_default() {
+        let config = Config::parse("t", "extend-exclude = [\"legacy/**\"]\n").unwrap();
+        let list: Vec<&str> = config.excludes().collect();
+        assert!(list.contains(&".git") && list.contains(&"legacy/**"));
+        let config = Config::parse("t", "exclude = [\"old\"]\n").unwrap();
+        assert_eq!(config.excludes().collect::<Vec<_>>(), vec!["old"]);
+        assert!(Config::parse("t", "exclude = [\"a[\"]\n").is_err());
     }
 
     #[test]

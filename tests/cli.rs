@@ -66,7 +66,14 @@ fn exit_statuses_tell_the_whole_story() {
     let out = reglint(&dir, &["check", "clean.reg", "photo.png"]);
     assert_eq!(status(&out), 3);
     assert!(text(&out.stdout).contains("REG035"));
-    assert_eq!(status(&reglint(&dir, &["check", "missing.reg"])), 3);
+    // A wrong path checks nothing: a usage error, not a pass (and not "unreadable").
+    let missing = reglint(&dir, &["check", "missing.reg"]);
+    assert_eq!(status(&missing), 2);
+    assert!(
+        text(&missing.stderr).contains("no .reg files or hives under missing.reg"),
+        "{}",
+        text(&missing.stderr)
+    );
 }
 
 fn system_hive(max_user_port: u32) -> Vec<u8> {
@@ -123,15 +130,24 @@ fn a_mounted_image_is_walked_and_its_hives_paired() {
         .iter()
         .map(|i| i["path"].as_str().unwrap())
         .collect();
-    // Sorted, logs and non-registry files left out, every input once.
-    assert_eq!(
-        paths,
-        vec![
-            "./Windows/System32/config/SOFTWARE",
-            "./Windows/System32/config/SYSTEM",
-            "./deploy/tuning.reg"
-        ]
-    );
+    // Sorted, logs and non-registry files left out, every input once; the link loop is an
+    // input that could not be read.
+    let mut expected = vec![
+        "./Windows/System32/config/SOFTWARE",
+        "./Windows/System32/config/SYSTEM",
+        "./deploy/tuning.reg",
+    ];
+    if cfg!(unix) {
+        expected.insert(2, "./deploy/loop");
+        let link = &doc["inputs"][2];
+        assert_eq!(link["incomplete"], true);
+        assert!(
+            link["error"].as_str().unwrap().contains("loops back"),
+            "{link}"
+        );
+        assert_eq!(doc["inputs"][0]["error"], serde_json::Value::Null);
+    }
+    assert_eq!(paths, expected);
     let system = &doc["inputs"][1];
     assert_eq!(system["target"]["os"], "xp-sp2", "{}", system["target"]);
     assert_eq!(system["target"]["source"], "inferred");
@@ -229,9 +245,36 @@ fn configuration_errors_point_at_the_line() {
             "reglint.toml:2:8",
         ),
         (
-            "[[policy]]\ncode = \"POL001\"\nvalue = \"A\"\n[[policy]]\ncode = \"POL001\"\nvalue = \"B\"\n",
+            "[[policy]]\ncode = \"POL001\"\nvalue = \"A\"\npresent = true\n[[policy]]\ncode = \"POL001\"\nvalue = \"B\"\npresent = true\n",
             "used by two policies",
-            "reglint.toml:5:8",
+            "reglint.toml:6:8",
+        ),
+        // Typos that would turn every rule off, or ignore nothing, and a policy that checks
+        // nothing: errors with a suggestion, not a silent pass.
+        (
+            "select = [\"TCP0003\"]\n",
+            "`TCP0003` matches no rule",
+            "reglint.toml:1:11",
+        ),
+        (
+            "ignore = [\"REG009\", \"TCP0099\"]\n",
+            "`TCP0099` matches no rule",
+            "reglint.toml:1:21",
+        ),
+        (
+            "select = [\"TCP0003\"]\n",
+            "did you mean `TCP003`?",
+            "reglint.toml:1:11",
+        ),
+        (
+            "[[policy]]\ncode = \"POL001\"\nvalue = \"MaxUserPort\"\nseverity = \"error\"\n",
+            "the policy `POL001` has no condition",
+            "reglint.toml:2:8",
+        ),
+        (
+            "extend-exclude = [\"legacy/[\"]\n",
+            "not a valid glob",
+            "reglint.toml:1:19",
         ),
         (
             "[[policy]]\ncode = \"POL001\"\nvalue = \"A\"\ntype = \"REG_NUMBER\"\n",

@@ -1,5 +1,6 @@
-//! The hive front end against real hives from the shared corpus (`REGLINT_CORPUS`). Without the
-//! variable these tests print that they are skipped and pass.
+//! The hive front end against real hives from the shared corpus (`REGLINT_CORPUS`). The tests
+//! are ignored unless asked for (`cargo test -- --ignored`), so `cargo test` shows them as
+//! ignored instead of passing them without the corpus; .ci/run runs them and checks they ran.
 
 use reglint::hive::base_block::BaseBlock;
 use reglint::hive::log::replay::{LogInput, replay};
@@ -11,13 +12,16 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-fn corpus(test: &str) -> Option<PathBuf> {
+/// The corpus folder. These tests are `#[ignore]`d, so they run only when asked for
+/// (`-- --ignored`, as .ci/run does), and then a missing corpus is a failure, not a pass.
+fn corpus() -> PathBuf {
     match std::env::var_os("REGLINT_CORPUS") {
-        Some(dir) => Some(PathBuf::from(dir)),
-        None => {
-            eprintln!("{test}: REGLINT_CORPUS is not set, corpus test skipped");
-            None
-        }
+        Some(dir) if Path::new(&dir).is_dir() => PathBuf::from(dir),
+        Some(dir) => panic!(
+            "REGLINT_CORPUS={} is not a directory",
+            Path::new(&dir).display()
+        ),
+        None => panic!("set REGLINT_CORPUS to the corpus folder (CI uses ../shared/corpus)"),
     }
 }
 
@@ -60,10 +64,9 @@ fn assert_same_tree(actual: &TreeDump, expected: &TreeDump) {
 }
 
 #[test]
+#[ignore = "needs the corpus: REGLINT_CORPUS=DIR cargo test -- --ignored (.ci/run runs it)"]
 fn new_format_logs_replay_to_what_windows_10_recovered() {
-    let Some(c) = corpus("new_format_logs_replay") else {
-        return;
-    };
+    let c = corpus();
     let dir = c.join("hives/yarp/NewDirtyHive1");
     let (bytes, entries) = replayed(
         &dir,
@@ -78,10 +81,9 @@ fn new_format_logs_replay_to_what_windows_10_recovered() {
 }
 
 #[test]
+#[ignore = "needs the corpus: REGLINT_CORPUS=DIR cargo test -- --ignored (.ci/run runs it)"]
 fn old_format_log_replays_to_what_windows_7_recovered() {
-    let Some(c) = corpus("old_format_log_replays") else {
-        return;
-    };
+    let c = corpus();
     let dir = c.join("hives/yarp/OldDirtyHive");
     let (bytes, entries) = replayed(
         &dir,
@@ -95,10 +97,9 @@ fn old_format_log_replays_to_what_windows_7_recovered() {
 }
 
 #[test]
+#[ignore = "needs the corpus: REGLINT_CORPUS=DIR cargo test -- --ignored (.ci/run runs it)"]
 fn base_block_recovered_from_an_old_log() {
-    let Some(c) = corpus("base_block_recovered") else {
-        return;
-    };
+    let c = corpus();
     let dir = c.join("hives/yarp/BadBaseBlockHive");
     let (bytes, _) = replayed(
         &dir,
@@ -124,8 +125,9 @@ fn load_path(path: &Path) -> reglint::check::FrontEnd {
 }
 
 #[test]
+#[ignore = "needs the corpus: REGLINT_CORPUS=DIR cargo test -- --ignored (.ci/run runs it)"]
 fn bad_logs_are_named_with_offsets_and_the_primary_is_used() {
-    let Some(c) = corpus("bad_logs") else { return };
+    let c = corpus();
     for (case, expect) in [
         ("BadLogHive1", "checksum"),
         ("BadLogHive2", "\"INVL\""),
@@ -157,10 +159,9 @@ fn bad_logs_are_named_with_offsets_and_the_primary_is_used() {
 }
 
 #[test]
+#[ignore = "needs the corpus: REGLINT_CORPUS=DIR cargo test -- --ignored (.ci/run runs it)"]
 fn system_b_replays_its_two_logs() {
-    let Some(c) = corpus("system_b_replays") else {
-        return;
-    };
+    let c = corpus();
     let front = load_path(&c.join("hives/regipy/SYSTEM_B"));
     let summary = front.hive.as_ref().unwrap();
     assert_eq!(summary.logs_applied, 24);
@@ -178,10 +179,9 @@ fn system_b_replays_its_two_logs() {
 }
 
 #[test]
+#[ignore = "needs the corpus: REGLINT_CORPUS=DIR cargo test -- --ignored (.ci/run runs it)"]
 fn os_inference_agrees_with_the_corpus_or_says_it_cannot_tell() {
-    let Some(c) = corpus("os_inference") else {
-        return;
-    };
+    let c = corpus();
     for (hive, expected) in [
         ("winevt-kb/SYSTEM", Some(Os::new(Release::Xp, 3))),
         ("regipy/SYSTEM", Some(Os::new(Release::W7, 1))),
@@ -243,10 +243,9 @@ fn parse_export(text: &str) -> BTreeMap<String, BTreeMap<String, (u32, Vec<u8>)>
 }
 
 #[test]
+#[ignore = "needs the corpus: REGLINT_CORPUS=DIR cargo test -- --ignored (.ci/run runs it)"]
 fn tcpip_parameters_match_the_hivexregedit_exports() {
-    let Some(c) = corpus("hivexregedit_differential") else {
-        return;
-    };
+    let c = corpus();
     let exports = c.join("derived/hivexregedit");
     let mut compared = 0;
     for entry in std::fs::read_dir(&exports).unwrap() {
@@ -313,10 +312,9 @@ fn tcpip_parameters_match_the_hivexregedit_exports() {
 }
 
 #[test]
+#[ignore = "needs the corpus: REGLINT_CORPUS=DIR cargo test -- --ignored (.ci/run runs it)"]
 fn provenance_offsets_point_at_the_cells() {
-    let Some(c) = corpus("provenance_offsets") else {
-        return;
-    };
+    let c = corpus();
     let path = c.join("hives/regipy/SYSTEM");
     let bytes = read(&path);
     let front = load_path(&path);
@@ -346,10 +344,9 @@ fn provenance_offsets_point_at_the_cells() {
 }
 
 #[test]
+#[ignore = "needs the corpus: REGLINT_CORPUS=DIR cargo test -- --ignored (.ci/run runs it)"]
 fn every_corpus_hive_loads_in_bounded_time() {
-    let Some(c) = corpus("every_corpus_hive_loads") else {
-        return;
-    };
+    let c = corpus();
     let mut files = Vec::new();
     let mut stack = vec![c.join("hives")];
     while let Some(dir) = stack.pop() {
@@ -385,10 +382,9 @@ fn every_corpus_hive_loads_in_bounded_time() {
 }
 
 #[test]
+#[ignore = "needs the corpus: REGLINT_CORPUS=DIR cargo test -- --ignored (.ci/run runs it)"]
 fn replay_never_writes_the_input_files() {
-    let Some(c) = corpus("replay_never_writes") else {
-        return;
-    };
+    let c = corpus();
     let src = c.join("hives/yarp/NewDirtyHive1");
     let dir = std::env::temp_dir().join(format!("reglint-replay-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -422,10 +418,9 @@ fn corpus_hives(c: &Path) -> Vec<PathBuf> {
 }
 
 #[test]
+#[ignore = "needs the corpus: REGLINT_CORPUS=DIR cargo test -- --ignored (.ci/run runs it)"]
 fn nt_hive_and_the_guard_agree_on_every_corpus_hive() {
-    let Some(c) = corpus("nt_hive_and_the_guard_agree") else {
-        return;
-    };
+    let c = corpus();
     let (mut keys, mut keys_by_nt, mut values, mut values_by_nt) = (0, 0, 0, 0);
     let (mut guard_data, mut hives) = (0, 0);
     for path in corpus_hives(&c) {

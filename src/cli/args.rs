@@ -100,6 +100,47 @@ pub struct CheckArgs {
     /// Hide the findings recorded in this baseline (see `reglint baseline write`).
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+
+    /// Leave paths matching this glob out of directory walks (repeatable; added to reglint.toml's
+    /// `exclude`/`extend-exclude`). Files named on the command line are always checked.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+
+    /// The most bytes read from one input (standard input, pipes, files and --log files), e.g.
+    /// 1073741824, 512M, 1G.
+    #[arg(long, value_name = "BYTES", default_value = "1G", value_parser = parse_size)]
+    pub max_input_size: u64,
+
+    /// Print which reglint.toml applies to each input and its resolved settings, then stop.
+    #[arg(long)]
+    pub show_settings: bool,
+
+    /// At most N findings of each code per input, then one "and M more" finding; 0 shows all.
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    pub max_findings: usize,
+}
+
+/// A byte count with an optional binary suffix: K, M, G (KiB, MiB, GiB; `B`/`iB` may follow).
+fn parse_size(text: &str) -> Result<u64, String> {
+    let upper = text.trim().to_ascii_uppercase();
+    let digits_end = upper
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(upper.len());
+    let (digits, suffix) = upper.split_at(digits_end);
+    let number: u64 = digits
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size in bytes (e.g. 1073741824, 512M, 1G)"))?;
+    let shift = match suffix.trim_end_matches("IB").trim_end_matches('B') {
+        "" => 0,
+        "K" => 10,
+        "M" => 20,
+        "G" => 30,
+        _ => return Err(format!("`{text}`: the size suffixes are K, M and G")),
+    };
+    number
+        .checked_mul(1u64 << shift)
+        .filter(|&n| n > 0)
+        .ok_or_else(|| format!("`{text}` is not a usable size"))
 }
 
 /// How `check` reports.
@@ -128,6 +169,19 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sizes_take_binary_suffixes() {
+        assert_eq!(super::parse_size("1G"), Ok(1 << 30));
+        assert_eq!(super::parse_size("512MiB"), Ok(512 << 20));
+        assert_eq!(super::parse_size("100"), Ok(100));
+        assert!(super::parse_size("0").is_err());
+        assert!(super::parse_size("1T").is_err());
+        assert!(super::parse_size("lots").is_err());
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

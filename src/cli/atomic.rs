@@ -4,7 +4,13 @@
 use std::io::{self, Write};
 use std::path::Path;
 
+/// The error names `path`: a bare "No such file or directory" does not say which file.
 pub fn write(path: &Path, contents: &[u8]) -> io::Result<()> {
+    write_unnamed(path, contents)
+        .map_err(|e| io::Error::new(e.kind(), format!("cannot write {}: {e}", path.display())))
+}
+
+fn write_unnamed(path: &Path, contents: &[u8]) -> io::Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),

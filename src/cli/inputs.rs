@@ -1,11 +1,20 @@
 //! Turning command-line paths into input bytes: files are memory-mapped read-only, directories
-//! walked in sorted order, `-` read from standard input. reglint never writes to an input.
+//! walked in sorted order like ruff walks them, pipes and standard input read as streams with a
+//! size limit. reglint never writes to an input.
+//!
+//! A walk (the `ignore` crate, ripgrep's) honours `.gitignore`/`.ignore`, skips hidden and VCS
+//! directories and the configured excludes, and keeps only `*.reg` files and files whose first
+//! bytes are registry data: a README that mentions `[HKEY_...` is not an input.
 
+use super::sniff;
+use globset::{GlobBuilder, GlobMatcher};
+use reglint::config::absolute;
 use std::collections::HashSet;
 use std::fs::File;
 use std::io::{self, Read};
 use std::ops::Deref;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 pub enum Bytes {
     Mapped(memmap2::Mmap),
@@ -34,73 +43,288 @@ pub struct InputPath {
     /// Named on the command line (not found by walking a directory): an unrecognised file is
     /// then an error instead of being skipped.
     pub explicit: bool,
+    /// Why the input failed before it could be read (a link loop, an unreadable directory):
+    /// it is reported as an input with this error, not only on standard error.
+    pub failure: Option<String>,
+    /// The reglint.toml that applies (filled in once the inputs are known).
+    pub config: Option<std::sync::Arc<reglint::config::Config>>,
 }
 
-/// Expands directories; problems (unreadable directories, link loops) are returned as messages
-/// and do not stop the walk.
-pub fn collect(paths: &[PathBuf]) -> (Vec<InputPath>, Vec<String>) {
-    let mut out = Vec::new();
-    let mut problems = Vec::new();
+impl InputPath {
+    fn found(path: PathBuf) -> InputPath {
+        InputPath {
+            path,
+            explicit: false,
+            failure: None,
+            config: None,
+        }
+    }
+
+    fn failed(path: PathBuf, failure: String) -> InputPath {
+        InputPath {
+            path,
+            explicit: false,
+            failure: Some(failure),
+            config: None,
+        }
+    }
+}
+
+/// What the command-line paths expand to.
+#[derive(Default)]
+pub struct Collected {
+    pub inputs: Vec<InputPath>,
+    /// Lines for standard error: special files a walk skipped.
+    pub notes: Vec<String>,
+    /// Command-line paths under which there is nothing to check (a usage error).
+    pub empty: Vec<String>,
+}
+
+/// Glob patterns that keep paths out of a walk: `exclude`/`extend-exclude` from reglint.toml
+/// (relative to its directory) and `--exclude` (relative to the working directory). A pattern
+/// without `/` matches a file or directory name anywhere, one with `/` a path from its base.
+#[derive(Clone, Default)]
+pub struct Excludes {
+    patterns: Vec<Exclude>,
+}
+
+#[derive(Clone)]
+struct Exclude {
+    base: PathBuf,
+    glob: GlobMatcher,
+    anchored: bool,
+}
+
+impl Excludes {
+    /// `Err` names the pattern that is not a glob.
+    pub fn add(&mut self, base: &Path, pattern: &str) -> Result<(), String> {
+        let anchored = pattern.contains('/');
+        let trimmed = pattern.trim_start_matches("./").trim_end_matches('/');
+        let glob = GlobBuilder::new(trimmed)
+            .literal_separator(true)
+            .build()
+            .map_err(|e| format!("`{pattern}` is not a valid glob: {e}"))?;
+        self.patterns.push(Exclude {
+            base: absolute(base),
+            glob: glob.compile_matcher(),
+            anchored,
+        });
+        Ok(())
+    }
+
+    pub fn matches(&self, path: &Path) -> bool {
+        if self.patterns.is_empty() {
+            return false;
+        }
+        let full = absolute(path);
+        self.patterns.iter().any(|p| {
+            if p.anchored {
+                full.strip_prefix(&p.base)
+                    .is_ok_and(|relative| p.glob.is_match(relative))
+            } else {
+                full.file_name().is_some_and(|name| p.glob.is_match(name))
+            }
+        })
+    }
+}
+
+/// Expands directories. Problems (unreadable directories, link loops) become failed inputs and
+/// do not stop the walk.
+pub fn collect(paths: &[PathBuf], excludes: &Excludes) -> Collected {
+    let mut out = Collected::default();
     for path in paths {
-        if path.as_os_str() != "-" && path.is_dir() {
-            let mut visited = HashSet::new();
-            walk(path, &mut visited, &mut out, &mut problems);
-        } else {
-            out.push(InputPath {
+        if path.as_os_str() == "-" {
+            out.inputs.push(InputPath {
                 path: path.clone(),
                 explicit: true,
+                failure: None,
+                config: None,
             });
+            continue;
         }
-    }
-    (out, problems)
-}
-
-/// Walks a directory in sorted order. Symbolic links are followed, but a directory already on
-/// the walk (by its canonical path) is reported as a loop instead of entered again.
-fn walk(
-    dir: &Path,
-    visited: &mut HashSet<PathBuf>,
-    out: &mut Vec<InputPath>,
-    problems: &mut Vec<String>,
-) {
-    let canonical = match std::fs::canonicalize(dir) {
-        Ok(c) => c,
-        Err(e) => {
-            problems.push(format!("{}: {e}", dir.display()));
-            return;
-        }
-    };
-    if !visited.insert(canonical) {
-        problems.push(format!(
-            "{}: a symbolic link loops back to a directory already walked; skipped",
-            dir.display()
-        ));
-        return;
-    }
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) => {
-            problems.push(format!("{}: {e}", dir.display()));
-            return;
-        }
-    };
-    let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
-    paths.sort();
-    for path in paths {
-        match std::fs::metadata(&path) {
-            Ok(meta) if meta.is_dir() => walk(&path, visited, out, problems),
-            Ok(meta) if meta.is_file() => {
-                if !is_transaction_log(&path) {
-                    out.push(InputPath {
-                        path,
-                        explicit: false,
-                    });
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => {
+                let before = out.inputs.len();
+                walk(path, excludes, &mut out);
+                if out.inputs.len() == before {
+                    out.empty
+                        .push(format!("no .reg files or hives under {}", path.display()));
                 }
             }
-            Ok(_) => {}
-            Err(e) => problems.push(format!("{}: {e}", path.display())),
+            Err(e) if e.kind() == io::ErrorKind::NotFound && !is_link(path) => {
+                out.empty.push(format!(
+                    "no .reg files or hives under {}: it does not exist",
+                    path.display()
+                ))
+            }
+            // Files, dangling links, pipes and devices: `read` says what they are.
+            _ => out.inputs.push(InputPath {
+                path: path.clone(),
+                explicit: true,
+                failure: None,
+                config: None,
+            }),
         }
     }
+    out
+}
+
+fn is_link(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+}
+
+/// Walks a directory in sorted order. Symbolic links are followed; a link back to a directory
+/// already on the walk is reported as a loop instead of entered again.
+fn walk(dir: &Path, excludes: &Excludes, out: &mut Collected) {
+    let filter = excludes.clone();
+    // Directories entered so far, by canonical path: a second link to one is not walked again
+    // (every input once). A link to an ancestor passes, for the walker to report as a loop.
+    let visited: Arc<Mutex<HashSet<PathBuf>>> = Arc::default();
+    let duplicates: Arc<Mutex<Vec<PathBuf>>> = Arc::default();
+    let (seen, twice) = (visited.clone(), duplicates.clone());
+    let walker = ignore::WalkBuilder::new(dir)
+        .follow_links(true)
+        // A .gitignore counts in a checkout that is not (or not yet) a git repository too.
+        .require_git(false)
+        .sort_by_file_path(|a, b| a.cmp(b))
+        .filter_entry(move |entry| {
+            if entry.depth() > 0 && filter.matches(entry.path()) {
+                return false;
+            }
+            if !entry.file_type().is_some_and(|t| t.is_dir()) {
+                return true;
+            }
+            let Ok(canonical) = std::fs::canonicalize(entry.path()) else {
+                return true;
+            };
+            let loops = entry.path_is_symlink()
+                && entry
+                    .path()
+                    .parent()
+                    .and_then(|p| std::fs::canonicalize(p).ok())
+                    .is_some_and(|parent| parent.starts_with(&canonical));
+            let Ok(mut seen) = seen.lock() else {
+                return true;
+            };
+            if loops || seen.insert(canonical) {
+                return true;
+            }
+            if let Ok(mut twice) = twice.lock() {
+                twice.push(entry.path().to_path_buf());
+            }
+            false
+        })
+        .build();
+    let mut walked = Vec::new();
+    for entry in walker {
+        walked.push(entry);
+    }
+    if let Ok(twice) = duplicates.lock() {
+        for path in twice.iter() {
+            out.notes.push(format!(
+                "{}: a link to a directory already walked; skipped",
+                path.display()
+            ));
+        }
+    }
+    for entry in walked {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                out.inputs.push(walk_failure(dir, &e));
+                continue;
+            }
+        };
+        let Some(kind) = entry.file_type() else {
+            continue;
+        };
+        let path = entry.into_path();
+        if kind.is_dir() {
+            continue;
+        }
+        if !kind.is_file() {
+            out.notes.push(format!(
+                "{}: {}, not a file; skipped",
+                path.display(),
+                special_kind(&kind)
+            ));
+            continue;
+        }
+        if is_transaction_log(&path) {
+            continue;
+        }
+        if has_reg_extension(&path) {
+            out.inputs.push(InputPath::found(path));
+            continue;
+        }
+        match sniff::registry_data(&path) {
+            Ok(Some(_)) => out.inputs.push(InputPath::found(path)),
+            Ok(None) => {}
+            Err(e) => out.inputs.push(InputPath::failed(path, e.to_string())),
+        }
+    }
+}
+
+/// The input a walk error stands for, with the error reglint shows for it.
+fn walk_failure(root: &Path, error: &ignore::Error) -> InputPath {
+    fn unwrap(error: &ignore::Error) -> (Option<&Path>, &ignore::Error) {
+        match error {
+            ignore::Error::WithPath { path, err } => (Some(path), unwrap(err).1),
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                unwrap(err)
+            }
+            other => (None, other),
+        }
+    }
+    let (path, inner) = unwrap(error);
+    match inner {
+        ignore::Error::Loop { child, .. } => InputPath::failed(
+            child.clone(),
+            "a symbolic link loops back to a directory already walked; skipped".into(),
+        ),
+        ignore::Error::Io(e) => {
+            let path = path.map_or_else(|| root.to_path_buf(), Path::to_path_buf);
+            // walkdir wraps the operating system's error in one that repeats the path.
+            let why = e
+                .get_ref()
+                .and_then(|inner| inner.source())
+                .map_or_else(|| e.to_string(), ToString::to_string);
+            let why = if e.kind() == io::ErrorKind::NotFound && is_link(&path) {
+                format!("a dangling symbolic link: {why}")
+            } else {
+                why
+            };
+            InputPath::failed(path, why)
+        }
+        other => InputPath::failed(
+            path.map_or_else(|| root.to_path_buf(), Path::to_path_buf),
+            other.to_string(),
+        ),
+    }
+}
+
+fn has_reg_extension(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("reg"))
+}
+
+#[cfg(unix)]
+fn special_kind(kind: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if kind.is_fifo() {
+        "a FIFO"
+    } else if kind.is_socket() {
+        "a socket"
+    } else if kind.is_char_device() || kind.is_block_device() {
+        "a device"
+    } else {
+        "a special file"
+    }
+}
+
+#[cfg(not(unix))]
+fn special_kind(_: &std::fs::FileType) -> &'static str {
+    "a special file"
 }
 
 /// `.LOG`, `.LOG1`, `.LOG2` files belong to the hive beside them and are read with it.
@@ -110,16 +334,45 @@ pub fn is_transaction_log(path: &Path) -> bool {
         .is_some_and(|e| matches!(e.to_ascii_uppercase().as_str(), "LOG" | "LOG1" | "LOG2"))
 }
 
-pub fn read(path: &Path) -> io::Result<Bytes> {
+/// What a path given as `--log` must be: a regular file within the size limit. The hive front
+/// end reads it whole, so a device or an endless stream is refused here.
+/// A log that cannot be opened is left to the hive front end, which reports it as it always has.
+pub fn check_log(path: &Path, limit: u64) -> Result<(), String> {
+    let Ok(meta) = std::fs::metadata(path) else {
+        return Ok(());
+    };
+    if !meta.is_file() {
+        return Err("not a regular file: a transaction log is read from a file".into());
+    }
+    if meta.len() > limit {
+        return Err(too_large(meta.len(), limit));
+    }
+    Ok(())
+}
+
+fn too_large(len: u64, limit: u64) -> String {
+    format!("{len} bytes is more than the input size limit of {limit} bytes (--max-input-size)")
+}
+
+/// The bytes of one input. `limit` bounds what is read from any input, streams included.
+pub fn read(path: &Path, limit: u64) -> io::Result<Bytes> {
     if path.as_os_str() == "-" {
-        let mut buffer = Vec::new();
-        io::stdin().read_to_end(&mut buffer)?;
-        return Ok(Bytes::Owned(buffer));
+        return read_stream(io::stdin().lock(), limit).map(Bytes::Owned);
+    }
+    let meta = std::fs::metadata(path)?;
+    if meta.is_dir() {
+        return Err(io::Error::other("a directory"));
+    }
+    if !meta.is_file() {
+        return read_special(path, &meta, limit);
     }
     let file = File::open(path)?;
     let len = file.metadata()?.len();
     if len == 0 {
         return Ok(Bytes::Owned(Vec::new()));
+    }
+    if len > limit {
+        return Err(io::Error::other(too_large(len, limit)));
     }
     if len > u64::from(u32::MAX) {
         return Err(io::Error::other(format!(
@@ -130,4 +383,54 @@ pub fn read(path: &Path) -> io::Result<Bytes> {
     // the file while it is mapped, reads may fault; reglint reads inputs that are copies at rest.
     let map = unsafe { memmap2::Mmap::map(&file) }?;
     Ok(Bytes::Mapped(map))
+}
+
+/// Reads a stream up to `limit` bytes; one byte more is an error, not a silent truncation.
+fn read_stream(stream: impl Read, limit: u64) -> io::Result<Vec<u8>> {
+    let mut buffer = Vec::new();
+    stream
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut buffer)?;
+    if buffer.len() as u64 > limit {
+        return Err(io::Error::other(format!(
+            "stopped after {limit} bytes: more than the input size limit (--max-input-size)"
+        )));
+    }
+    Ok(buffer)
+}
+
+/// Pipes and FIFOs are streams; devices and sockets are refused.
+#[cfg(unix)]
+fn read_special(path: &Path, meta: &std::fs::Metadata, limit: u64) -> io::Result<Bytes> {
+    use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+    use std::os::unix::io::AsRawFd;
+    let kind = meta.file_type();
+    if !kind.is_fifo() {
+        return Err(io::Error::other(format!(
+            "{}, not a file: reglint reads files, pipes and standard input",
+            special_kind(&kind)
+        )));
+    }
+    // Opening a FIFO blocks until a writer opens it; without one that is forever. Open without
+    // blocking, then read blocking: a FIFO with no writer reads as empty.
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)?;
+    // SAFETY: fcntl on a descriptor this function owns, with flags it read from it.
+    let cleared = unsafe {
+        let flags = libc::fcntl(file.as_raw_fd(), libc::F_GETFL);
+        flags >= 0 && libc::fcntl(file.as_raw_fd(), libc::F_SETFL, flags & !libc::O_NONBLOCK) == 0
+    };
+    if !cleared {
+        return Err(io::Error::last_os_error());
+    }
+    read_stream(file, limit).map(Bytes::Owned)
+}
+
+#[cfg(not(unix))]
+fn read_special(_: &Path, _: &std::fs::Metadata, _: u64) -> io::Result<Bytes> {
+    Err(io::Error::other(
+        "not a file: reglint reads files, pipes and standard input",
+    ))
 }

@@ -2,8 +2,12 @@
 
 mod args;
 mod atomic;
+mod cap;
+mod guard;
 mod inputs;
 mod run;
+mod settings;
+mod sniff;
 
 use args::{BaselineAction, CheckArgs, Cli, ColorChoice, Command, FailOn, Format, ReportFormat};
 use clap::Parser;
@@ -16,7 +20,7 @@ use reglint::hive::{ControlSetChoice, HiveOptions};
 use reglint::render::{self, Summary};
 use reglint::target::{Os, TargetChoice};
 use std::io::{self, IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 use termcolor::{ColorChoice as TermColor, StandardStream};
@@ -51,12 +55,30 @@ pub fn main() -> i32 {
     };
     match result {
         Ok(code) => code,
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => EXIT_CLEAN,
+        Err(e) if is_broken_pipe(&e) => EXIT_CLEAN,
         Err(e) => {
             eprintln!("reglint: {e}");
             EXIT_INCOMPLETE
         }
     }
+}
+
+/// A closed standard output, also when a renderer wrapped the error (codespan does).
+fn is_broken_pipe(e: &io::Error) -> bool {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        return true;
+    }
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = e.get_ref().map(|inner| inner as _);
+    while let Some(error) = cause {
+        if error
+            .downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+        {
+            return true;
+        }
+        cause = error.source();
+    }
+    false
 }
 
 fn usage_error(message: &str) -> io::Result<i32> {
@@ -66,38 +88,109 @@ fn usage_error(message: &str) -> io::Result<i32> {
 
 /// Checks the inputs and reports, or with `write_baseline` records the findings instead.
 fn check(args: &CheckArgs, write_baseline: Option<&Path>) -> io::Result<i32> {
-    let config = match load_config(args) {
+    let mut configs = match settings::Configs::new(args) {
+        Ok(configs) => configs,
+        Err(e) => {
+            report_config_error(&e);
+            return Ok(EXIT_USAGE);
+        }
+    };
+    let config = match configs.for_working_directory() {
         Ok(config) => config,
         Err(e) => {
             report_config_error(&e);
             return Ok(EXIT_USAGE);
         }
     };
-    let plan = match Plan::new(args, config) {
+    let mut plan = match Plan::new(args, config) {
         Ok(plan) => plan,
         Err(message) => return usage_error(&message),
     };
     let started = Instant::now();
-    let (paths, problems) = inputs::collect(&args.paths);
-    for problem in &problems {
-        eprintln!("reglint: {problem}");
+    let excludes = match settings::walk_excludes(args, &mut configs) {
+        Ok(excludes) => excludes,
+        Err(settings::Stop::Config(e)) => {
+            report_config_error(&e);
+            return Ok(EXIT_USAGE);
+        }
+        Err(settings::Stop::Usage(message)) => return usage_error(&message),
+    };
+    let collected = inputs::collect(&args.paths, &excludes);
+    // A gate that checked nothing has not passed: a wrong path, an empty folder, a folder of
+    // other files.
+    if !collected.empty.is_empty() {
+        for message in &collected.empty {
+            eprintln!("reglint: {message}");
+        }
+        return Ok(EXIT_USAGE);
     }
+    let mut paths = collected.inputs;
+    for input in &mut paths {
+        match configs.for_path(&input.path) {
+            Ok(config) => input.config = Some(config),
+            Err(e) => {
+                report_config_error(&e);
+                return Ok(EXIT_USAGE);
+            }
+        }
+    }
+    if args.show_settings {
+        return settings::show(&paths);
+    }
+    if let Err(message) = guard_outputs(args, write_baseline, &plan, &paths) {
+        return usage_error(&message);
+    }
+    for note in &collected.notes {
+        eprintln!("reglint: info: {note}");
+    }
+    let bad_logs = refuse_bad_logs(&mut plan, args.max_input_size);
     let show_progress = args.format == ReportFormat::Human
         && io::stderr().is_terminal()
         && paths.len() >= PROGRESS_THRESHOLD;
-    let run = run::check_all(&paths, &plan.options, show_progress);
-    let mut reports = run.reports;
-    let unreadable = !problems.is_empty() || run.unreadable;
+    let overrides = run::Overrides {
+        os: plan.cli_os,
+        edition: args.edition,
+    };
+    let run = run::check_all(
+        &paths,
+        &plan.options,
+        overrides,
+        args.max_input_size,
+        show_progress,
+    );
+    for note in &run.notes {
+        eprintln!("reglint: info: {note}");
+    }
+    // Everything a walk found was left out (hives reglint does not lint): nothing was checked.
+    if run.reports.is_empty() && bad_logs.is_empty() {
+        eprintln!(
+            "reglint: nothing was checked: no .reg files or hives that reglint lints under {}",
+            args.paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        return Ok(EXIT_USAGE);
+    }
+    let mut used_configs = vec![plan.options.config.clone(); bad_logs.len()];
+    used_configs.extend(run.configs);
+    let mut reports = bad_logs;
+    reports.extend(run.reports);
     if let Some(file) = write_baseline {
+        let unreadable = reports.iter().any(|r| r.incomplete);
         return record_baseline(file, &reports, unreadable);
     }
     let baseline_note = plan
         .baseline
-        .map(|mut baseline| hide_known_findings(&mut baseline, &mut reports));
-    report_unused_key_suppressions(&plan.options.config, &reports);
+        .map(|(mut baseline, dir)| hide_known_findings(&mut baseline, &dir, &mut reports));
+    for report in &mut reports {
+        cap::cap(report, args.max_findings);
+    }
+    report_unused_key_suppressions(&used_configs, &reports);
     let mut summary = Summary::of(&reports);
     summary.elapsed_ms = Some(started.elapsed().as_millis() as u64);
-    let exit = if unreadable || summary.incomplete > 0 {
+    let exit = if summary.incomplete > 0 {
         EXIT_INCOMPLETE
     } else if summary.at_or_above(plan.fail_on) > 0 {
         EXIT_FINDINGS
@@ -111,12 +204,25 @@ fn check(args: &CheckArgs, write_baseline: Option<&Path>) -> io::Result<i32> {
     }
     // With --output the file holds the report asked for, and the terminal gets the human one.
     let stdout = io::stdout();
-    if args.output.is_some() || args.format == ReportFormat::Human {
+    let printed = if args.output.is_some() || args.format == ReportFormat::Human {
         let mut out = StandardStream::stdout(color_choice(args.color, stdout.is_terminal()));
-        render::human::render(&mut out, &reports, &summary)?;
-        out.flush()?;
+        render::human::render(&mut out, &reports, &summary).and_then(|()| out.flush())
     } else {
-        write_report(&mut stdout.lock(), args.format, &reports, summary, exit)?;
+        write_report(&mut stdout.lock(), args.format, &reports, summary, exit)
+    };
+    match printed {
+        // `reglint check dir | head -1`: the reader has what it wanted; the verdict stands.
+        Err(e) if is_broken_pipe(&e) => {
+            std::mem::forget(reports);
+            return Ok(exit);
+        }
+        Err(e) => {
+            return Err(io::Error::new(
+                e.kind(),
+                format!("cannot write the report to standard output: {e}"),
+            ));
+        }
+        Ok(()) => {}
     }
     if let Some(note) = baseline_note {
         eprintln!("reglint: {note}");
@@ -126,20 +232,71 @@ fn check(args: &CheckArgs, write_baseline: Option<&Path>) -> io::Result<i32> {
     Ok(exit)
 }
 
+/// `--log` files the hive front end could not read whole (a device, an endless pipe, more than
+/// --max-input-size): left out of the replay and reported as inputs that could not be read.
+fn refuse_bad_logs(plan: &mut Plan, limit: u64) -> Vec<InputReport> {
+    let mut refused = Vec::new();
+    let mut logs = std::mem::take(&mut plan.options.hive.logs);
+    logs.retain(|log| match inputs::check_log(log, limit) {
+        Ok(()) => true,
+        Err(why) => {
+            let name = log.display().to_string();
+            eprintln!("reglint: --log {name}: {why}");
+            refused.push(InputReport::unreadable(&name, why));
+            false
+        }
+    });
+    plan.options.hive.logs = logs;
+    refused
+}
+
+/// Refuses a report or baseline file that would replace an input, registry data or a directory.
+fn guard_outputs(
+    args: &CheckArgs,
+    write_baseline: Option<&Path>,
+    plan: &Plan,
+    inputs: &[inputs::InputPath],
+) -> Result<(), String> {
+    let protected: Vec<&Path> = inputs
+        .iter()
+        .map(|i| i.path.as_path())
+        .chain(args.paths.iter().map(PathBuf::as_path))
+        .chain(args.logs.iter().map(PathBuf::as_path))
+        .chain(args.baseline.as_deref())
+        .chain(
+            inputs
+                .iter()
+                .filter_map(|i| i.config.as_ref()?.path.as_deref()),
+        )
+        .chain(plan.options.config.path.as_deref())
+        .collect();
+    if let Some(file) = write_baseline {
+        guard::check_writable("the baseline", file, protected.iter().copied())?;
+    }
+    if let Some(file) = &args.output {
+        guard::check_writable("--output", file, protected.iter().copied())?;
+    }
+    Ok(())
+}
+
 /// What the command line and reglint.toml ask a check to do.
 struct Plan {
     options: CheckOptions,
-    baseline: Option<Baseline>,
+    /// `--target`, which wins over every reglint.toml.
+    cli_os: Option<Os>,
+    /// The baseline and its directory, which its paths are relative to.
+    baseline: Option<(Baseline, PathBuf)>,
     fail_on: Severity,
 }
 
 impl Plan {
     /// `Err` is a usage error: a command-line value reglint cannot take.
-    fn new(args: &CheckArgs, config: Config) -> Result<Plan, String> {
-        let os = match args.target.as_deref().map(Os::parse).transpose() {
-            Ok(os) => os.or(config.target),
+    fn new(args: &CheckArgs, config: Arc<Config>) -> Result<Plan, String> {
+        let cli_os = match args.target.as_deref().map(Os::parse).transpose() {
+            Ok(os) => os,
             Err(message) => return Err(format!("--target: {message}")),
         };
+        let os = cli_os.or(config.target);
         let control_set = match args.control_set.as_str() {
             "current" => ControlSetChoice::Current,
             "all" => ControlSetChoice::All,
@@ -151,12 +308,13 @@ impl Plan {
                 })?,
         };
         let baseline = match &args.baseline {
-            Some(file) => Some(
+            Some(file) => Some((
                 std::fs::read_to_string(file)
                     .map_err(|e| e.to_string())
                     .and_then(|text| Baseline::parse(&text))
                     .map_err(|why| format!("--baseline {}: {why}", file.display()))?,
-            ),
+                baseline_dir(file),
+            )),
             None => None,
         };
         let fail_on = args
@@ -176,10 +334,11 @@ impl Plan {
                 strict: args.strict,
                 ..HiveOptions::default()
             },
-            config: Arc::new(config),
+            config,
         };
         Ok(Plan {
             options,
+            cli_os,
             baseline,
             fail_on,
         })
@@ -188,7 +347,7 @@ impl Plan {
 
 /// `reglint baseline write`: records every finding, through a temp file and rename.
 fn record_baseline(file: &Path, reports: &[InputReport], unreadable: bool) -> io::Result<i32> {
-    let text = Baseline::write(reports);
+    let text = Baseline::write(reports, &baseline_dir(file));
     atomic::write(file, text.as_bytes())?;
     let count: usize = reports.iter().map(|r| r.diagnostics.len()).sum();
     eprintln!(
@@ -203,10 +362,17 @@ fn record_baseline(file: &Path, reports: &[InputReport], unreadable: bool) -> io
     })
 }
 
+/// The directory a baseline file's input paths are relative to: its own.
+fn baseline_dir(file: &Path) -> PathBuf {
+    reglint::config::absolute(file)
+        .parent()
+        .map_or_else(PathBuf::new, Path::to_path_buf)
+}
+
 /// Hides the findings the baseline knows, reports its stale entries, and returns the summary
 /// line to print after the report.
-fn hide_known_findings(baseline: &mut Baseline, reports: &mut [InputReport]) -> String {
-    let dropped = baseline.filter(reports);
+fn hide_known_findings(baseline: &mut Baseline, dir: &Path, reports: &mut [InputReport]) -> String {
+    let dropped = baseline.filter(reports, dir);
     let stale = baseline.stale();
     for (entry, count) in &stale {
         eprintln!(
@@ -250,22 +416,6 @@ fn write_report(
     }
 }
 
-fn load_config(args: &CheckArgs) -> Result<Config, ConfigError> {
-    if args.no_config {
-        return Ok(Config::default());
-    }
-    let path = match &args.config {
-        Some(path) => Some(path.clone()),
-        None => std::env::current_dir()
-            .ok()
-            .and_then(|dir| Config::discover(&dir)),
-    };
-    match path {
-        Some(path) => Config::load(&path),
-        None => Ok(Config::default()),
-    }
-}
-
 /// A configuration error, shown like any diagnostic, pointing into reglint.toml.
 fn report_config_error(e: &ConfigError) {
     use codespan_reporting::diagnostic::{Diagnostic, Label};
@@ -286,18 +436,31 @@ fn report_config_error(e: &ConfigError) {
     let _ = codespan_reporting::term::emit_to_write_style(&mut err, &config, &files, &d);
 }
 
-/// reglint.toml `[[suppress]]` entries that hid nothing in the whole run.
-fn report_unused_key_suppressions(config: &Config, reports: &[InputReport]) {
-    for (i, suppression) in config.suppressions.iter().enumerate() {
-        if !reports.iter().any(|r| r.used_key_suppressions.contains(&i)) {
-            eprintln!(
-                "reglint: warning: the suppression {} in {} hid nothing in this run",
-                suppression.description,
-                config
-                    .path
-                    .as_ref()
-                    .map_or_else(|| "reglint.toml".to_string(), |p| p.display().to_string())
-            );
+/// reglint.toml `[[suppress]]` entries that hid nothing in the whole run; `configs[i]` is the
+/// configuration `reports[i]` was checked with.
+fn report_unused_key_suppressions(configs: &[Arc<Config>], reports: &[InputReport]) {
+    let mut distinct: Vec<&Arc<Config>> = Vec::new();
+    for config in configs {
+        if !distinct.iter().any(|c| Arc::ptr_eq(c, config)) {
+            distinct.push(config);
+        }
+    }
+    for config in distinct {
+        for (i, suppression) in config.suppressions.iter().enumerate() {
+            let used = configs
+                .iter()
+                .zip(reports)
+                .any(|(c, r)| Arc::ptr_eq(c, config) && r.used_key_suppressions.contains(&i));
+            if !used {
+                eprintln!(
+                    "reglint: warning: the suppression {} in {} hid nothing in this run",
+                    suppression.description,
+                    config
+                        .path
+                        .as_ref()
+                        .map_or_else(|| "reglint.toml".to_string(), |p| p.display().to_string())
+                );
+            }
         }
     }
 }

@@ -5,24 +5,45 @@ use super::inputs::{self, InputPath};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use reglint::check::{CheckOptions, InputKind, InputReport, check_owned};
-use reglint::target::Target;
+use reglint::config::Config;
+use reglint::target::{Edition, Os, Target};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Command-line values that win over any reglint.toml.
+#[derive(Clone, Copy)]
+pub struct Overrides {
+    pub os: Option<Os>,
+    pub edition: Option<Edition>,
+}
 
 pub struct Run {
+    /// One report per input, in input order; inputs that could not be read have their error.
     pub reports: Vec<InputReport>,
-    /// Some input could not be read at all.
-    pub unreadable: bool,
+    /// Lines for standard error, in input order: inputs a walk found and left out.
+    pub notes: Vec<String>,
+    /// The configuration each report was checked with (`configs[i]` for `reports[i]`).
+    pub configs: Vec<Arc<Config>>,
 }
 
 enum Outcome {
-    Report(Box<InputReport>),
-    Skipped,
-    Unreadable,
+    Report(Box<InputReport>, Arc<Config>),
+    Skipped(String),
 }
 
-pub fn check_all(paths: &[InputPath], options: &CheckOptions, progress: bool) -> Run {
-    let software = software_targets(paths);
+/// Hive types a walk checks; the others (SAM, SECURITY, NTUSER, ...) hold nothing reglint lints
+/// and are skipped with a note, so a mounted image's `config` folder does not fail the gate.
+const WALKED_HIVES: &[&str] = &["SYSTEM", "SOFTWARE", "unknown"];
+
+pub fn check_all(
+    paths: &[InputPath],
+    options: &CheckOptions,
+    overrides: Overrides,
+    limit: u64,
+    progress: bool,
+) -> Run {
+    let software = software_targets(paths, limit);
     let bar = progress.then(|| {
         let bar = ProgressBar::new(paths.len() as u64);
         if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} {wide_msg}") {
@@ -31,7 +52,7 @@ pub fn check_all(paths: &[InputPath], options: &CheckOptions, progress: bool) ->
         bar
     });
     let check = |input: &InputPath| {
-        let outcome = check_one(input, options, &software);
+        let outcome = check_one(input, options, overrides, limit, &software);
         if let Some(bar) = &bar {
             bar.inc(1);
         }
@@ -48,13 +69,16 @@ pub fn check_all(paths: &[InputPath], options: &CheckOptions, progress: bool) ->
     }
     let mut run = Run {
         reports: Vec::with_capacity(outcomes.len()),
-        unreadable: false,
+        notes: Vec::new(),
+        configs: Vec::new(),
     };
     for outcome in outcomes {
         match outcome {
-            Outcome::Report(report) => run.reports.push(*report),
-            Outcome::Skipped => {}
-            Outcome::Unreadable => run.unreadable = true,
+            Outcome::Report(report, config) => {
+                run.reports.push(*report);
+                run.configs.push(config);
+            }
+            Outcome::Skipped(note) => run.notes.push(note),
         }
     }
     run
@@ -63,17 +87,33 @@ pub fn check_all(paths: &[InputPath], options: &CheckOptions, progress: bool) ->
 fn check_one(
     input: &InputPath,
     options: &CheckOptions,
+    overrides: Overrides,
+    limit: u64,
     software: &BTreeMap<PathBuf, Target>,
 ) -> Outcome {
     let name = input.path.display().to_string();
-    let bytes = match inputs::read(&input.path) {
-        Ok(bytes) => bytes,
-        Err(e) => {
-            eprintln!("reglint: {name}: {e}");
-            return Outcome::Unreadable;
-        }
-    };
     let mut options = options.clone();
+    if let Some(config) = &input.config
+        && !Arc::ptr_eq(config, &options.config)
+    {
+        options.config = config.clone();
+        options.target.os = overrides.os.or(config.target);
+        options.target.edition = overrides.edition.or(config.edition);
+    }
+    let failed = |error: String| {
+        eprintln!("reglint: {name}: {error}");
+        Outcome::Report(
+            Box::new(InputReport::unreadable(&name, error)),
+            options.config.clone(),
+        )
+    };
+    if let Some(failure) = &input.failure {
+        return failed(failure.clone());
+    }
+    let bytes = match inputs::read(&input.path, limit) {
+        Ok(bytes) => bytes,
+        Err(e) => return failed(e.to_string()),
+    };
     if input.path.as_os_str() != "-" {
         options.hive.hive_path = Some(input.path.clone());
         options.target.paired = directory(&input.path)
@@ -81,32 +121,83 @@ fn check_one(
             .cloned();
     }
     let report = check_owned(&name, bytes, &options);
-    if report.kind == InputKind::Unknown && !input.explicit {
-        return Outcome::Skipped;
+    // A walk keeps only `*.reg` files and files that start like registry data, so whatever it
+    // found is reported, a broken `.reg` included; of the hives, only those reglint lints.
+    if !input.explicit
+        && report.kind == InputKind::Hive
+        && let Some(hive) = &report.hive
+        && !WALKED_HIVES.contains(&hive.hive_type.as_str())
+    {
+        return Outcome::Skipped(format!(
+            "{name}: a {} hive, skipped (a directory walk checks SYSTEM and SOFTWARE hives; name the file to check it)",
+            hive.hive_type
+        ));
     }
-    Outcome::Report(Box::new(report))
+    let config = options.config.clone();
+    Outcome::Report(Box::new(report), config)
 }
 
 fn directory(path: &Path) -> Option<PathBuf> {
     path.parent().map(Path::to_path_buf)
 }
 
-/// The Windows version each directory's SOFTWARE hive names.
-fn software_targets(paths: &[InputPath]) -> BTreeMap<PathBuf, Target> {
-    // A SOFTWARE hive is only paired with a SYSTEM hive given alongside it.
-    if paths.len() < 2 {
-        return BTreeMap::new();
+/// The Windows version each directory's SOFTWARE hive names: from the SOFTWARE hives among the
+/// inputs, and for a hive named on the command line from a `SOFTWARE` file beside it (as its
+/// transaction logs are found beside it).
+fn software_targets(paths: &[InputPath], limit: u64) -> BTreeMap<PathBuf, Target> {
+    let mut candidates: Vec<PathBuf> = paths
+        .iter()
+        .filter(|p| p.path.as_os_str() != "-" && p.failure.is_none())
+        .filter(|p| paths.len() > 1 || !p.explicit)
+        .map(|p| p.path.clone())
+        .collect();
+    let mut seen_dirs: Vec<PathBuf> = Vec::new();
+    for input in paths
+        .iter()
+        .filter(|p| p.explicit && p.path.as_os_str() != "-")
+    {
+        let Some(dir) = directory(&input.path) else {
+            continue;
+        };
+        if seen_dirs.contains(&dir) {
+            continue;
+        }
+        if let Some(beside) = software_beside(&input.path)
+            && !candidates.contains(&beside)
+        {
+            candidates.push(beside);
+        }
+        seen_dirs.push(dir);
     }
-    paths
+    candidates
         .par_iter()
-        .filter(|p| p.path.as_os_str() != "-")
-        .filter_map(|p| {
-            let bytes = inputs::read(&p.path).ok()?;
+        .filter_map(|path| {
+            let bytes = inputs::read(path, limit).ok()?;
             if !reglint::hive::is_hive(&bytes) {
                 return None;
             }
             let target = reglint::hive::infer_from_software(&bytes)?;
-            Some((directory(&p.path)?, target))
+            Some((directory(path)?, target))
         })
         .collect()
+}
+
+/// A file named SOFTWARE (any case) in the directory of `hive`, other than `hive` itself.
+fn software_beside(hive: &Path) -> Option<PathBuf> {
+    let own = hive.file_name()?;
+    if own.eq_ignore_ascii_case("SOFTWARE") {
+        return None;
+    }
+    let dir = match hive.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(Result::ok)
+        .find(|e| e.file_name().eq_ignore_ascii_case("SOFTWARE") && e.path().is_file())
+        .map(|e| match hive.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.join(e.file_name()),
+            _ => PathBuf::from(e.file_name()),
+        })
 }

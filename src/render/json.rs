@@ -25,6 +25,10 @@ pub struct Input<'a> {
     pub hive: Option<&'a HiveSummary>,
     pub reg: Option<&'a RegSummary>,
     pub keys: usize,
+    /// Why the input could not be read at all; left out when it was read (schema version 1
+    /// documents, and their consumers, stay as they were).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -134,6 +138,7 @@ pub fn document<'a>(reports: &'a [InputReport], summary: Summary, exit_code: i32
                 hive: r.hive.as_ref(),
                 reg: r.reg.as_ref(),
                 keys: r.registry.keys().len(),
+                error: r.error.as_deref(),
             })
             .collect(),
         diagnostics: reports

@@ -43,7 +43,10 @@ pub fn document(reports: &[InputReport], exit_code: i32) -> Value {
         if report.incomplete {
             notifications.push(json!({
                 "level": "error",
-                "message": { "text": format!("{} could not be read in full.", report.path) },
+                "message": { "text": match &report.error {
+                    Some(error) => format!("{} could not be read: {error}.", report.path),
+                    None => format!("{} could not be read in full.", report.path),
+                } },
                 "locations": [{ "physicalLocation": { "artifactLocation": artifact_location(&report.path, Some(artifact)) } }],
             }));
         }
