@@ -142,6 +142,46 @@ const CASES: &[(&str, &str, &str)] = &[
         "rules/TCP017.fires.reg",
         "rules/TCP017.silent.reg",
     ),
+    (
+        "TCP018",
+        "rules/TCP018.fires.reg",
+        "rules/TCP018.silent.reg",
+    ),
+    (
+        "TCP019",
+        "rules/TCP019.fires.reg",
+        "rules/TCP019.silent.reg",
+    ),
+    (
+        "TCP020",
+        "rules/TCP020.fires.reg",
+        "rules/TCP020.silent.reg",
+    ),
+    (
+        "TCP021",
+        "rules/TCP021.fires.reg",
+        "rules/TCP021.silent.reg",
+    ),
+    (
+        "TCP022",
+        "rules/TCP022.fires.reg",
+        "rules/TCP022.silent.reg",
+    ),
+    (
+        "TCP023",
+        "rules/TCP023.fires.reg",
+        "rules/TCP023.silent.reg",
+    ),
+    (
+        "TCP024",
+        "rules/TCP024.fires.reg",
+        "rules/TCP024.silent.reg",
+    ),
+    (
+        "TCP025",
+        "rules/TCP025.fires.reg",
+        "rules/TCP025.silent.reg",
+    ),
     // Hives: made by tests/hive_rule_fixtures.rs, with their logs and `.options` beside them.
     (
         "HIVE001",

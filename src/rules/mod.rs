@@ -6,10 +6,10 @@
 
 pub mod catalog;
 pub mod policy;
-pub mod spelling;
-pub mod versions;
 mod reg;
+pub mod spelling;
 mod tcp;
+pub mod versions;
 
 use crate::codes::{self, Code};
 use crate::diagnostic::Diagnostic;

@@ -126,6 +126,21 @@ pub fn honoured_names(tokens: &[String]) -> String {
     names.join(", ")
 }
 
+/// The documented range of a value on `os` (or, without a target, the union over versions), with
+/// a note when it differs between versions. The catalog states one range per value; the one
+/// version-dependent range it records in prose is TcpTimedWaitDelay's, widened to 2-300 from
+/// Windows 8.1 / Server 2012 R2 (BIZTALK-NETPERF).
+pub fn documented_range(fact: &ValueFact, os: Option<Os>) -> (u64, u64, Option<&'static str>) {
+    const WIDENED: &str = "the documented range is 30-300 up to Windows 8 / Server 2012 and 2-300 from Windows 8.1 / Server 2012 R2";
+    if fact.name == "TcpTimedWaitDelay" {
+        return match os {
+            Some(os) if os.build() < 9600 => (fact.min, fact.max, Some(WIDENED)),
+            _ => (2, fact.max, Some(WIDENED)),
+        };
+    }
+    (fact.min, fact.max, None)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -181,20 +196,4 @@ mod tests {
             assert_eq!(reading(fact(name), win11), Reading::Read, "{name}");
         }
     }
-
-}
-
-/// The documented range of a value on `os` (or, without a target, the union over versions), with
-/// a note when it differs between versions. The catalog states one range per value; the one
-/// version-dependent range it records in prose is TcpTimedWaitDelay's, widened to 2-300 from
-/// Windows 8.1 / Server 2012 R2 (BIZTALK-NETPERF).
-pub fn documented_range(fact: &ValueFact, os: Option<Os>) -> (u64, u64, Option<&'static str>) {
-    const WIDENED: &str = "the documented range is 30-300 up to Windows 8 / Server 2012 and 2-300 from Windows 8.1 / Server 2012 R2";
-    if fact.name == "TcpTimedWaitDelay" {
-        return match os {
-            Some(os) if os.build() < 9600 => (fact.min, fact.max, Some(WIDENED)),
-            _ => (2, fact.max, Some(WIDENED)),
-        };
-    }
-    (fact.min, fact.max, None)
 }

@@ -17,7 +17,16 @@ fn addressing_values(key: &Key) -> Vec<&Value> {
         .filter(|v| v.data().is_some_and(|d| !d.bytes.iter().all(|b| *b == 0)))
         .filter(|v| {
             let is = |names: &[&str]| names.iter().any(|n| v.name.eq_ignore_ascii_case(n));
-            (interface && is(&["IPAddress", "SubnetMask", "DefaultGateway", "NameServer", "DhcpIPAddress", "DhcpServer", "Domain"]))
+            (interface
+                && is(&[
+                    "IPAddress",
+                    "SubnetMask",
+                    "DefaultGateway",
+                    "NameServer",
+                    "DhcpIPAddress",
+                    "DhcpServer",
+                    "Domain",
+                ]))
                 || (global && is(&["Hostname", "NV Hostname", "Domain", "NameServer"]))
                 || (linkage && is(&["Bind", "Export", "Route"]))
         })
@@ -36,6 +45,17 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         .map(|k| (k, addressing_values(k)))
         .filter(|(_, v)| !v.is_empty())
         .collect();
+    // A host name or domain alone is a deliberate setting; adapter addresses or bindings make
+    // the file a copy of a machine's configuration.
+    let adapter = found.iter().any(|(k, _)| {
+        k.path.under_services().is_some_and(|rest| {
+            key_matches(rest, "Tcpip\\Parameters\\Interfaces\\{GUID}")
+                || key_matches(rest, "Tcpip\\Linkage")
+        })
+    });
+    if !adapter {
+        return;
+    }
     let Some((first_key, first_values)) = found.first() else {
         return;
     };
@@ -46,7 +66,8 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         .iter()
         .flat_map(|(k, vs)| {
             let last = k.path.last().unwrap_or_default().to_string();
-            vs.iter().map(move |v| format!("{last}\\{}", v.display_name()))
+            vs.iter()
+                .map(move |v| format!("{last}\\{}", v.display_name()))
         })
         .collect();
     let mut d = Diagnostic::new(

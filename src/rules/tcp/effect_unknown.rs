@@ -25,7 +25,10 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 if reading(fact, os) != Reading::Unknown {
                     continue;
                 }
-                format!("no Microsoft source says whether {windows} reads `{}`", fact.name)
+                format!(
+                    "no Microsoft source says whether {windows} reads `{}`",
+                    fact.name
+                )
             }
             _ => {
                 // Without a target: only values documented for pre-Vista versions alone, whose

@@ -1,7 +1,7 @@
 //! TCP019: MaxUserPort on Vista and later. It is still read there, and it moves the TCP dynamic
 //! port range down to 1024..MaxUserPort, over the registered ports that services bind.
 
-use super::{dword, tcpip_parameters, target_name};
+use super::{dword, target_name, tcpip_parameters};
 use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::rules::Context;
@@ -17,7 +17,12 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some((top, value)) = dword(key, "MaxUserPort") else {
             continue;
         };
-        let ports = top.saturating_sub(1023);
+        // Out of the documented 5000..=65534 (TCP002, TCP003): what the stack then does with the
+        // range is not known.
+        if !(5000..=65534).contains(&top) {
+            continue;
+        }
+        let ports = top - 1023;
         let mut d = Diagnostic::new(
             &codes::TCP019,
             format!(

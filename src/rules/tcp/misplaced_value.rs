@@ -5,8 +5,8 @@
 use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Key, Value};
-use crate::rules::catalog::{key_matches, ValueFact};
 use crate::rules::Context;
+use crate::rules::catalog::{ValueFact, key_matches};
 
 /// Keys whose value names reglint knows well enough to say a catalogued stranger is misplaced.
 /// Interface keys are left out: Windows keeps per-interface copies of several global values
@@ -63,7 +63,9 @@ fn finding(key: &Key, value: &Value, fact: &ValueFact, wrong_note: Option<&str>)
     .at(value.name_origin, "not read here")
     .note(format!("where it belongs: {belongs}"));
     if let Some(note) = wrong_note {
-        let note = note.trim_start_matches("wrong").trim_start_matches([':', ' ']);
+        let note = note
+            .trim_start_matches("wrong")
+            .trim_start_matches([':', ' ']);
         d = d.note(if note.is_empty() {
             "tweak files put it here; nothing reads it here".to_string()
         } else {

@@ -45,8 +45,8 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             let (ports, ports_source, top) = if vista {
                 match max_user_port {
                     // Measured on Windows 10/11: the value moves the TCP range to 1024..value.
-                    Some((v, _)) => {
-                        let top = v.clamp(5000, 65534);
+                    // Out of its documented range, what the stack does is not known.
+                    Some((top, _)) if (5000..=65534).contains(&top) => {
                         let ports = top - (FIRST_VISTA_MOVED - 1);
                         (
                             ports,
@@ -56,6 +56,11 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                             top,
                         )
                     }
+                    Some((v, _)) => (
+                        VISTA_DYNAMIC_PORTS,
+                        format!("16384 dynamic ports 49152-65535, the default since Vista, assumed: MaxUserPort {v} is out of its documented range and what Vista and later make of it is not known"),
+                        65535,
+                    ),
                     None => (
                         VISTA_DYNAMIC_PORTS,
                         "16384 dynamic ports 49152-65535, the default since Vista (netsh can change this range)".to_string(),
@@ -79,8 +84,8 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 )
             };
             let low = match (vista, max_user_port) {
-                (true, Some(_)) => FIRST_VISTA_MOVED,
-                (true, None) => 49152,
+                (true, Some((v, _))) if (5000..=65534).contains(&v) => FIRST_VISTA_MOVED,
+                (true, _) => 49152,
                 (false, _) => FIRST_EPHEMERAL,
             };
             let reserved_count = distinct_ports(&reserved, low, top);

@@ -12,9 +12,9 @@
 use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::model::{ControlSet, Key, KeyPath, Root, Value};
+use crate::rules::Context;
 use crate::rules::catalog::{Catalog, Scope};
 use crate::rules::spelling::{allowed_distance, distance};
-use crate::rules::Context;
 
 /// Keys below `Services` that hold TCP/IP values, as the catalog and Windows name them.
 const SERVICE_KEYS: &[&str] = &[
@@ -34,7 +34,9 @@ pub fn check_container(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 pub fn check_near_miss(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    each_key_with_values(cx, out, |catalog, key, values| near_miss(catalog, key, values));
+    each_key_with_values(cx, out, |catalog, key, values| {
+        near_miss(catalog, key, values)
+    });
 }
 
 pub fn check_outside(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -72,7 +74,8 @@ fn interfaces_container(key: &Key, values: &[&Value]) -> Option<Diagnostic> {
     }
     let (message, label) = match tail {
         [p, i] if p.eq_ignore_ascii_case("Parameters") && i.eq_ignore_ascii_case("Interfaces") => (
-            "values set on the Interfaces container itself, where no adapter reads them".to_string(),
+            "values set on the Interfaces container itself, where no adapter reads them"
+                .to_string(),
             "the container of the adapter keys, not an adapter".to_string(),
         ),
         [p, i, adapter]
@@ -180,9 +183,10 @@ fn near_miss(catalog: &Catalog, key: &Key, values: &[&Value]) -> Option<Diagnost
 /// TCP022: TCP/IP values in a key outside the SYSTEM hive's control set, or under a path that
 /// has a whole registry path pasted into it.
 fn outside_services(catalog: &Catalog, key: &Key, values: &[&Value]) -> Option<Diagnostic> {
-    let pasted = key.path.parts.iter().position(|p| {
-        Root::from_full_name(p).is_some() || Root::from_abbreviation(p).is_some()
-    });
+    let pasted =
+        key.path.parts.iter().position(|p| {
+            Root::from_full_name(p).is_some() || Root::from_abbreviation(p).is_some()
+        });
     let in_system = key.path.root == Root::LocalMachine
         && key
             .path
@@ -202,9 +206,16 @@ fn outside_services(catalog: &Catalog, key: &Key, values: &[&Value]) -> Option<D
         return None;
     }
     let mentions_tcpip = key.path.parts.iter().any(|p| {
-        ["Tcpip", "Tcpip6", "AFD", "NetBT", "Services", "CurrentControlSet"]
-            .iter()
-            .any(|w| p.eq_ignore_ascii_case(w))
+        [
+            "Tcpip",
+            "Tcpip6",
+            "AFD",
+            "NetBT",
+            "Services",
+            "CurrentControlSet",
+        ]
+        .iter()
+        .any(|w| p.eq_ignore_ascii_case(w))
     });
     let distinctive = tcpip.iter().filter(|v| is_distinctive(&v.name)).count();
     // An application may keep its own `KeepAliveTime`: without a TCP/IP-looking path, ask for
@@ -234,7 +245,11 @@ fn outside_services(catalog: &Catalog, key: &Key, values: &[&Value]) -> Option<D
     );
     for value in &tcpip {
         if let Some(fact) = catalog.value_anywhere(&value.name) {
-            d = d.note(format!("`{}` belongs in {}", fact.name, fact.belongs_text()));
+            d = d.note(format!(
+                "`{}` belongs in {}",
+                fact.name,
+                fact.belongs_text()
+            ));
         }
     }
     Some(d.help(help).key(key.path.to_string()))
