@@ -255,9 +255,24 @@ pub fn key_matches(rest: &[Box<str>], key: &str) -> bool {
     }
 }
 
+/// `{8-4-4-4-12}` hexadecimal digits, as Windows names adapter keys. A placeholder copied from a
+/// guide (`{Your NIC's GUID}`) is not one: nothing reads values below it.
+pub fn is_guid(name: &str) -> bool {
+    let Some(inner) = name.strip_prefix('{').and_then(|n| n.strip_suffix('}')) else {
+        return false;
+    };
+    let groups: Vec<&str> = inner.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
 fn segment_matches(pattern: &str, have: &str) -> bool {
     match pattern {
-        "{GUID}" | "<adapter>" => true,
+        "{GUID}" => is_guid(have),
+        "<adapter>" => true,
         "00NN" => have.len() == 4 && have.bytes().all(|b| b.is_ascii_digit()),
         _ => have.eq_ignore_ascii_case(pattern),
     }
@@ -426,7 +441,7 @@ mod tests {
         let p = p.under_services().unwrap();
         assert_eq!(c.value_in(p, "maxuserport").unwrap().name, "MaxUserPort");
         let i = KeyPath::parse(
-            r"HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Services\Tcpip\Parameters\Interfaces\{1234}",
+            r"HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Services\Tcpip\Parameters\Interfaces\{2C5E8D3A-1B4F-4E6A-9D7C-0A1B2C3D4E5F}",
         )
         .unwrap();
         assert!(

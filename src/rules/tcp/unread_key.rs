@@ -13,7 +13,7 @@ use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::model::{ControlSet, Key, KeyPath, Root, Value};
 use crate::rules::Context;
-use crate::rules::catalog::{Catalog, Scope};
+use crate::rules::catalog::{Catalog, Scope, is_guid};
 use crate::rules::spelling::{allowed_distance, distance};
 
 /// Keys below `Services` that hold TCP/IP values, as the catalog and Windows name them.
@@ -284,7 +284,7 @@ fn pattern_matches(pattern: &str, rest: &[Box<str>]) -> bool {
         && segments
             .iter()
             .zip(rest)
-            .all(|(w, h)| *w == "{GUID}" || h.eq_ignore_ascii_case(w))
+            .all(|(w, h)| (*w == "{GUID}" && is_guid(h)) || h.eq_ignore_ascii_case(w))
 }
 
 /// Whether any value is a catalogued TCP/IP value or a name Windows writes under Tcpip.
@@ -351,17 +351,4 @@ fn services_prefix(path: &KeyPath) -> String {
         Some((cs, _)) => format!("HKEY_LOCAL_MACHINE\\SYSTEM\\{cs}\\Services"),
         None => "HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services".to_string(),
     }
-}
-
-/// `{8-4-4-4-12}` hexadecimal digits, as Windows names adapter keys.
-fn is_guid(name: &str) -> bool {
-    let Some(inner) = name.strip_prefix('{').and_then(|n| n.strip_suffix('}')) else {
-        return false;
-    };
-    let groups: Vec<&str> = inner.split('-').collect();
-    groups.len() == 5
-        && groups
-            .iter()
-            .zip([8, 4, 4, 4, 12])
-            .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
 }
