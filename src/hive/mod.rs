@@ -50,6 +50,8 @@
 pub mod base_block;
 pub mod cells;
 pub mod control_set;
+#[cfg(any(test, feature = "test-support"))]
+pub mod crafted;
 mod drift;
 pub mod error;
 mod extract;
@@ -75,7 +77,7 @@ use base_block::{BASE_BLOCK_LEN, BaseBlock, filetime_to_rfc3339};
 use cells::Cells;
 pub use control_set::{ControlSetChoice, Select};
 use error::ReadError;
-use keys::Reader;
+use keys::{ReadState, Reader};
 use kind::HiveKind;
 use log::replay::{Buffer, LogInput, replay_into};
 use nt::NtHive;
@@ -201,7 +203,11 @@ pub fn load(name: &str, bytes: &[u8], options: &HiveOptions) -> FrontEnd {
         effective_base.minor_version,
     );
     let nt = NtHive::over(&cells);
-    let reader = Reader::new(cells).with_nt_hive(nt.as_ref());
+    // The budget follows the file as given: log replay does not make a hive larger.
+    let state = ReadState::for_input(effective.len().max(bytes.len()));
+    let reader = Reader::new(cells)
+        .with_nt_hive(nt.as_ref())
+        .with_state(&state);
     let root = match reader.root(effective_base.root_cell_offset) {
         Ok(root) => root,
         Err(e) => {
@@ -210,14 +216,15 @@ pub fn load(name: &str, bytes: &[u8], options: &HiveOptions) -> FrontEnd {
             return front;
         }
     };
-    let top = match reader.subkeys(&root) {
-        Ok(top) => top,
-        Err(e) => {
-            unreadable(&mut front, name, &e);
-            front.hive = Some(summary);
-            return front;
-        }
-    };
+    let keys::Children {
+        keys: top,
+        problems: top_problems,
+    } = reader.children(&root);
+    if let (true, Some(e)) = (top.is_empty(), top_problems.first()) {
+        unreadable(&mut front, name, e);
+        front.hive = Some(summary);
+        return front;
+    }
     let top_names: Vec<String> = top.iter().map(|k| k.name.to_ascii_uppercase()).collect();
     let kind = HiveKind::from_file_name(&base.file_name)
         .or_else(|| HiveKind::from_file_name(&effective_base.file_name))
@@ -231,6 +238,7 @@ pub fn load(name: &str, bytes: &[u8], options: &HiveOptions) -> FrontEnd {
                 &reader,
                 &root,
                 &top,
+                &top_problems,
                 original,
                 options,
                 &mut front,
@@ -535,7 +543,10 @@ fn with_root<T>(
     let base = BaseBlock::parse(bytes)?;
     let cells = Cells::new(bytes, base.hive_bins_size, base.minor_version);
     let nt = NtHive::over(&cells);
-    let reader = Reader::new(cells).with_nt_hive(nt.as_ref());
+    let state = ReadState::for_input(bytes.len());
+    let reader = Reader::new(cells)
+        .with_nt_hive(nt.as_ref())
+        .with_state(&state);
     let root = reader.root(base.root_cell_offset)?;
     Ok(read(&reader, &root))
 }
