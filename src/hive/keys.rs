@@ -486,15 +486,28 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// The subkey named `name`, and the problems that matter to the lookup: those of the list
-    /// (a wrong count, cycles, repeated entries) always, and entries that are not readable keys
-    /// when the name is not found (one of them may be the key looked for).
+    /// The subkey named `name`, and every problem of the list it is looked up in: a wrong
+    /// count, cycles, repeated entries, and entries that are not readable keys (any of them may
+    /// have been the key looked for, or a sibling Windows reads).
     pub fn lookup(&self, key: &KeyNode<'a>, name: &str) -> (Option<KeyNode<'a>>, Vec<ReadError>) {
         let wanted = fold(name);
-        let SubkeyList { offsets, problems } = self.subkey_list(key);
+        let SubkeyList {
+            offsets,
+            mut problems,
+        } = self.subkey_list(key);
         let clean_list = problems.is_empty();
+        let mut found = None;
         let mut unreadable = Vec::new();
         for (position, &offset) in offsets.iter().enumerate() {
+            if found.is_some() {
+                // Past the match only the damage is wanted; a readable key is not decoded.
+                if !self.is_readable_key(offset) {
+                    if let Err(e) = self.key(offset) {
+                        unreadable.push(e);
+                    }
+                }
+                continue;
+            }
             let sub = match self.child(key, offset) {
                 Ok(sub) => sub,
                 Err(e) => {
@@ -503,24 +516,22 @@ impl<'a> Reader<'a> {
                 }
             };
             if fold(&sub.name) == wanted {
-                let nt = match (self.nt, &key.nt) {
-                    (Some(nt), Some(parent)) if clean_list && unreadable.is_empty() => {
-                        // Entries after the match: not needed by the guard, but nt-hive's
-                        // binary search may read any of them.
-                        let whole_list_checked = offsets
-                            .iter()
-                            .skip(position + 1)
-                            .all(|&o| self.is_readable_key(o));
-                        nt.subkey(parent, name, offset, position, whole_list_checked)
-                    }
-                    _ => None,
-                };
-                return (Some(self.adopt(sub, nt)), problems);
+                found = Some((position, offset, sub));
             }
         }
-        let mut problems = problems;
+        let found = found.map(|(position, offset, sub)| {
+            let nt = match (self.nt, &key.nt) {
+                // nt-hive's binary search may read any entry: only over a list the guard read
+                // whole and found intact.
+                (Some(nt), Some(parent)) if clean_list && unreadable.is_empty() => {
+                    nt.subkey(parent, name, offset, position, true)
+                }
+                _ => None,
+            };
+            self.adopt(sub, nt)
+        });
         problems.extend(unreadable);
-        (None, problems)
+        (found, problems)
     }
 
     pub fn find(
