@@ -225,6 +225,16 @@ pub fn load(name: &str, bytes: &[u8], options: &HiveOptions) -> FrontEnd {
         front.hive = Some(summary);
         return front;
     }
+    if let Some(why) = differencing(&effective_base, &root) {
+        front.diagnostics.push(
+            Diagnostic::new(
+                &codes::HIVE010,
+                format!("{name}: it is a differencing (layered) hive, which holds only changes relative to another hive"),
+            )
+            .note(why)
+            .note("keys and values are read as they are; what the hive does not hold is not linted"),
+        );
+    }
     let top_names: Vec<String> = top.iter().map(|k| k.name.to_ascii_uppercase()).collect();
     let kind = HiveKind::from_file_name(&base.file_name)
         .or_else(|| HiveKind::from_file_name(&effective_base.file_name))
@@ -335,8 +345,14 @@ fn check_base_block(front: &mut FrontEnd, name: &str, base: &BaseBlock, file_len
             base.file_type
         ));
     }
-    if base.flags & 2 != 0 {
-        unusual.push("it is a differencing (layered) hive, which holds only changes relative to another hive".to_string());
+    let undefined = base.flags & !(base_block::FLAG_KTM_LOCKED | base_block::FLAG_DEFRAGMENTED);
+    // In a base block whose checksum fails the flags are junk like the rest (and the hive is
+    // dirty, so the logs say what it really holds).
+    if undefined != 0 && base.checksum_ok() {
+        unusual.push(format!(
+            "its base block flags 0x{:x} set bits Windows does not define (0x{undefined:x})",
+            base.flags
+        ));
     }
     if !unusual.is_empty() {
         front.diagnostics.push(
@@ -358,6 +374,29 @@ fn check_base_block(front: &mut FrontEnd, name: &str, base: &BaseBlock, file_len
         );
     }
     true
+}
+
+/// Why the hive is a differencing hive, if it is one: format version 1.6 together with a mark
+/// only layered hives carry (offreg.dll's `OfRg` signature, the layered-keys flag, or a root key
+/// with layered-key bits). Version 1.6 alone, or flag 0x2 alone (a defragmented hive on
+/// Windows 8 and later), is not enough.
+fn differencing(base: &BaseBlock, root: &keys::KeyNode<'_>) -> Option<String> {
+    if base.minor_version != base_block::DIFFERENCING_MINOR_VERSION {
+        return None;
+    }
+    let mut marks = Vec::new();
+    if base.offreg {
+        marks.push("the offline registry library's `OfRg` signature");
+    }
+    if base.flags & base_block::FLAG_DEFRAGMENTED != 0 {
+        marks.push("the layered-keys flag 0x2");
+    }
+    // The key node's layered-key bit fields (byte 13 of its data): inherit class and layer
+    // semantics.
+    if root.cell.data.get(13).is_some_and(|bits| bits & 0x83 != 0) {
+        marks.push("layered-key bits on its root key");
+    }
+    (!marks.is_empty()).then(|| format!("format version 1.6 with {}", marks.join(" and ")))
 }
 
 fn replay_logs(
