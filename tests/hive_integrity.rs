@@ -84,7 +84,10 @@ fn the_tcpip_subkey_count_byte_of_the_demo_hive_no_longer_passes_clean() {
         "{stdout}"
     );
     // The subkeys are still read: the TCP findings of the intact demo are there.
-    assert!(stdout.contains("error[TCP003]") || stdout.contains("[TCP"), "{stdout}");
+    assert!(
+        stdout.contains("error[TCP003]") || stdout.contains("[TCP"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -107,7 +110,11 @@ fn a_value_listed_1024_times_is_read_once() {
     let front = load(&hive);
     let damaged = findings(&front, "HIVE004");
     assert_eq!(damaged.len(), 1, "{damaged:#?}");
-    assert!(damaged[0].contains("1023 repeated entries"), "{}", damaged[0]);
+    assert!(
+        damaged[0].contains("1023 repeated entries"),
+        "{}",
+        damaged[0]
+    );
     assert!(front.incomplete);
     let values: usize = front.registry.keys().iter().map(|k| k.values.len()).sum();
     // Select\Current and the one big value.
@@ -167,7 +174,10 @@ fn deep_and_cyclic_lists_end_in_a_finding() {
     for depth in [1, 5, 40] {
         let walked = walk_hive(&crafted::deep_cycle(depth)).unwrap();
         assert!(
-            walked.errors.iter().any(|e| e.what.contains("back at a key above")),
+            walked
+                .errors
+                .iter()
+                .any(|e| e.what.contains("back at a key above")),
             "{depth}: {:#?}",
             walked.errors
         );
@@ -246,7 +256,10 @@ fn what_hivex_reads_is_read_or_reported() {
             })
             .skip(1)
             .any(|above| damaged.contains(above));
-            assert!(reported, "{damage:?}: hivex reads `{key}`, reglint lost it silently");
+            assert!(
+                reported,
+                "{damage:?}: hivex reads `{key}`, reglint lost it silently"
+            );
         }
     }
     assert!(compared > 0, "hivex refused every mutant");

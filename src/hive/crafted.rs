@@ -21,8 +21,12 @@ pub fn system() -> KeySpec {
             k.dword("MaxUserPort", 0x0006_5534)
                 .dword("TcpTimedWaitDelay", 30)
         })
-        .path(&format!(r"{INTERFACES}\{{0A}}"), |k| k.dword("EnableDHCP", 1))
-        .path(&format!(r"{INTERFACES}\{{0B}}"), |k| k.dword("EnableDHCP", 0))
+        .path(&format!(r"{INTERFACES}\{{0A}}"), |k| {
+            k.dword("EnableDHCP", 1)
+        })
+        .path(&format!(r"{INTERFACES}\{{0B}}"), |k| {
+            k.dword("EnableDHCP", 0)
+        })
         .path(r"ControlSet001\Services\Tcpip\Linkage", |k| k.dword("X", 1))
         .path(r"ControlSet001\Control\ProductOptions", |k| {
             k.sz("ProductType", "ServerNT")

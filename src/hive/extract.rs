@@ -62,7 +62,10 @@ impl<'a> Extractor<'_, 'a> {
         let hive_rel = hive_path.join("\\");
         let full_path = format!("HKEY_LOCAL_MACHINE\\SYSTEM\\{hive_rel}");
         let rendered = render_key(&full_path, &values);
-        if let Err(e) = self.reader.charge(key.cell.file_offset(), rendered.text.len()) {
+        if let Err(e) = self
+            .reader
+            .charge(key.cell.file_offset(), rendered.text.len())
+        {
             self.damaged(&e, None, &hive_rel);
             return;
         }

@@ -157,7 +157,11 @@ pub struct ReadState {
 impl ReadState {
     /// The budget for an input of `len` bytes: [`BUDGET_FACTOR`] times it plus [`BUDGET_BASE`].
     pub fn for_input(len: usize) -> Self {
-        Self::with_budget((len as u64).saturating_mul(BUDGET_FACTOR).saturating_add(BUDGET_BASE))
+        Self::with_budget(
+            (len as u64)
+                .saturating_mul(BUDGET_FACTOR)
+                .saturating_add(BUDGET_BASE),
+        )
     }
 
     pub fn with_budget(budget: u64) -> Self {
@@ -701,7 +705,11 @@ impl<'a> Reader<'a> {
         let cut_from = (len > wanted).then_some(len as u64);
         let cell = self.cells.cell(data_offset)?;
         if let Some(state) = self.state {
-            let owner = *state.data_owner.borrow_mut().entry(data_offset).or_insert(value);
+            let owner = *state
+                .data_owner
+                .borrow_mut()
+                .entry(data_offset)
+                .or_insert(value);
             if owner != value {
                 return Err(ReadError::new(
                     cell.file_offset(),

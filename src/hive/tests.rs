@@ -444,10 +444,9 @@ fn cyclic_subkey_lists_stop() {
     assert!(front.incomplete);
     let at = format!("at file offset 0x{list:x}");
     assert!(
-        front
-            .diagnostics
-            .iter()
-            .any(|d| d.code.code == "HIVE004" && d.message.contains("back at key") && d.message.contains(&at)),
+        front.diagnostics.iter().any(|d| d.code.code == "HIVE004"
+            && d.message.contains("back at key")
+            && d.message.contains(&at)),
         "{:#?}",
         front.diagnostics
     );
@@ -598,5 +597,9 @@ fn differencing_hives_are_told_by_version_and_marks_not_by_flag_2() {
     }
     let junk = hive(5, 0x8000_0002, false);
     assert_eq!(junk.len(), 1);
-    assert!(junk[0].contains("Windows does not define (0x80000000)"), "{}", junk[0]);
+    assert!(
+        junk[0].contains("Windows does not define (0x80000000)"),
+        "{}",
+        junk[0]
+    );
 }

@@ -365,7 +365,10 @@ fn write_key(
                 } else {
                     format!("{path}\\{}", child.name)
                 };
-                (write_key(bins, child, cell, &child_path, spec, count), child)
+                (
+                    write_key(bins, child, cell, &child_path, spec, count),
+                    child,
+                )
             })
             .collect();
         let list = write_list(bins, &written, spec.list_kind);
