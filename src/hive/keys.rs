@@ -9,6 +9,15 @@
 //! Lookups go by path from the root and only read the cells on the way, so a large hive costs
 //! what the few keys reglint needs cost. Counts read from the file are never trusted for
 //! allocation: lists are bounded by their cell sizes and by fixed limits.
+//!
+//! Lists are also checked against what Windows keeps true of them, because a list that lies
+//! can otherwise hide keys without a trace: a key's subkey count must match its list, no entry
+//! may point back at the key or a key above it, and no key, value or data cell is listed twice
+//! (within a list, or by two keys or values: Windows gives each its own cells). Every such
+//! inconsistency is a problem with a file offset, and the entries that can be followed still
+//! are, each once. A [`ReadState`] shared by the readers of one input records which key each
+//! value cell was read for, and counts the names and data copied out against a budget bounded
+//! by the input's size, so no hive can claim its way to gigabytes.
 
 use super::cells::{Cell, Cells, NIL};
 use super::error::{ReadError, u16_at, u32_at, u64_at};
@@ -413,25 +422,6 @@ impl<'a> Reader<'a> {
             }
         }
         Ok(())
-    }
-
-    /// Offsets of a key's subkeys worth following, in list order, or the first problem of the
-    /// list. For callers that report nothing of their own; [`Self::subkey_list`] tells all.
-    pub fn subkey_offsets(&self, key: &KeyNode<'a>) -> Result<Vec<u32>, ReadError> {
-        let list = self.subkey_list(key);
-        match list.problems.into_iter().next() {
-            Some(e) => Err(e),
-            None => Ok(list.offsets),
-        }
-    }
-
-    /// All subkeys, or the first problem.
-    pub fn subkeys(&self, key: &KeyNode<'a>) -> Result<Vec<KeyNode<'a>>, ReadError> {
-        let children = self.children(key);
-        match children.problems.into_iter().next() {
-            Some(e) => Err(e),
-            None => Ok(children.keys),
-        }
     }
 
     /// The subkey at `offset` of `parent`, with its lineage.
