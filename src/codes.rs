@@ -129,7 +129,7 @@ codes! {
     HIVE006 = "HIVE006", "value-changed-by-log", Hive, Info, "a Tcpip value that differs between the primary file and the replayed hive";
     HIVE007 = "HIVE007", "dirty-hive-without-logs", Hive, Warning, "a dirty hive linted without its transaction logs, so values may be stale";
     HIVE008 = "HIVE008", "bad-transaction-log", Hive, Warning, "a transaction log that cannot be used (damaged, empty or not this hive's)";
-    HIVE009 = "HIVE009", "oversized-value", Hive, Warning, "a value claiming more data than reglint reads, so its data was cut";
+    HIVE009 = "HIVE009", "oversized-value", Hive, Warning, "a value, or a whole hive, claiming more data than reglint reads, so reading was cut";
     HIVE010 = "HIVE010", "unusual-base-block", Hive, Warning, "base block fields reglint does not expect, such as a differencing hive";
     HIVE011 = "HIVE011", "software-hive", Hive, Info, "a SOFTWARE hive, read only for the Windows version it names";
     CCS001 = "CCS001", "missing-select", Ccs, Error, "no Select key or no Select\\Current value, so the current control set is unknown";

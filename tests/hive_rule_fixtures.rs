@@ -228,12 +228,13 @@ fn fixtures() -> Vec<(String, Vec<u8>)> {
     add("HIVE009.silent.hive", big_data);
     add("HIVE009.fires.hive", oversized_value());
 
-    // HIVE010: the base block flags say differencing (layered) hive. Silent: an old but known
-    // format version, 1.3 (Windows NT 4.0).
-    add("HIVE010.fires.hive", patch_base(clean.clone(), 144, 2));
-    let mut v13 = HiveSpec::new("SYSTEM", system());
-    v13.minor_version = 3;
-    add("HIVE010.silent.hive", write(&v13));
+    // HIVE010: a differencing (layered) hive: format version 1.6 with the layered-keys flag.
+    // Silent: flag 0x2 on a version 1.5 hive, as Windows 8 and later write it after a
+    // defragmentation.
+    let mut v16 = HiveSpec::new("SYSTEM", system());
+    v16.minor_version = 6;
+    add("HIVE010.fires.hive", patch_base(write(&v16), 144, 2));
+    add("HIVE010.silent.hive", patch_base(clean.clone(), 144, 2));
 
     // HIVE011: a SOFTWARE hive of Windows 7 SP1.
     let software = KeySpec::new("ROOT").path(r"Microsoft\Windows NT\CurrentVersion", |k| {

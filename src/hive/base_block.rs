@@ -28,7 +28,19 @@ pub struct BaseBlock {
     pub checksum_stored: u32,
     pub checksum_computed: u32,
     pub flags: u32,
+    /// `OfRg` at offset 176: written by the offline registry library (offreg.dll), which
+    /// builds container and Sandbox differencing hives.
+    pub offreg: bool,
 }
+
+/// Base block flags Windows defines: the Kernel Transaction Manager locked the hive (there
+/// were pending transactions) ...
+pub const FLAG_KTM_LOCKED: u32 = 0x1;
+/// ... and, from Windows 8 on, the hive was defragmented (on Windows 10 from 1607 on, the hive
+/// supports layered keys). Neither makes a hive a differencing hive by itself.
+pub const FLAG_DEFRAGMENTED: u32 = 0x2;
+/// The format version differencing (layered) hives have.
+pub const DIFFERENCING_MINOR_VERSION: u32 = 6;
 
 impl BaseBlock {
     /// Reads the first 512 bytes (all a log keeps); the signature must be `regf`.
@@ -59,6 +71,7 @@ impl BaseBlock {
             checksum_stored: field(CHECKSUM_OFFSET),
             checksum_computed: checksum(head),
             flags: field(144),
+            offreg: head.get(176..180) == Some(b"OfRg".as_slice()),
         })
     }
 

@@ -7,6 +7,9 @@ use std::fmt;
 pub struct ReadError {
     pub offset: u64,
     pub what: String,
+    /// Reading stopped at the memory budget: the hive may be intact, but it asks for more than
+    /// reglint reads of an input its size.
+    pub over_budget: bool,
 }
 
 impl ReadError {
@@ -14,6 +17,22 @@ impl ReadError {
         Self {
             offset,
             what: what.into(),
+            over_budget: false,
+        }
+    }
+
+    pub fn over_budget(offset: u64, what: impl Into<String>) -> Self {
+        Self {
+            over_budget: true,
+            ..Self::new(offset, what)
+        }
+    }
+
+    /// The same error, its message prefixed with what was being read.
+    pub fn context(self, what: impl std::fmt::Display) -> Self {
+        Self {
+            what: format!("{what}: {}", self.what),
+            ..self
         }
     }
 }

@@ -10,6 +10,7 @@ use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Key, KeyPath, Origin, RegType, Root, Value, ValueData, ValueOp};
 use crate::source::SourceFile;
+use std::collections::HashSet;
 
 /// Paths below a control set whose keys (with their values) are extracted when present.
 const SET_KEYS: [&[&str]; 7] = [
@@ -41,6 +42,17 @@ pub struct Extractor<'r, 'a> {
     /// The input as diagnostics name it.
     pub input: &'r str,
     pub front: &'r mut FrontEnd,
+    /// What was reported already: one finding per damaged cell, however often it is met.
+    pub reported: Reported,
+}
+
+/// Damage already reported for one input.
+#[derive(Debug, Default)]
+pub struct Reported {
+    /// File offsets of the damaged cells reported.
+    cells: HashSet<u64>,
+    /// The memory budget ran out (reported once).
+    budget: bool,
 }
 
 impl<'a> Extractor<'_, 'a> {
@@ -50,6 +62,13 @@ impl<'a> Extractor<'_, 'a> {
         let hive_rel = hive_path.join("\\");
         let full_path = format!("HKEY_LOCAL_MACHINE\\SYSTEM\\{hive_rel}");
         let rendered = render_key(&full_path, &values);
+        if let Err(e) = self
+            .reader
+            .charge(key.cell.file_offset(), rendered.text.len())
+        {
+            self.damaged(&e, None, &hive_rel);
+            return;
+        }
         let source_name = format!("{}:\\{hive_rel}", self.kind);
         let file = self
             .front
@@ -63,7 +82,8 @@ impl<'a> Extractor<'_, 'a> {
             self.damaged(&error, Some(key_origin), &full_path);
         }
         let mut model_values = Vec::with_capacity(values.len());
-        for (value, (name_span, data_span)) in values.iter().zip(&rendered.values) {
+        // The data moves into the model: a value is held in memory once.
+        for (value, (name_span, data_span)) in values.into_iter().zip(rendered.values) {
             let offset = u32::try_from(value.file_offset()).ok();
             let name_origin = Origin {
                 hive_offset: offset,
@@ -74,11 +94,11 @@ impl<'a> Extractor<'_, 'a> {
                 ..Origin::text(file, data_span.start, data_span.end)
             };
             if let Some(claimed) = value.cut_from {
-                self.oversized(value, claimed, data_origin, &full_path);
+                self.oversized(&value, claimed, data_origin, &full_path);
             }
             model_values.push(Value {
                 name: value.name.as_str().into(),
-                op: ValueOp::Set(ValueData::new(RegType(value.reg_type), value.data.clone())),
+                op: ValueOp::Set(ValueData::new(RegType(value.reg_type), value.data)),
                 name_origin,
                 data_origin,
             });
@@ -104,17 +124,17 @@ impl<'a> Extractor<'_, 'a> {
         let mut current = from.clone();
         let mut current_path = from_path.to_vec();
         for part in path {
-            match self.reader.subkey(&current, part) {
-                Ok(Some(next)) => {
+            let (found, problems) = self.reader.lookup(&current, part);
+            let where_ = current_path.join("\\");
+            for problem in &problems {
+                self.damaged(problem, None, &where_);
+            }
+            match found {
+                Some(next) => {
                     current_path.push(next.name.clone());
                     current = next;
                 }
-                Ok(None) => return None,
-                Err(e) => {
-                    let where_ = format!("{}\\{}", current_path.join("\\"), part);
-                    self.damaged(&e, None, &where_);
-                    return None;
-                }
+                None => return None,
             }
         }
         self.add_key(&current, &current_path);
@@ -138,49 +158,54 @@ impl<'a> Extractor<'_, 'a> {
     }
 
     fn add_subkeys(&mut self, key: &KeyNode<'a>, path: &[String], descend_interfaces: bool) {
-        let subkeys = match self.reader.subkey_offsets(key) {
-            Ok(offsets) => offsets,
-            Err(e) => {
-                self.damaged(&e, None, &path.join("\\"));
-                return;
-            }
-        };
-        if subkeys.len() > MAX_EXTRACTED_SUBKEYS {
+        let listed = self.reader.subkey_list(key).offsets.len();
+        if listed > MAX_EXTRACTED_SUBKEYS {
             let error = ReadError::new(
                 key.cell.file_offset(),
-                format!(
-                    "{} subkeys, more than the {MAX_EXTRACTED_SUBKEYS} reglint reads",
-                    subkeys.len()
-                ),
+                format!("{listed} subkeys, more than the {MAX_EXTRACTED_SUBKEYS} reglint reads"),
             );
             self.damaged(&error, None, &path.join("\\"));
             return;
         }
         // The list is read again, now with nt-hive alongside; it is known to be small.
-        let children = match self.reader.children(key) {
-            Ok(children) => children,
-            Err(e) => {
-                self.damaged(&e, None, &path.join("\\"));
-                return;
-            }
-        };
-        for child in children {
-            match child {
-                Ok(sub) => {
-                    let mut sub_path = path.to_vec();
-                    sub_path.push(sub.name.clone());
-                    self.add_key(&sub, &sub_path);
-                    if descend_interfaces && sub.name.eq_ignore_ascii_case(NESTED) {
-                        self.add_subkeys(&sub, &sub_path, false);
-                    }
-                }
-                Err(e) => self.damaged(&e, None, &path.join("\\")),
+        let children = self.reader.children(key);
+        for problem in &children.problems {
+            self.damaged(problem, None, &path.join("\\"));
+        }
+        for sub in children.keys {
+            let mut sub_path = path.to_vec();
+            sub_path.push(sub.name.clone());
+            self.add_key(&sub, &sub_path);
+            if descend_interfaces && sub.name.eq_ignore_ascii_case(NESTED) {
+                self.add_subkeys(&sub, &sub_path, false);
             }
         }
     }
 
+    /// Reports damage met reading `key` (a HIVE004), once per damaged cell; the budget
+    /// running out is one HIVE009 for the whole input.
     pub fn damaged(&mut self, error: &ReadError, at: Option<Origin>, key: &str) {
         self.front.incomplete = true;
+        if error.over_budget {
+            if !std::mem::replace(&mut self.reported.budget, true) {
+                self.front.diagnostics.push(
+                    Diagnostic::new(
+                        &codes::HIVE009,
+                        format!("{}: {}", self.input, error.what),
+                    )
+                    .key(key.to_string())
+                    .note(format!(
+                        "reading stopped at `{key}`, at file offset 0x{:x}; keys and values after it are not linted",
+                        error.offset
+                    ))
+                    .note("a hive this size cannot hold that much data unless its cells are shared or its sizes are false: it is damaged or crafted"),
+                );
+            }
+            return;
+        }
+        if !self.reported.cells.insert(error.offset) {
+            return;
+        }
         let mut d = Diagnostic::new(
             &codes::HIVE004,
             format!("{}: cannot read part of `{key}`: {error}", self.input),

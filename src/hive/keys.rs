@@ -9,10 +9,21 @@
 //! Lookups go by path from the root and only read the cells on the way, so a large hive costs
 //! what the few keys reglint needs cost. Counts read from the file are never trusted for
 //! allocation: lists are bounded by their cell sizes and by fixed limits.
+//!
+//! Lists are also checked against what Windows keeps true of them, because a list that lies
+//! can otherwise hide keys without a trace: a key's subkey count must match its list, no entry
+//! may point back at the key or a key above it, and no key, value or data cell is listed twice
+//! (within a list, or by two keys or values: Windows gives each its own cells). Every such
+//! inconsistency is a problem with a file offset, and the entries that can be followed still
+//! are, each once. A [`ReadState`] shared by the readers of one input records which key each
+//! value cell was read for, and counts the names and data copied out against a budget bounded
+//! by the input's size, so no hive can claim its way to gigabytes.
 
 use super::cells::{Cell, Cells, NIL};
 use super::error::{ReadError, u16_at, u32_at, u64_at};
 use super::nt::{NtHive, NtKey};
+use std::cell::{Cell as Counter, RefCell};
+use std::collections::{HashMap, HashSet};
 
 /// More entries than any real subkey list holds; a larger claim means damage or a crafted file.
 pub const MAX_SUBKEYS: usize = 1 << 20;
@@ -32,6 +43,9 @@ pub struct KeyNode<'a> {
     subkeys_list: u32,
     value_count: u32,
     values_list: u32,
+    /// Cell offsets of the keys above this one, root first, as the guard walked to it: an entry
+    /// that points back at one of them is a cycle.
+    lineage: Vec<u32>,
     /// The same key as nt-hive reads it: present only when the guard has checked every cell on
     /// the way to it from the root, and nt-hive found the same cell.
     nt: Option<NtKey<'a>>,
@@ -111,12 +125,109 @@ impl ValueCell {
 pub struct Reader<'a> {
     pub cells: Cells<'a>,
     nt: Option<&'a NtHive<'a>>,
+    state: Option<&'a ReadState>,
+}
+
+/// A key's subkey list as the guard read it ([`Reader::subkey_list`]).
+#[derive(Debug, Default)]
+pub struct SubkeyList {
+    /// Entries to follow, in list order: each once, none pointing back up the tree.
+    pub offsets: Vec<u32>,
+    /// Everything wrong with the list, each at the file offset of the cell at fault.
+    pub problems: Vec<ReadError>,
+}
+
+/// A key's subkeys ([`Reader::children`]).
+#[derive(Debug, Default)]
+pub struct Children<'a> {
+    pub keys: Vec<KeyNode<'a>>,
+    /// The list's problems, then each entry that is not a readable key node.
+    pub problems: Vec<ReadError>,
+}
+
+/// Bytes every input may have read into memory on top of 4 times its size.
+pub const BUDGET_BASE: u64 = 64 << 20;
+/// How many times its own size an input may have read into memory.
+pub const BUDGET_FACTOR: u64 = 4;
+
+/// What one input costs while it is read, shared by the readers over it: the bytes of names
+/// and data copied out of the hive, against a budget bounded by the input's size, and which key
+/// each value cell was read for (so that a cell listed by many keys is read once).
+#[derive(Debug)]
+pub struct ReadState {
+    budget: u64,
+    used: Counter<u64>,
+    /// Value cell -> the key node it was read for.
+    value_owner: RefCell<HashMap<u32, u32>>,
+    /// Data (or big data) cell -> the value cell it was read for.
+    data_owner: RefCell<HashMap<u32, u32>>,
+}
+
+impl ReadState {
+    /// The budget for an input of `len` bytes: [`BUDGET_FACTOR`] times it plus [`BUDGET_BASE`].
+    pub fn for_input(len: usize) -> Self {
+        Self::with_budget(
+            (len as u64)
+                .saturating_mul(BUDGET_FACTOR)
+                .saturating_add(BUDGET_BASE),
+        )
+    }
+
+    pub fn with_budget(budget: u64) -> Self {
+        Self {
+            budget,
+            used: Counter::new(0),
+            value_owner: RefCell::new(HashMap::new()),
+            data_owner: RefCell::new(HashMap::new()),
+        }
+    }
+
+    pub fn budget(&self) -> u64 {
+        self.budget
+    }
+
+    pub fn used(&self) -> u64 {
+        self.used.get()
+    }
 }
 
 impl<'a> Reader<'a> {
     /// The guard alone: every key and value comes from reglint's own reading.
     pub fn new(cells: Cells<'a>) -> Self {
-        Self { cells, nt: None }
+        Self {
+            cells,
+            nt: None,
+            state: None,
+        }
+    }
+
+    /// Counts what is read against `state`'s budget and reads each value cell for one key only.
+    pub fn with_state(self, state: &'a ReadState) -> Self {
+        Self {
+            state: Some(state),
+            ..self
+        }
+    }
+
+    /// Accounts for `bytes` about to be copied out of the hive for the structure at file
+    /// offset `at`; past the budget, nothing more is read.
+    pub fn charge(&self, at: u64, bytes: usize) -> Result<(), ReadError> {
+        let Some(state) = self.state else {
+            return Ok(());
+        };
+        let total = state.used.get().saturating_add(bytes as u64);
+        if total > state.budget {
+            return Err(ReadError::over_budget(
+                at,
+                format!(
+                    "reading stopped: this input would need more than {} bytes in memory \
+                     (4 times its size plus 64 MiB)",
+                    state.budget
+                ),
+            ));
+        }
+        state.used.set(total);
+        Ok(())
     }
 
     /// Keys and values the guard passed are read by nt-hive (over the same bytes as `cells`).
@@ -158,6 +269,7 @@ impl<'a> Reader<'a> {
                 format!("the name of key node 0x{offset:x} runs past its cell"),
             )
         })?;
+        self.charge(at, raw_name.len())?;
         Ok(KeyNode {
             cell,
             name: decode_name(raw_name, flags & KEY_COMP_NAME != 0),
@@ -166,6 +278,7 @@ impl<'a> Reader<'a> {
             subkeys_list: u32_at(d, 28).ok_or_else(short)?,
             value_count: u32_at(d, 36).ok_or_else(short)?,
             values_list: u32_at(d, 40).ok_or_else(short)?,
+            lineage: Vec::new(),
             nt: None,
         })
     }
@@ -179,21 +292,92 @@ impl<'a> Reader<'a> {
         u16_at(cell.data, 72).is_some_and(|len| cell.data.len() >= 76 + usize::from(len))
     }
 
-    /// Offsets of a key's subkeys, in list order.
-    pub fn subkey_offsets(&self, key: &KeyNode<'a>) -> Result<Vec<u32>, ReadError> {
-        if key.subkey_count == 0 || key.subkeys_list == NIL {
-            return Ok(Vec::new());
+    /// A key's subkey list as the guard reads it: the entries worth following, in list order,
+    /// and every way the list disagrees with itself or with its key. Damage never hides keys
+    /// silently: what cannot be followed is a problem, with the file offset of the cell at fault.
+    pub fn subkey_list(&self, key: &KeyNode<'a>) -> SubkeyList {
+        let mut list = SubkeyList::default();
+        let claimed = key.subkey_count as usize;
+        let at = key.cell.file_offset();
+        if key.subkeys_list == NIL {
+            if claimed != 0 {
+                list.problems.push(ReadError::new(
+                    at,
+                    format!(
+                        "key `{}` claims {claimed} subkeys but has no subkey list",
+                        key.name
+                    ),
+                ));
+            }
+            return list;
         }
-        let mut out = Vec::new();
-        self.collect_list(key.subkeys_list, true, &mut out)?;
-        Ok(out)
+        let mut raw = Vec::new();
+        let mut problems = Vec::new();
+        if let Err(e) = self.collect_list(key.subkeys_list, true, &mut raw, &mut problems) {
+            // A key that claims no subkeys may keep a reference Windows never follows; only a
+            // list that can be read and holds entries contradicts the count.
+            if claimed != 0 {
+                list.problems.push(e);
+            }
+            return list;
+        }
+        let list_at = Cells::file_offset(key.subkeys_list);
+        if problems.is_empty() && raw.len() != claimed {
+            list.problems.push(ReadError::new(
+                at,
+                format!(
+                    "key `{}` claims {claimed} subkeys but its subkey list 0x{:x} holds {}",
+                    key.name,
+                    key.subkeys_list,
+                    raw.len()
+                ),
+            ));
+        }
+        list.problems.extend(problems);
+        let mut seen = HashSet::new();
+        let mut wrong = Vec::new();
+        let (mut repeated, mut first_repeated) = (0usize, None);
+        for offset in raw {
+            if offset == key.cell.offset {
+                wrong.push(format!("back at key `{}` itself (0x{offset:x})", key.name));
+            } else if key.lineage.contains(&offset) {
+                wrong.push(format!("back at a key above it (0x{offset:x})"));
+            } else if !seen.insert(offset) {
+                repeated += 1;
+                first_repeated.get_or_insert(offset);
+            } else {
+                list.offsets.push(offset);
+            }
+        }
+        if let Some(first) = first_repeated {
+            wrong.push(format!(
+                "at the same key again ({repeated} repeated {}, the first to 0x{first:x})",
+                if repeated == 1 { "entry" } else { "entries" }
+            ));
+        }
+        if !wrong.is_empty() {
+            list.problems.push(ReadError::new(
+                list_at,
+                format!(
+                    "the subkey list 0x{:x} of `{}` points {}; those entries are not followed",
+                    key.subkeys_list,
+                    key.name,
+                    wrong.join(", ")
+                ),
+            ));
+        }
+        list
     }
 
+    /// Entries of the list at `offset` (and of an index root's leaves). An unreadable list cell
+    /// is an error; damage inside it (a leaf that cannot be read, fewer entries than claimed) is
+    /// a problem, and the entries that can be read are kept.
     fn collect_list(
         &self,
         offset: u32,
         allow_index_root: bool,
         out: &mut Vec<u32>,
+        problems: &mut Vec<ReadError>,
     ) -> Result<(), ReadError> {
         let cell = self.cells.cell(offset)?;
         let d = cell.data;
@@ -213,22 +397,26 @@ impl<'a> Reader<'a> {
             }
         };
         for i in 0..count {
-            let entry = u32_at(d, 4 + i * stride).ok_or_else(|| {
-                ReadError::new(
+            let Some(entry) = u32_at(d, 4 + i * stride) else {
+                problems.push(ReadError::new(
                     at,
                     format!(
-                        "subkey list 0x{offset:x} claims {count} entries but its cell holds fewer"
+                        "subkey list 0x{offset:x} claims {count} entries but its cell holds {i}"
                     ),
-                )
-            })?;
+                ));
+                break;
+            };
             if nested {
-                self.collect_list(entry, false, out)?;
+                if let Err(e) = self.collect_list(entry, false, out, problems) {
+                    problems.push(e);
+                }
             } else {
                 if out.len() >= MAX_SUBKEYS {
-                    return Err(ReadError::new(
+                    problems.push(ReadError::new(
                         at,
                         format!("more than {MAX_SUBKEYS} subkeys"),
                     ));
+                    break;
                 }
                 out.push(entry);
             }
@@ -236,67 +424,108 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
-    /// All subkeys, or the first error.
-    pub fn subkeys(&self, key: &KeyNode<'a>) -> Result<Vec<KeyNode<'a>>, ReadError> {
-        self.children(key)?.into_iter().collect()
+    /// The subkey at `offset` of `parent`, with its lineage.
+    fn child(&self, parent: &KeyNode<'a>, offset: u32) -> Result<KeyNode<'a>, ReadError> {
+        let mut sub = self.key(offset)?;
+        sub.lineage.reserve(parent.lineage.len() + 1);
+        sub.lineage.extend_from_slice(&parent.lineage);
+        sub.lineage.push(parent.cell.offset);
+        Ok(sub)
     }
 
-    /// The subkeys of `key` in list order; an entry the guard cannot read is an error in its
-    /// place. nt-hive walks the list alongside, each entry only after the guard has read it, and
-    /// stops at the first the guard could not.
-    pub fn children(
-        &self,
-        key: &KeyNode<'a>,
-    ) -> Result<Vec<Result<KeyNode<'a>, ReadError>>, ReadError> {
-        let offsets = self.subkey_offsets(key)?;
+    /// The subkeys of `key` in list order, and what could not be read: the list's problems and
+    /// each entry that is not a readable key node. nt-hive walks the list alongside, each entry
+    /// only after the guard has read it, and only when the guard found no problem in the list.
+    pub fn children(&self, key: &KeyNode<'a>) -> Children<'a> {
+        let SubkeyList {
+            offsets,
+            mut problems,
+        } = self.subkey_list(key);
         // Only now, with the list (and an index root's leaves) read by the guard, and only when
         // it has entries, may nt-hive open it: a key without subkeys can still hold a list
         // offset, to a cell nobody checked.
         let mut walk = match (self.nt, &key.nt) {
-            (Some(nt), Some(parent)) if !offsets.is_empty() => nt.subkeys(parent),
+            (Some(nt), Some(parent)) if !offsets.is_empty() && problems.is_empty() => {
+                nt.subkeys(parent)
+            }
             _ => None,
         };
-        Ok(offsets
-            .into_iter()
-            .map(|offset| match self.key(offset) {
+        let mut keys = Vec::with_capacity(offsets.len());
+        for offset in offsets {
+            match self.child(key, offset) {
                 Ok(sub) => {
                     let nt = walk.as_mut().and_then(|w| w.next_at(offset));
                     if nt.is_none() {
                         walk = None;
                     }
-                    Ok(self.adopt(sub, nt))
+                    keys.push(self.adopt(sub, nt));
                 }
                 Err(e) => {
                     walk = None;
-                    Err(e)
+                    problems.push(e);
                 }
-            })
-            .collect())
-    }
-
-    /// The subkey named `name` (compared as Windows does, ignoring case).
-    pub fn subkey(&self, key: &KeyNode<'a>, name: &str) -> Result<Option<KeyNode<'a>>, ReadError> {
-        let wanted = fold(name);
-        let offsets = self.subkey_offsets(key)?;
-        for (position, &offset) in offsets.iter().enumerate() {
-            let sub = self.key(offset)?;
-            if fold(&sub.name) == wanted {
-                let nt = match (self.nt, &key.nt) {
-                    (Some(nt), Some(parent)) => {
-                        // Entries after the match: not needed by the guard, but nt-hive's
-                        // binary search may read any of them.
-                        let whole_list_checked = offsets
-                            .iter()
-                            .skip(position + 1)
-                            .all(|&o| self.is_readable_key(o));
-                        nt.subkey(parent, name, offset, position, whole_list_checked)
-                    }
-                    _ => None,
-                };
-                return Ok(Some(self.adopt(sub, nt)));
             }
         }
-        Ok(None)
+        Children { keys, problems }
+    }
+
+    /// The subkey named `name` (compared as Windows does, ignoring case), or the first problem
+    /// met when it is not found.
+    pub fn subkey(&self, key: &KeyNode<'a>, name: &str) -> Result<Option<KeyNode<'a>>, ReadError> {
+        let (found, problems) = self.lookup(key, name);
+        match (found, problems.into_iter().next()) {
+            (Some(found), _) => Ok(Some(found)),
+            (None, Some(e)) => Err(e),
+            (None, None) => Ok(None),
+        }
+    }
+
+    /// The subkey named `name`, and every problem of the list it is looked up in: a wrong
+    /// count, cycles, repeated entries, and entries that are not readable keys (any of them may
+    /// have been the key looked for, or a sibling Windows reads).
+    pub fn lookup(&self, key: &KeyNode<'a>, name: &str) -> (Option<KeyNode<'a>>, Vec<ReadError>) {
+        let wanted = fold(name);
+        let SubkeyList {
+            offsets,
+            mut problems,
+        } = self.subkey_list(key);
+        let clean_list = problems.is_empty();
+        let mut found = None;
+        let mut unreadable = Vec::new();
+        for (position, &offset) in offsets.iter().enumerate() {
+            if found.is_some() {
+                // Past the match only the damage is wanted; a readable key is not decoded.
+                if !self.is_readable_key(offset) {
+                    if let Err(e) = self.key(offset) {
+                        unreadable.push(e);
+                    }
+                }
+                continue;
+            }
+            let sub = match self.child(key, offset) {
+                Ok(sub) => sub,
+                Err(e) => {
+                    unreadable.push(e);
+                    continue;
+                }
+            };
+            if fold(&sub.name) == wanted {
+                found = Some((position, offset, sub));
+            }
+        }
+        let found = found.map(|(position, offset, sub)| {
+            let nt = match (self.nt, &key.nt) {
+                // nt-hive's binary search may read any entry: only over a list the guard read
+                // whole and found intact.
+                (Some(nt), Some(parent)) if clean_list && unreadable.is_empty() => {
+                    nt.subkey(parent, name, offset, position, true)
+                }
+                _ => None,
+            };
+            self.adopt(sub, nt)
+        });
+        problems.extend(unreadable);
+        (found, problems)
     }
 
     pub fn find(
@@ -349,14 +578,59 @@ impl<'a> Reader<'a> {
                 ),
             ));
         }
+        let mut seen = HashSet::new();
+        let (mut repeated, mut first_repeated) = (0usize, None);
+        let (mut shared, mut first_shared) = (0usize, None);
         for i in 0..count {
             let Some(offset) = u32_at(list.data, i * 4) else {
                 break;
             };
+            // Windows gives every value its own cell in one key's list: an entry seen before, or
+            // a cell read for another key, is damage (and, unchecked, a way to make a small
+            // file cost gigabytes). Each cell is read once, for the first key that lists it.
+            if !seen.insert(offset) {
+                repeated += 1;
+                first_repeated.get_or_insert(offset);
+                continue;
+            }
+            if let Some(state) = self.state {
+                let mut owners = state.value_owner.borrow_mut();
+                let owner = *owners.entry(offset).or_insert(key.cell.offset);
+                if owner != key.cell.offset {
+                    shared += 1;
+                    first_shared.get_or_insert((offset, owner));
+                    continue;
+                }
+            }
             match self.value(offset) {
                 Ok(v) => values.push(v),
                 Err(e) => errors.push(e),
             }
+        }
+        let mut wrong = Vec::new();
+        if let Some(first) = first_repeated {
+            wrong.push(format!(
+                "lists the same value again ({repeated} repeated {}, the first to 0x{first:x})",
+                if repeated == 1 { "entry" } else { "entries" }
+            ));
+        }
+        if let Some((first, owner)) = first_shared {
+            wrong.push(format!(
+                "points at value cells of another key ({shared} {}, the first to 0x{first:x}, \
+                 listed by key 0x{owner:x})",
+                if shared == 1 { "entry" } else { "entries" }
+            ));
+        }
+        if !wrong.is_empty() {
+            errors.push(ReadError::new(
+                list.file_offset(),
+                format!(
+                    "the value list 0x{:x} of `{}` {}; those entries are not read",
+                    key.values_list,
+                    key.name,
+                    wrong.join(", and ")
+                ),
+            ));
         }
         (values, errors)
     }
@@ -377,10 +651,11 @@ impl<'a> Reader<'a> {
                 format!("the name of value 0x{offset:x} runs past its cell"),
             )
         })?;
+        self.charge(at, raw_name.len())?;
         let name = decode_name(raw_name, flags & VALUE_COMP_NAME != 0);
         let (data, cut_from, layout) = self
-            .value_data(size_field, data_offset)
-            .map_err(|e| ReadError::new(e.offset, format!("value `{name}`: {}", e.what)))?;
+            .value_data(offset, size_field, data_offset)
+            .map_err(|e| e.context(format!("value `{name}`")))?;
         Ok(ValueCell {
             offset,
             name,
@@ -394,6 +669,7 @@ impl<'a> Reader<'a> {
 
     fn value_data(
         &self,
+        value: u32,
         size_field: u32,
         data_offset: u32,
     ) -> Result<(Vec<u8>, Option<u64>, DataLayout), ReadError> {
@@ -418,6 +694,23 @@ impl<'a> Reader<'a> {
         let wanted = len.min(MAX_VALUE_DATA);
         let cut_from = (len > wanted).then_some(len as u64);
         let cell = self.cells.cell(data_offset)?;
+        if let Some(state) = self.state {
+            let owner = *state
+                .data_owner
+                .borrow_mut()
+                .entry(data_offset)
+                .or_insert(value);
+            if owner != value {
+                return Err(ReadError::new(
+                    cell.file_offset(),
+                    format!(
+                        "its data cell 0x{data_offset:x} is the data of value 0x{owner:x} too; \
+                         Windows gives each value its own, so it is read for the first only"
+                    ),
+                ));
+            }
+        }
+        self.charge(cell.file_offset(), wanted)?;
         if len > BIG_DATA_SEGMENT && self.cells.minor_version >= 4 && cell.data.starts_with(b"db") {
             let layout = if cut_from.is_some() {
                 DataLayout::Cut

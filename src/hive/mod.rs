@@ -50,6 +50,8 @@
 pub mod base_block;
 pub mod cells;
 pub mod control_set;
+#[cfg(any(test, feature = "test-support"))]
+pub mod crafted;
 mod drift;
 pub mod error;
 mod extract;
@@ -75,7 +77,7 @@ use base_block::{BASE_BLOCK_LEN, BaseBlock, filetime_to_rfc3339};
 use cells::Cells;
 pub use control_set::{ControlSetChoice, Select};
 use error::ReadError;
-use keys::Reader;
+use keys::{ReadState, Reader};
 use kind::HiveKind;
 use log::replay::{Buffer, LogInput, replay_into};
 use nt::NtHive;
@@ -201,7 +203,11 @@ pub fn load(name: &str, bytes: &[u8], options: &HiveOptions) -> FrontEnd {
         effective_base.minor_version,
     );
     let nt = NtHive::over(&cells);
-    let reader = Reader::new(cells).with_nt_hive(nt.as_ref());
+    // The budget follows the file as given: log replay does not make a hive larger.
+    let state = ReadState::for_input(effective.len().max(bytes.len()));
+    let reader = Reader::new(cells)
+        .with_nt_hive(nt.as_ref())
+        .with_state(&state);
     let root = match reader.root(effective_base.root_cell_offset) {
         Ok(root) => root,
         Err(e) => {
@@ -210,14 +216,25 @@ pub fn load(name: &str, bytes: &[u8], options: &HiveOptions) -> FrontEnd {
             return front;
         }
     };
-    let top = match reader.subkeys(&root) {
-        Ok(top) => top,
-        Err(e) => {
-            unreadable(&mut front, name, &e);
-            front.hive = Some(summary);
-            return front;
-        }
-    };
+    let keys::Children {
+        keys: top,
+        problems: top_problems,
+    } = reader.children(&root);
+    if let (true, Some(e)) = (top.is_empty(), top_problems.first()) {
+        unreadable(&mut front, name, e);
+        front.hive = Some(summary);
+        return front;
+    }
+    if let Some(why) = differencing(&effective_base, &root) {
+        front.diagnostics.push(
+            Diagnostic::new(
+                &codes::HIVE010,
+                format!("{name}: it is a differencing (layered) hive, which holds only changes relative to another hive"),
+            )
+            .note(why)
+            .note("keys and values are read as they are; what the hive does not hold is not linted"),
+        );
+    }
     let top_names: Vec<String> = top.iter().map(|k| k.name.to_ascii_uppercase()).collect();
     let kind = HiveKind::from_file_name(&base.file_name)
         .or_else(|| HiveKind::from_file_name(&effective_base.file_name))
@@ -231,6 +248,7 @@ pub fn load(name: &str, bytes: &[u8], options: &HiveOptions) -> FrontEnd {
                 &reader,
                 &root,
                 &top,
+                &top_problems,
                 original,
                 options,
                 &mut front,
@@ -327,8 +345,14 @@ fn check_base_block(front: &mut FrontEnd, name: &str, base: &BaseBlock, file_len
             base.file_type
         ));
     }
-    if base.flags & 2 != 0 {
-        unusual.push("it is a differencing (layered) hive, which holds only changes relative to another hive".to_string());
+    let undefined = base.flags & !(base_block::FLAG_KTM_LOCKED | base_block::FLAG_DEFRAGMENTED);
+    // In a base block whose checksum fails the flags are junk like the rest (and the hive is
+    // dirty, so the logs say what it really holds).
+    if undefined != 0 && base.checksum_ok() {
+        unusual.push(format!(
+            "its base block flags 0x{:x} set bits Windows does not define (0x{undefined:x})",
+            base.flags
+        ));
     }
     if !unusual.is_empty() {
         front.diagnostics.push(
@@ -350,6 +374,29 @@ fn check_base_block(front: &mut FrontEnd, name: &str, base: &BaseBlock, file_len
         );
     }
     true
+}
+
+/// Why the hive is a differencing hive, if it is one: format version 1.6 together with a mark
+/// only layered hives carry (offreg.dll's `OfRg` signature, the layered-keys flag, or a root key
+/// with layered-key bits). Version 1.6 alone, or flag 0x2 alone (a defragmented hive on
+/// Windows 8 and later), is not enough.
+fn differencing(base: &BaseBlock, root: &keys::KeyNode<'_>) -> Option<String> {
+    if base.minor_version != base_block::DIFFERENCING_MINOR_VERSION {
+        return None;
+    }
+    let mut marks = Vec::new();
+    if base.offreg {
+        marks.push("the offline registry library's `OfRg` signature");
+    }
+    if base.flags & base_block::FLAG_DEFRAGMENTED != 0 {
+        marks.push("the layered-keys flag 0x2");
+    }
+    // The key node's layered-key bit fields (byte 13 of its data): inherit class and layer
+    // semantics.
+    if root.cell.data.get(13).is_some_and(|bits| bits & 0x83 != 0) {
+        marks.push("layered-key bits on its root key");
+    }
+    (!marks.is_empty()).then(|| format!("format version 1.6 with {}", marks.join(" and ")))
 }
 
 fn replay_logs(
@@ -535,7 +582,10 @@ fn with_root<T>(
     let base = BaseBlock::parse(bytes)?;
     let cells = Cells::new(bytes, base.hive_bins_size, base.minor_version);
     let nt = NtHive::over(&cells);
-    let reader = Reader::new(cells).with_nt_hive(nt.as_ref());
+    let state = ReadState::for_input(bytes.len());
+    let reader = Reader::new(cells)
+        .with_nt_hive(nt.as_ref())
+        .with_state(&state);
     let root = reader.root(base.root_cell_offset)?;
     Ok(read(&reader, &root))
 }

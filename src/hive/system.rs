@@ -3,7 +3,8 @@
 
 use super::control_set::{ControlSetChoice, Select, numbered_sets, read_select, set_name};
 use super::drift::drift;
-use super::extract::Extractor;
+use super::error::ReadError;
+use super::extract::{Extractor, Reported};
 use super::infer::{self, SystemFacts};
 use super::keys::{KeyNode, Reader, ValueCell, fold};
 use super::{HiveOptions, HiveSummary};
@@ -18,6 +19,7 @@ pub fn load_system<'a>(
     reader: &Reader<'a>,
     root: &KeyNode<'a>,
     top: &[KeyNode<'a>],
+    top_problems: &[ReadError],
     original: Option<&[u8]>,
     options: &HiveOptions,
     front: &mut FrontEnd,
@@ -32,10 +34,15 @@ pub fn load_system<'a>(
         kind: "SYSTEM",
         input: name,
         front,
+        reported: Reported::default(),
     };
+    for problem in top_problems {
+        extractor.damaged(problem, None, &root.name);
+    }
     if let Some(key) = select_key {
         extractor.add_key(key, std::slice::from_ref(&key.name));
     }
+    let reported = extractor.reported;
     let current = resolve_current(name, select, &sets, front);
     let chosen: Vec<u32> = match options.control_set {
         ControlSetChoice::Current => current.into_iter().collect(),
@@ -67,6 +74,7 @@ pub fn load_system<'a>(
         kind: "SYSTEM",
         input: name,
         front,
+        reported,
     };
     for &number in &chosen {
         if let Some(set) = top
@@ -259,7 +267,7 @@ fn system_facts<'a>(
                 ])
                 .copied()
                 .collect();
-            for service in reader.children(&services).into_iter().flatten().flatten() {
+            for service in reader.children(&services).keys {
                 let folded = fold(&service.name);
                 if wanted.contains(&folded.as_str()) {
                     facts.services.push(folded);

@@ -440,12 +440,22 @@ fn cyclic_subkey_lists_stop() {
             .key(&tcpip(&front.registry, "ControlSet001"))
             .is_some()
     );
+    // The cycle is damage, reported with the list's offset: the key is not read in full.
+    assert!(front.incomplete);
+    let at = format!("at file offset 0x{list:x}");
+    assert!(
+        front.diagnostics.iter().any(|d| d.code.code == "HIVE004"
+            && d.message.contains("back at key")
+            && d.message.contains(&at)),
+        "{:#?}",
+        front.diagnostics
+    );
     let cells = cells::Cells::new(&cyclic, (cyclic.len() - 4096) as u32, 5);
     let reader = keys::Reader::new(cells);
     let base = base_block::BaseBlock::parse(&cyclic).unwrap();
     let root = reader.key(base.root_cell_offset).unwrap();
     let (_, errors) = tree::dump(&reader, &root);
-    assert!(errors.iter().any(|e| e.what.contains("reached twice")));
+    assert!(errors.iter().any(|e| e.what.contains("back at key")));
 }
 
 #[test]
@@ -551,4 +561,45 @@ fn afd_and_netbt_parameters_come_with_their_direct_subkeys() {
         "only Tcpip descends"
     );
     assert!(!has(r"NetBt\Other"));
+}
+
+/// The base block flags as Windows defines them: 0x1 (KTM locked) and 0x2 (defragmented, or
+/// layered keys supported) say nothing about a differencing hive on their own.
+#[test]
+fn differencing_hives_are_told_by_version_and_marks_not_by_flag_2() {
+    let hive = |minor: u32, flags: u32, offreg: bool| {
+        let mut spec = HiveSpec::new("SYSTEM", system(1));
+        spec.minor_version = minor;
+        let mut bytes = write(&spec);
+        bytes[144..148].copy_from_slice(&flags.to_le_bytes());
+        if offreg {
+            bytes[176..180].copy_from_slice(b"OfRg");
+        }
+        let sum = base_block::checksum(&bytes[..512]);
+        bytes[base_block::CHECKSUM_OFFSET..base_block::CHECKSUM_OFFSET + 4]
+            .copy_from_slice(&sum.to_le_bytes());
+        let front = load_bytes(&bytes, ControlSetChoice::Current);
+        front
+            .diagnostics
+            .iter()
+            .filter(|d| d.code.code == "HIVE010")
+            .map(|d| d.message.clone())
+            .collect::<Vec<_>>()
+    };
+    assert!(hive(5, 2, false).is_empty(), "Windows 8 defragmented hive");
+    assert!(hive(5, 1, false).is_empty(), "KTM locked");
+    assert!(hive(6, 0, false).is_empty(), "version 1.6 alone");
+    assert!(hive(3, 3, false).is_empty());
+    for (flags, offreg) in [(2, false), (0, true)] {
+        let found = hive(6, flags, offreg);
+        assert_eq!(found.len(), 1, "{flags} {offreg}");
+        assert!(found[0].contains("differencing"));
+    }
+    let junk = hive(5, 0x8000_0002, false);
+    assert_eq!(junk.len(), 1);
+    assert!(
+        junk[0].contains("Windows does not define (0x80000000)"),
+        "{}",
+        junk[0]
+    );
 }

@@ -7,7 +7,7 @@ use super::cells::Cells;
 use super::error::ReadError;
 use super::keys::{KeyNode, ReadBy, Reader, ValueCell};
 use super::nt::NtHive;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 /// Deeper than any real hive; a deeper chain means a cycle the visited set did not catch.
 pub const MAX_DEPTH: usize = 512;
@@ -17,15 +17,33 @@ pub const MAX_KEYS: usize = 2_000_000;
 /// Every key (by `\`-joined path below the root, case kept) with its values in list order.
 pub type TreeDump = BTreeMap<String, Vec<(String, u32, Vec<u8>)>>;
 
+/// What [`walk`] read.
+#[derive(Debug, Default)]
+pub struct Walk {
+    pub tree: TreeDump,
+    pub errors: Vec<ReadError>,
+    /// Keys (paths as in `tree`) some of whose subkeys could not be read: a key missing below
+    /// one of them was reported, not lost silently.
+    pub damaged: BTreeSet<String>,
+}
+
 /// Walks from `root`, skipping keys already visited (a cycle) and stopping at the limits.
 /// Returns what it could read and the errors met on the way.
 pub fn dump(reader: &Reader<'_>, root: &KeyNode<'_>) -> (TreeDump, Vec<ReadError>) {
+    let walked = walk(reader, root);
+    (walked.tree, walked.errors)
+}
+
+/// [`dump`], also telling which keys are damaged.
+pub fn walk(reader: &Reader<'_>, root: &KeyNode<'_>) -> Walk {
     let mut out = TreeDump::new();
     let mut errors = Vec::new();
+    let mut damaged = BTreeSet::new();
     let mut visited = HashSet::new();
     let mut stack = vec![(root.clone(), String::new(), 0usize)];
     while let Some((key, path, depth)) = stack.pop() {
         if !visited.insert(key.cell.offset) {
+            damaged.insert(path.clone());
             errors.push(ReadError::new(
                 key.cell.file_offset(),
                 format!("key `{path}` is reached twice (a cycle or a duplicate reference)"),
@@ -49,37 +67,42 @@ pub fn dump(reader: &Reader<'_>, root: &KeyNode<'_>) -> (TreeDump, Vec<ReadError
                 .collect(),
         );
         if depth >= MAX_DEPTH {
+            damaged.insert(path.clone());
             errors.push(ReadError::new(
                 key.cell.file_offset(),
                 format!("key `{path}` is nested deeper than {MAX_DEPTH}"),
             ));
             continue;
         }
-        match reader.children(&key) {
-            Ok(children) => {
-                for child in children.into_iter().rev() {
-                    match child {
-                        Ok(sub) => {
-                            let sub_path = if path.is_empty() {
-                                sub.name.clone()
-                            } else {
-                                format!("{path}\\{}", sub.name)
-                            };
-                            stack.push((sub, sub_path, depth + 1));
-                        }
-                        Err(e) => errors.push(e),
-                    }
-                }
-            }
-            Err(e) => errors.push(e),
+        let children = reader.children(&key);
+        if !children.problems.is_empty() {
+            damaged.insert(path.clone());
+            errors.extend(children.problems);
+        }
+        for sub in children.keys.into_iter().rev() {
+            let sub_path = if path.is_empty() {
+                sub.name.clone()
+            } else {
+                format!("{path}\\{}", sub.name)
+            };
+            stack.push((sub, sub_path, depth + 1));
         }
     }
-    (out, errors)
+    Walk {
+        tree: out,
+        errors,
+        damaged,
+    }
 }
 
 /// Parses the base block and dumps the whole hive, read by nt-hive where the guard passes.
 pub fn dump_hive(bytes: &[u8]) -> Result<(TreeDump, Vec<ReadError>), ReadError> {
     super::with_root(bytes, dump)
+}
+
+/// [`walk`] over the hive as found (no log replay), nt-hive behind the guard.
+pub fn walk_hive(bytes: &[u8]) -> Result<Walk, ReadError> {
+    super::with_root(bytes, walk)
 }
 
 /// What [`cross_check`] saw.
@@ -143,14 +166,13 @@ pub fn cross_check(bytes: &[u8]) -> Result<CrossCheck, ReadError> {
                 ));
             }
         }
-        let (Ok(children), Ok(guard_children)) = (both.children(&read), guard.children(&checked))
-        else {
-            continue;
-        };
-        for pair in children.into_iter().zip(guard_children) {
-            if let (Ok(child), Ok(guard_child)) = pair {
-                stack.push((child, guard_child, depth + 1));
-            }
+        let (children, guard_children) = (both.children(&read), guard.children(&checked));
+        if children.problems != guard_children.problems {
+            out.differences
+                .push(format!("subkeys of `{}` differ", checked.name));
+        }
+        for pair in children.keys.into_iter().zip(guard_children.keys) {
+            stack.push((pair.0, pair.1, depth + 1));
         }
     }
     Ok(out)

@@ -123,6 +123,77 @@ impl HiveSpec {
 struct Bins {
     data: Vec<u8>,
     security: u32,
+    layout: Layout,
+}
+
+/// Where [`write_with_layout`] put each key's cells (offsets relative to the hive bins, as in
+/// the file's own references), so tests can damage one field of one structure.
+pub type Layout = std::collections::BTreeMap<String, KeyCells>;
+
+/// The cells of one key; the path is `\`-joined below the root (the root is `""`).
+#[derive(Debug, Clone, Default)]
+pub struct KeyCells {
+    pub nk: u32,
+    pub subkey_list: Option<u32>,
+    pub value_list: Option<u32>,
+    /// The `vk` cells, in list order.
+    pub values: Vec<u32>,
+}
+
+/// Field offsets in an `nk` cell's data.
+pub const NK_PARENT: usize = 16;
+pub const NK_SUBKEY_COUNT: usize = 20;
+pub const NK_SUBKEY_LIST: usize = 28;
+pub const NK_VALUE_COUNT: usize = 36;
+pub const NK_VALUE_LIST: usize = 40;
+
+/// Overwrites the 32-bit field `field` bytes into the data of the cell at `cell`.
+pub fn patch_u32(hive: &mut [u8], cell: u32, field: usize, value: u32) {
+    let at = BASE_BLOCK_LEN + cell as usize + 4 + field;
+    hive[at..at + 4].copy_from_slice(&value.to_le_bytes());
+}
+
+/// Appends a hive bin holding one allocated cell with `body` and returns the cell's offset;
+/// the base block's hive bins size and checksum follow.
+pub fn append_cell(hive: &mut Vec<u8>, body: &[u8]) -> u32 {
+    let bins_size = u32::from_le_bytes(hive[40..44].try_into().unwrap());
+    let cell_size = (4 + body.len()).next_multiple_of(8);
+    let bin_size = (32 + cell_size).next_multiple_of(4096);
+    let start = BASE_BLOCK_LEN + bins_size as usize;
+    hive.truncate(start);
+    hive.resize(start + bin_size, 0);
+    hive[start..start + 4].copy_from_slice(b"hbin");
+    hive[start + 4..start + 8].copy_from_slice(&bins_size.to_le_bytes());
+    hive[start + 8..start + 12].copy_from_slice(&(bin_size as u32).to_le_bytes());
+    let cell = start + 32;
+    hive[cell..cell + 4].copy_from_slice(&(-(cell_size as i32)).to_le_bytes());
+    hive[cell + 4..cell + 4 + body.len()].copy_from_slice(body);
+    let free = bin_size - 32 - cell_size;
+    if free > 0 {
+        let at = cell + cell_size;
+        hive[at..at + 4].copy_from_slice(&(free as i32).to_le_bytes());
+    }
+    let new_size = bins_size + bin_size as u32;
+    hive[40..44].copy_from_slice(&new_size.to_le_bytes());
+    fix_checksum(hive);
+    bins_size + 32
+}
+
+/// Recomputes the base block checksum (after a test changed the base block).
+pub fn fix_checksum(hive: &mut [u8]) {
+    let sum = checksum(&hive[..BASE_BLOCK_LEN]);
+    hive[CHECKSUM_OFFSET..CHECKSUM_OFFSET + 4].copy_from_slice(&sum.to_le_bytes());
+}
+
+/// An `lh` subkey list body pointing at `entries` (hashes left 0: readers do not need them).
+pub fn lh_list(entries: &[u32]) -> Vec<u8> {
+    let mut body = b"lh".to_vec();
+    body.extend_from_slice(&(entries.len() as u16).to_le_bytes());
+    for entry in entries {
+        body.extend_from_slice(&entry.to_le_bytes());
+        body.extend_from_slice(&0u32.to_le_bytes());
+    }
+    body
 }
 
 impl Bins {
@@ -168,9 +239,15 @@ fn lf_hint(name: &str) -> [u8; 4] {
 
 /// Writes the hive described by `spec`.
 pub fn write(spec: &HiveSpec) -> Vec<u8> {
+    write_with_layout(spec).0
+}
+
+/// Writes the hive described by `spec`, and says where each key's cells are.
+pub fn write_with_layout(spec: &HiveSpec) -> (Vec<u8>, Layout) {
     let mut bins = Bins {
         data: Vec::new(),
         security: 0,
+        layout: Layout::new(),
     };
     bins.data.extend_from_slice(b"hbin");
     bins.data.extend_from_slice(&0u32.to_le_bytes());
@@ -190,7 +267,7 @@ pub fn write(spec: &HiveSpec) -> Vec<u8> {
     bins.put_u32(security, 4, security);
     bins.put_u32(security, 8, security);
     let mut key_count = 0u32;
-    let root = write_key(&mut bins, &spec.root, NIL, true, spec, &mut key_count);
+    let root = write_key(&mut bins, &spec.root, NIL, "", spec, &mut key_count);
     bins.put_u32(security, 12, key_count);
     let total = bins.data.len().next_multiple_of(4096);
     let free = total - bins.data.len();
@@ -219,17 +296,18 @@ pub fn write(spec: &HiveSpec) -> Vec<u8> {
     let sum = checksum(&out);
     out[CHECKSUM_OFFSET..CHECKSUM_OFFSET + 4].copy_from_slice(&sum.to_le_bytes());
     out.extend_from_slice(&bins.data);
-    out
+    (out, bins.layout)
 }
 
 fn write_key(
     bins: &mut Bins,
     key: &KeySpec,
     parent: u32,
-    is_root: bool,
+    path: &str,
     spec: &HiveSpec,
     count: &mut u32,
 ) -> u32 {
+    let is_root = parent == NIL;
     *count += 1;
     let (name, compressed) = encode_name(&key.name);
     let mut flags: u16 = if compressed { 0x20 } else { 0 };
@@ -249,6 +327,10 @@ fn write_key(
     nk.extend_from_slice(&0u16.to_le_bytes());
     nk.extend_from_slice(&name);
     let cell = bins.alloc(&nk);
+    let mut cells = KeyCells {
+        nk: cell,
+        ..KeyCells::default()
+    };
 
     if !key.values.is_empty() {
         let offsets: Vec<u32> = key
@@ -258,6 +340,8 @@ fn write_key(
             .collect();
         let list: Vec<u8> = offsets.iter().flat_map(|o| o.to_le_bytes()).collect();
         let list_cell = bins.alloc(&list);
+        cells.value_list = Some(list_cell);
+        cells.values = offsets.clone();
         bins.put_u32(cell, 36, key.values.len() as u32);
         bins.put_u32(cell, 40, list_cell);
         let longest_name = key
@@ -275,9 +359,20 @@ fn write_key(
         children.sort_by_key(|k| fold(&k.name));
         let written: Vec<(u32, &KeySpec)> = children
             .into_iter()
-            .map(|child| (write_key(bins, child, cell, false, spec, count), child))
+            .map(|child| {
+                let child_path = if is_root {
+                    child.name.clone()
+                } else {
+                    format!("{path}\\{}", child.name)
+                };
+                (
+                    write_key(bins, child, cell, &child_path, spec, count),
+                    child,
+                )
+            })
             .collect();
         let list = write_list(bins, &written, spec.list_kind);
+        cells.subkey_list = Some(list);
         bins.put_u32(cell, 20, written.len() as u32);
         bins.put_u32(cell, 28, list);
         let longest = written
@@ -287,6 +382,7 @@ fn write_key(
             .unwrap_or(0);
         bins.put_u32(cell, 52, longest as u32);
     }
+    bins.layout.insert(path.to_string(), cells);
     cell
 }
 
