@@ -44,6 +44,9 @@ struct RawConfig {
     suppress: Vec<RawSuppress>,
     #[serde(default)]
     policy: Vec<RawPolicy>,
+    /// Hardening baselines to check (`cis-l1`, `cis-l2`, `stig`).
+    #[serde(default)]
+    profiles: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -135,6 +138,8 @@ pub struct Config {
     path_ignores: Vec<(GlobMatcher, Vec<Selector>)>,
     pub suppressions: Vec<KeySuppression>,
     pub policies: Vec<Policy>,
+    /// The hardening baselines `profiles = [...]` selects; `--profile` replaces them.
+    pub profiles: Vec<&'static crate::rules::hardening::Profile>,
 }
 
 impl Config {
@@ -209,6 +214,13 @@ impl Config {
                 .extend(selector.into_iter().map(|s| (s, level)));
         }
         config.fail_on = raw.fail_on.as_ref().map(severity_of).transpose()?;
+        for name in &raw.profiles {
+            let profile = crate::rules::hardening::find(name.get_ref())
+                .map_err(|why| error(Some(name.span()), why, None))?;
+            if !config.profiles.iter().any(|p| p.name == profile.name) {
+                config.profiles.push(profile);
+            }
+        }
         if let Some(target) = &raw.target {
             config.target = Some(
                 Os::parse(target.get_ref()).map_err(|why| error(Some(target.span()), why, None))?,
@@ -369,7 +381,8 @@ impl Config {
 
     fn selects(&self, code: &Code) -> bool {
         // A policy the team declared runs unless it is ignored by name: declaring it selects it.
-        let selected = code.family == Family::Pol
+        // Likewise a hardening profile the user chose selects its MSS codes.
+        let selected = matches!(code.family, Family::Pol | Family::Mss)
             || self
                 .select
                 .as_ref()
@@ -417,6 +430,7 @@ fn selector(text: &str) -> Option<Selector> {
         "HIVE" => return Some(Selector::Family(Family::Hive)),
         "CCS" => return Some(Selector::Family(Family::Ccs)),
         "TCP" => return Some(Selector::Family(Family::Tcp)),
+        "MSS" => return Some(Selector::Family(Family::Mss)),
         "POL" => return Some(Selector::Prefix("POL".into())),
         _ => {}
     }
