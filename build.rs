@@ -1,5 +1,5 @@
 //! Compiles the rule catalog (rules/values/*.toml, rules/sources.toml, rules/known-names.toml)
-//! into one JSON document embedded in the binary: adding a value file needs no code change, a
+//! and the hardening profiles (rules/profiles/*.toml) into one JSON document embedded in the binary: adding a value file needs no code change, a
 //! malformed file fails the build instead of a run, and the binary parses JSON at start-up,
 //! which is several times faster than parsing the TOML there.
 
@@ -12,19 +12,24 @@ fn toml_file(path: &Path) -> toml::Value {
     toml::from_str(&text).unwrap_or_else(|e| panic!("{} is not valid TOML: {e}", path.display()))
 }
 
-fn main() {
-    let dir = Path::new("rules/values");
+/// Every `*.toml` file of a directory, in name order.
+fn toml_dir(dir: &str) -> Vec<toml::Value> {
+    let dir = Path::new(dir);
     println!("cargo::rerun-if-changed={}", dir.display());
     let mut names: Vec<_> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("cannot read rules/values: {e}"))
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
         .collect();
     names.sort();
-    let values: Vec<toml::Value> = names.iter().map(|p| toml_file(p)).collect();
+    names.iter().map(|p| toml_file(p)).collect()
+}
+
+fn main() {
     let catalog = serde_json::json!({
-        "values": values,
+        "values": toml_dir("rules/values"),
+        "profiles": toml_dir("rules/profiles"),
         "sources": toml_file(Path::new("rules/sources.toml")),
         "known": toml_file(Path::new("rules/known-names.toml")),
     });

@@ -50,6 +50,8 @@ pub struct CheckOptions {
     pub target: TargetChoice,
     pub hive: HiveOptions,
     pub config: std::sync::Arc<crate::config::Config>,
+    /// The hardening baselines to check (`--profile`, or reglint.toml's `profiles`).
+    pub profiles: Vec<&'static crate::rules::hardening::Profile>,
 }
 
 #[derive(Debug)]
@@ -139,7 +141,12 @@ fn finish(path: &str, kind: InputKind, front: FrontEnd, options: &CheckOptions) 
     }
     let mut diagnostics = front.diagnostics;
     if kind != InputKind::Unknown {
-        rules::run(&front.registry, &target, &mut diagnostics);
+        rules::run(
+            &front.registry,
+            &target,
+            &options.profiles,
+            &mut diagnostics,
+        );
         rules::policy::check(&options.config.policies, &front.registry, &mut diagnostics);
     }
     crate::suppress::apply(&front.suppressions, &mut diagnostics);

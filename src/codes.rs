@@ -19,6 +19,8 @@ pub enum Family {
     Tcp,
     /// Site policy declared in reglint.toml.
     Pol,
+    /// Hardening baselines (CIS, DISA STIG) selected with --profile.
+    Mss,
 }
 
 impl Family {
@@ -29,6 +31,7 @@ impl Family {
             Family::Ccs => "CCS",
             Family::Tcp => "TCP",
             Family::Pol => "POL",
+            Family::Mss => "MSS",
         }
     }
 }
@@ -121,6 +124,15 @@ codes! {
     TCP023 = "TCP023", "low-default-ttl", Tcp, Warning, "a DefaultTTL below 64, too low for long Internet paths";
     TCP024 = "TCP024", "ip-forwarding-enabled", Tcp, Warning, "IPEnableRouter=1: the host forwards IP packets between its interfaces";
     TCP025 = "TCP025", "adapter-configuration-import", Tcp, Warning, "a .reg that carries another machine's adapter addressing, which importing overwrites";
+    MSS001 = "MSS001", "baseline-source-routing", Mss, Warning, "DisableIPSourceRouting (IPv4 or IPv6) not at the level a selected hardening baseline expects";
+    MSS002 = "MSS002", "baseline-icmp-redirect", Mss, Warning, "EnableICMPRedirect not at the value a selected hardening baseline expects";
+    MSS003 = "MSS003", "baseline-netbios-name-release", Mss, Warning, "NoNameReleaseOnDemand (NetBT) not at the value a selected hardening baseline expects";
+    MSS004 = "MSS004", "baseline-router-discovery", Mss, Warning, "PerformRouterDiscovery not at the value a selected hardening baseline expects";
+    MSS005 = "MSS005", "baseline-keepalive-time", Mss, Warning, "KeepAliveTime not at the value a selected hardening baseline expects";
+    MSS006 = "MSS006", "baseline-data-retransmissions", Mss, Warning, "TcpMaxDataRetransmissions (IPv4 or IPv6) above what a selected hardening baseline allows";
+    MSS007 = "MSS007", "baseline-dead-gateway-detection", Mss, Warning, "EnableDeadGWDetect not at the value an XP/2003-era hardening baseline expects";
+    MSS008 = "MSS008", "baseline-syn-attack-protect", Mss, Warning, "SynAttackProtect below the MSS recommendation, or a stale baseline item on Vista and later";
+    MSS009 = "MSS009", "baseline-values-not-in-file", Mss, Info, "a .reg checked against a hardening baseline that leaves out values whose defaults do not meet it";
     HIVE001 = "HIVE001", "not-a-system-hive", Hive, Warning, "a hive other than SYSTEM, which holds no Tcpip parameters";
     HIVE002 = "HIVE002", "unreadable-hive", Hive, Error, "a hive whose base block or root key cannot be read, so nothing is linted";
     HIVE003 = "HIVE003", "truncated-hive", Hive, Error, "a hive file shorter than its base block says, so keys at its end are missing";

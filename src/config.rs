@@ -47,6 +47,9 @@ struct RawConfig {
     exclude: Option<Vec<Spanned<String>>>,
     #[serde(default)]
     extend_exclude: Vec<Spanned<String>>,
+    /// Hardening baselines to check (`cis-l1`, `cis-l2`, `stig`).
+    #[serde(default)]
+    profiles: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -200,6 +203,8 @@ pub struct Config {
     /// Walk excludes (globs, relative to the directory of this file); `None` keeps the default.
     pub exclude: Option<Vec<String>>,
     pub extend_exclude: Vec<String>,
+    /// The hardening baselines `profiles = [...]` selects; `--profile` replaces them.
+    pub profiles: Vec<&'static crate::rules::hardening::Profile>,
 }
 
 /// What a directory walk leaves out unless `exclude` says otherwise: version-control metadata
@@ -364,6 +369,13 @@ impl Config {
         config.fail_on = raw.fail_on.as_ref().map(severity_of).transpose()?;
         config.exclude = raw.exclude.as_deref().map(globs).transpose()?;
         config.extend_exclude = globs(&raw.extend_exclude)?;
+        for name in &raw.profiles {
+            let profile = crate::rules::hardening::find(name.get_ref())
+                .map_err(|why| error(Some(name.span()), why, None))?;
+            if !config.profiles.iter().any(|p| p.name == profile.name) {
+                config.profiles.push(profile);
+            }
+        }
         if let Some(target) = &raw.target {
             config.target = Some(
                 Os::parse(target.get_ref()).map_err(|why| error(Some(target.span()), why, None))?,
@@ -583,7 +595,8 @@ impl Config {
 
     fn selects(&self, code: &Code) -> bool {
         // A policy the team declared runs unless it is ignored by name: declaring it selects it.
-        let selected = code.family == Family::Pol
+        // Likewise a hardening profile the user chose selects its MSS codes.
+        let selected = matches!(code.family, Family::Pol | Family::Mss)
             || self
                 .select
                 .as_ref()
@@ -679,6 +692,7 @@ fn selector(text: &str) -> Option<Selector> {
         "HIVE" => return Some(Selector::Family(Family::Hive)),
         "CCS" => return Some(Selector::Family(Family::Ccs)),
         "TCP" => return Some(Selector::Family(Family::Tcp)),
+        "MSS" => return Some(Selector::Family(Family::Mss)),
         "POL" => return Some(Selector::Prefix("POL".into())),
         _ => {}
     }

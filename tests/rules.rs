@@ -182,6 +182,51 @@ const CASES: &[(&str, &str, &str)] = &[
         "rules/TCP025.fires.reg",
         "rules/TCP025.silent.reg",
     ),
+    (
+        "MSS001",
+        "rules/MSS001.fires.reg",
+        "rules/MSS001.silent.reg",
+    ),
+    (
+        "MSS002",
+        "rules/MSS002.fires.reg",
+        "rules/MSS002.silent.reg",
+    ),
+    (
+        "MSS003",
+        "rules/MSS003.fires.reg",
+        "rules/MSS003.silent.reg",
+    ),
+    (
+        "MSS004",
+        "rules/MSS004.fires.reg",
+        "rules/MSS004.silent.reg",
+    ),
+    (
+        "MSS005",
+        "rules/MSS005.fires.reg",
+        "rules/MSS005.silent.reg",
+    ),
+    (
+        "MSS006",
+        "rules/MSS006.fires.reg",
+        "rules/MSS006.silent.reg",
+    ),
+    (
+        "MSS007",
+        "rules/MSS007.fires.reg",
+        "rules/MSS007.silent.reg",
+    ),
+    (
+        "MSS008",
+        "rules/MSS008.fires.reg",
+        "rules/MSS008.silent.reg",
+    ),
+    (
+        "MSS009",
+        "rules/MSS009.fires.reg",
+        "rules/MSS009.silent.reg",
+    ),
     // Hives: made by tests/hive_rule_fixtures.rs, with their logs and `.options` beside them.
     (
         "HIVE001",

@@ -68,6 +68,10 @@ pub struct CheckArgs {
     #[arg(long, value_name = "RELEASE[-spN]")]
     pub target: Option<String>,
 
+    /// A hardening baseline to check: cis-l1, cis-l2 or stig (repeatable; replaces reglint.toml's `profiles`).
+    #[arg(long = "profile", value_name = "NAME")]
+    pub profiles: Vec<String>,
+
     /// Workstation or server edition (inferred from a hive when not given).
     #[arg(long, value_enum)]
     pub edition: Option<Edition>,

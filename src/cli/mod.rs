@@ -322,7 +322,21 @@ impl Plan {
             .map(FailOn::severity)
             .or(config.fail_on)
             .unwrap_or(Severity::Warning);
+        let profiles = if args.profiles.is_empty() {
+            config.profiles.clone()
+        } else {
+            let mut chosen: Vec<&'static reglint::rules::hardening::Profile> = Vec::new();
+            for name in &args.profiles {
+                let profile = reglint::rules::hardening::find(name)
+                    .map_err(|why| format!("--profile: {why}"))?;
+                if !chosen.iter().any(|p| p.name == profile.name) {
+                    chosen.push(profile);
+                }
+            }
+            chosen
+        };
         let options = CheckOptions {
+            profiles,
             target: TargetChoice {
                 os,
                 edition: args.edition.or(config.edition),

@@ -12,6 +12,8 @@ const CATALOG_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/catalog.json"
 #[derive(Debug, Deserialize)]
 struct CatalogFile {
     values: Vec<ValueFact>,
+    #[serde(default)]
+    profiles: Vec<crate::rules::hardening::Profile>,
     sources: SourcesFile,
     known: KnownNamesFile,
 }
@@ -316,6 +318,8 @@ struct KnownNamesFile {
 #[derive(Debug, Default)]
 pub struct Catalog {
     pub values: Vec<ValueFact>,
+    /// The built-in hardening baselines (rules/profiles/*.toml).
+    pub profiles: Vec<crate::rules::hardening::Profile>,
     pub sources: Vec<Source>,
     pub known: Vec<KnownNames>,
     pub windows_defaults: Vec<WindowsDefault>,
@@ -328,6 +332,7 @@ impl Catalog {
         match serde_json::from_str::<CatalogFile>(CATALOG_JSON) {
             Ok(file) => Catalog {
                 values: file.values,
+                profiles: file.profiles,
                 sources: file.sources.source,
                 known: file.known.key,
                 windows_defaults: file.known.windows_default,

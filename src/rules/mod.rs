@@ -5,6 +5,7 @@
 //! `reg/` or `tcp/`, one line in [`RULES`], a doc in `rules/docs/` and its fixtures.
 
 pub mod catalog;
+pub mod hardening;
 pub mod policy;
 mod reg;
 pub mod spelling;
@@ -21,6 +22,8 @@ pub struct Context<'a> {
     pub registry: &'a Registry,
     pub target: &'a Target,
     pub catalog: &'static Catalog,
+    /// The hardening baselines selected for this check; the MSS rules do nothing without one.
+    pub profiles: &'a [&'static hardening::Profile],
 }
 
 pub struct Rule {
@@ -133,14 +136,56 @@ pub static RULES: &[Rule] = &[
         code: &codes::TCP025,
         check: tcp::adapter_configuration::check,
     },
+    Rule {
+        code: &codes::MSS001,
+        check: |cx, out| hardening::check(cx, &codes::MSS001, out),
+    },
+    Rule {
+        code: &codes::MSS002,
+        check: |cx, out| hardening::check(cx, &codes::MSS002, out),
+    },
+    Rule {
+        code: &codes::MSS003,
+        check: |cx, out| hardening::check(cx, &codes::MSS003, out),
+    },
+    Rule {
+        code: &codes::MSS004,
+        check: |cx, out| hardening::check(cx, &codes::MSS004, out),
+    },
+    Rule {
+        code: &codes::MSS005,
+        check: |cx, out| hardening::check(cx, &codes::MSS005, out),
+    },
+    Rule {
+        code: &codes::MSS006,
+        check: |cx, out| hardening::check(cx, &codes::MSS006, out),
+    },
+    Rule {
+        code: &codes::MSS007,
+        check: |cx, out| hardening::check(cx, &codes::MSS007, out),
+    },
+    Rule {
+        code: &codes::MSS008,
+        check: |cx, out| hardening::check(cx, &codes::MSS008, out),
+    },
+    Rule {
+        code: &codes::MSS009,
+        check: hardening::check_not_set,
+    },
 ];
 
-/// Runs every rule over one registry.
-pub fn run(registry: &Registry, target: &Target, out: &mut Vec<Diagnostic>) {
+/// Runs every rule over one registry, the MSS rules for the hardening `profiles` given.
+pub fn run(
+    registry: &Registry,
+    target: &Target,
+    profiles: &[&'static hardening::Profile],
+    out: &mut Vec<Diagnostic>,
+) {
     let cx = Context {
         registry,
         target,
         catalog: catalog(),
+        profiles,
     };
     for rule in RULES {
         (rule.check)(&cx, out);

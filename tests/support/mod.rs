@@ -13,7 +13,8 @@ pub fn repo() -> PathBuf {
 /// The options a fixture asks for: a text fixture with a `; test-target: RELEASE[-spN]
 /// [workstation|server]` comment line; any fixture (hives cannot hold comments) with a sidecar
 /// file `<fixture>.options` holding one line of command-line flags: `--control-set
-/// current|all|N`, `--strict`, `--target RELEASE[-spN]`. The defaults otherwise.
+/// current|all|N`, `--strict`, `--target RELEASE[-spN]`, `--profile NAME`. A text fixture may
+/// also name hardening profiles with `; test-profile: NAME [NAME...]`. The defaults otherwise.
 pub fn options_for(path: &Path) -> CheckOptions {
     let mut options = target_comment_options(path);
     let mut sidecar = path.as_os_str().to_owned();
@@ -38,6 +39,9 @@ pub fn options_for(path: &Path) -> CheckOptions {
                     }
                 }
                 "--strict" => options.hive.strict = true,
+                "--profile" => options
+                    .profiles
+                    .push(reglint::rules::hardening::find(argument()).expect("--profile")),
                 "--target" => {
                     options.target.os =
                         Some(reglint::target::Os::parse(argument()).expect("--target"));
@@ -67,6 +71,16 @@ fn target_comment_options(path: &Path) -> CheckOptions {
             Some("server") => Some(reglint::target::Edition::Server),
             _ => None,
         };
+    }
+    if let Some(line) = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("; test-profile:"))
+    {
+        for name in line.split_whitespace() {
+            options
+                .profiles
+                .push(reglint::rules::hardening::find(name).expect("test-profile"));
+        }
     }
     options
 }
