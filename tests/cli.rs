@@ -4,26 +4,9 @@
 mod support;
 
 use reglint::hive::writer::{HiveSpec, KeySpec, write};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use support::repo;
-
-fn reglint(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_reglint"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("REGLINT_CORPUS")
-        .output()
-        .expect("run reglint")
-}
-
-fn status(output: &Output) -> i32 {
-    output.status.code().unwrap_or(-1)
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use std::path::PathBuf;
+use std::process::Command;
+use support::{reglint, repo, status, text};
 
 /// A fresh directory under the target directory, removed first if a previous run left it.
 fn scratch(name: &str) -> PathBuf {

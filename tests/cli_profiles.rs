@@ -1,27 +1,16 @@
 //! `--profile` and reglint.toml's `profiles` through the built binary: selection, the
 //! did-you-mean usage error, and that no baseline runs without a profile.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod support;
 
-fn reglint(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_reglint"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("REGLINT_CORPUS")
-        .output()
-        .expect("run reglint")
-}
+use std::path::PathBuf;
+use support::{reglint, text};
 
 fn scratch(name: &str) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("scratch dir");
     dir
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// An ICMP redirect tweak that every profile's MSS002 fails.

@@ -3,27 +3,10 @@
 //! input it could not read in its machine-readable output.
 
 mod support;
+use support::{reglint, status, text};
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-
-fn reglint(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_reglint"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("REGLINT_CORPUS")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run reglint")
-}
-
-fn status(output: &Output) -> i32 {
-    output.status.code().unwrap_or(-1)
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 /// A fresh directory under the target directory, removed first if a previous run left it.
 fn scratch(name: &str) -> PathBuf {

@@ -1,6 +1,6 @@
 //! Realistic tweak and hardening files written for this project (fixtures/realistic/), each
 //! mixing real mistakes with correct lines, with the findings a careful reviewer expects in
-//! `<name>.expected` (one `CODE LINE` per line). Every expected finding must be reported
+//! `<name>.expected` (one `CODE LINE` per line; `#` starts a comment line). Every expected finding must be reported
 //! (recall) and nothing else may be (precision): a false finding teaches users to ignore the tool.
 
 mod support;
@@ -14,7 +14,7 @@ fn expected(path: &std::path::Path) -> BTreeSet<Finding> {
     let text = std::fs::read_to_string(path.with_extension("expected"))
         .unwrap_or_else(|e| panic!("{}: no .expected file: {e}", path.display()));
     text.lines()
-        .filter(|l| !l.trim().is_empty())
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
         .map(|l| {
             let (code, line) = l
                 .split_once(' ')

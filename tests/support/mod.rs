@@ -132,3 +132,23 @@ pub fn corpus() -> PathBuf {
         None => panic!("set REGLINT_CORPUS to the corpus folder (CI uses ../shared/corpus)"),
     }
 }
+
+/// Runs the built binary in `dir` with no standard input and without the corpus variable.
+pub fn reglint(dir: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_reglint"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("REGLINT_CORPUS")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run reglint")
+}
+
+/// The exit status of a finished run, -1 when a signal ended it.
+pub fn status(output: &std::process::Output) -> i32 {
+    output.status.code().unwrap_or(-1)
+}
+
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
