@@ -15,5 +15,6 @@ pub mod regfile;
 pub mod render;
 pub mod rules;
 pub mod source;
+pub mod spelling;
 pub mod suppress;
 pub mod target;

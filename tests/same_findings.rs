@@ -7,7 +7,7 @@ mod support;
 use reglint::check::{CheckOptions, InputReport, check_bytes};
 use reglint::hive::ControlSetChoice;
 use reglint::hive::writer::{HiveSpec, KeySpec, write};
-use reglint::model::{ControlSet, Registry, ValueOp};
+use reglint::model::{ControlSet, Registry, Root, ValueOp};
 use support::{check_file, options_for};
 
 /// A SYSTEM hive with the control-set keys of a .reg model; CurrentControlSet becomes
@@ -16,18 +16,26 @@ fn hive_from(registry: &Registry) -> Vec<u8> {
     let mut root =
         KeySpec::new("ROOT").path("Select", |k| k.dword("Current", 1).dword("Default", 1));
     for key in registry.keys() {
-        let Some((set, rest)) = key.path.control_set() else {
-            continue;
+        let path = match key.path.control_set() {
+            Some((set, rest)) => {
+                let set = match set {
+                    ControlSet::Current => ControlSet::Numbered(1),
+                    numbered => numbered,
+                };
+                std::iter::once(set.to_string())
+                    .chain(rest.iter().map(|p| p.to_string()))
+                    .collect::<Vec<_>>()
+                    .join("\\")
+            }
+            // A SYSTEM path with no control set (a misspelled import) lands at the hive's root.
+            None if key.path.root == Root::LocalMachine
+                && key.path.parts.len() > 1
+                && key.path.parts[0].eq_ignore_ascii_case("SYSTEM") =>
+            {
+                key.path.parts[1..].join("\\")
+            }
+            None => continue,
         };
-        let set = match set {
-            ControlSet::Current => ControlSet::Numbered(1),
-            numbered => numbered,
-        };
-        let mut path = set.to_string();
-        for part in rest {
-            path.push('\\');
-            path.push_str(part);
-        }
         let values: Vec<_> = key
             .effective_values()
             .filter_map(|v| match &v.op {
@@ -72,6 +80,7 @@ fn tcp_findings(report: &InputReport) -> Vec<(String, String, String, String, St
 fn hive_and_reg_give_the_same_findings() {
     let mut compared = 0;
     let mut differences = Vec::new();
+    let mut hive_codes = std::collections::BTreeSet::new();
     insta::glob!("../fixtures/rules", "TCP*.reg", |path| {
         let options = options_for(path);
         let reg = check_file(path, &options);
@@ -96,8 +105,9 @@ fn hive_and_reg_give_the_same_findings() {
                 reg.target
             ));
         }
-        // The hive front end reads only the Services keys reglint lints, so a .reg finding about
-        // a key outside them (a misspelled path, HKCU, Psched) has no hive counterpart; and
+        // The hive front end reads only the keys reglint lints (and misspellings of them), so a
+        // .reg finding about a key outside them (HKCU, SOFTWARE, a vendor key) has no hive
+        // counterpart; and
         // TCP025 is about importing a file, which a hive is not. Everything else must agree.
         let held: Vec<String> = hive
             .registry
@@ -117,9 +127,17 @@ fn hive_and_reg_give_the_same_findings() {
                 reg_side
             ));
         }
+        hive_codes.extend(tcp_findings(&hive).into_iter().map(|f| f.0));
         insta::assert_snapshot!("hive", support::human(&[hive]));
         compared += 1;
     });
     assert!(differences.is_empty(), "{}", differences.join("\n"));
     assert!(compared >= 20, "compared only {compared} fixtures");
+    // The wrong-key rules must be compared in hive form too, not filtered out as unheld keys.
+    for code in ["TCP006", "TCP020", "TCP021"] {
+        assert!(
+            hive_codes.contains(code),
+            "no hive gave {code}: {hive_codes:?}"
+        );
+    }
 }

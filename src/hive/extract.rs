@@ -8,8 +8,9 @@ use super::render::render_key;
 use crate::check::FrontEnd;
 use crate::codes;
 use crate::diagnostic::Diagnostic;
-use crate::model::{Key, KeyPath, Origin, RegType, Root, Value, ValueData, ValueOp};
+use crate::model::{ControlSet, Key, KeyPath, Origin, RegType, Root, Value, ValueData, ValueOp};
 use crate::source::SourceFile;
+use crate::spelling::is_typo_of;
 use std::collections::HashSet;
 
 /// Paths below a control set whose keys (with their values) are extracted when present.
@@ -32,6 +33,9 @@ const WITH_SUBKEYS: [&[&str]; 2] = [
 ];
 /// Subkeys of Parameters whose own subkeys are extracted too (one per interface).
 const NESTED: &str = "Interfaces";
+/// The services whose `Parameters` keys hold TCP/IP values; a misspelled import of one of them
+/// (`ADF`, `Tcpip\Paramaters`) creates a key nothing reads, which TCP021 reports.
+const TCPIP_SERVICES: [&str; 6] = ["Tcpip", "Tcpip6", "AFD", "NetBT", "Dnscache", "Psched"];
 /// Keys reglint lints are small; a Parameters key with more subkeys is damaged or crafted.
 const MAX_EXTRACTED_SUBKEYS: usize = 10_000;
 
@@ -155,6 +159,78 @@ impl<'a> Extractor<'_, 'a> {
         for relative in SET_KEYS {
             self.add_path(set, &set_path, relative);
         }
+        self.add_services_near_misses(set, &set_path, true);
+    }
+
+    /// Keys a misspelled import leaves at the top of the hive: a control set one or two typos
+    /// off `CurrentControlSet`, or `Services` with no control set above it. The rules judge them
+    /// as they judge the same keys in a .reg; this only picks the candidates.
+    pub fn add_root_near_misses(&mut self, top: &[KeyNode<'a>]) {
+        for key in top {
+            let path = vec![key.name.clone()];
+            if ControlSet::parse(&key.name).is_none() && is_typo_of(&key.name, "CurrentControlSet")
+            {
+                self.add_services_near_misses(key, &path, false);
+            } else if key.name.eq_ignore_ascii_case("Services") || is_typo_of(&key.name, "Services")
+            {
+                self.add_service_keys_near_misses(key, &path, false);
+            }
+        }
+    }
+
+    /// `Services` misspelled inside a control set (`Servic es`), and misspelled services or
+    /// `Parameters` keys inside the real one.
+    fn add_services_near_misses(&mut self, set: &KeyNode<'a>, set_path: &[String], exact: bool) {
+        for key in self.small_children(set, set_path) {
+            let typo = is_typo_of(&key.name, "Services");
+            if typo || key.name.eq_ignore_ascii_case("Services") {
+                let mut path = set_path.to_vec();
+                path.push(key.name.clone());
+                self.add_service_keys_near_misses(&key, &path, exact && !typo);
+            }
+        }
+    }
+
+    fn add_service_keys_near_misses(
+        &mut self,
+        services: &KeyNode<'a>,
+        services_path: &[String],
+        exact: bool,
+    ) {
+        for service in self.small_children(services, services_path) {
+            let is_exact = TCPIP_SERVICES
+                .iter()
+                .any(|s| service.name.eq_ignore_ascii_case(s));
+            if !is_exact && !TCPIP_SERVICES.iter().any(|s| is_typo_of(&service.name, s)) {
+                continue;
+            }
+            let mut service_path = services_path.to_vec();
+            service_path.push(service.name.clone());
+            for parameters in self.small_children(&service, &service_path) {
+                let typo = is_typo_of(&parameters.name, "Parameters");
+                let exact_path = exact && is_exact && !typo;
+                if exact_path || !(typo || parameters.name.eq_ignore_ascii_case("Parameters")) {
+                    continue;
+                }
+                let mut path = service_path.clone();
+                path.push(parameters.name.clone());
+                self.add_key(&parameters, &path);
+                self.add_subkeys(&parameters, &path, true);
+            }
+        }
+    }
+
+    /// The subkeys of `key`, or none when it has more than reglint reads of a key (damage is
+    /// reported where the key is read for its own sake).
+    fn small_children(&mut self, key: &KeyNode<'a>, path: &[String]) -> Vec<KeyNode<'a>> {
+        if self.reader.subkey_list(key).offsets.len() > MAX_EXTRACTED_SUBKEYS {
+            return Vec::new();
+        }
+        let children = self.reader.children(key);
+        for problem in &children.problems {
+            self.damaged(problem, None, &path.join("\\"));
+        }
+        children.keys
     }
 
     fn add_subkeys(&mut self, key: &KeyNode<'a>, path: &[String], descend_interfaces: bool) {

@@ -76,6 +76,7 @@ pub fn load_system<'a>(
         front,
         reported,
     };
+    extractor.add_root_near_misses(top);
     for &number in &chosen {
         if let Some(set) = top
             .iter()

@@ -8,7 +8,6 @@ pub mod catalog;
 pub mod hardening;
 pub mod policy;
 mod reg;
-pub mod spelling;
 mod tcp;
 pub mod versions;
 

@@ -3,7 +3,7 @@
 //! Windows behaves when the value is absent.
 
 use crate::rules::catalog;
-use crate::rules::spelling;
+use crate::spelling;
 use crate::target::{Os, Release};
 use serde::Deserialize;
 

@@ -6,7 +6,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Key, Value};
 use crate::rules::Context;
 use crate::rules::catalog::service_keys;
-use crate::rules::spelling::{allowed_distance, distance};
+use crate::spelling::{allowed_distance, distance};
 
 /// The keys whose complete set of value names reglint knows.
 const CHECKED_KEYS: &[&str] = &["Tcpip\\Parameters"];

@@ -14,7 +14,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::{ControlSet, Key, KeyPath, Root, Value};
 use crate::rules::Context;
 use crate::rules::catalog::{Catalog, Scope, is_guid};
-use crate::rules::spelling::{allowed_distance, distance};
+use crate::spelling::{distance, is_typo_of};
 
 /// Keys below `Services` that hold TCP/IP values, as the catalog and Windows name them.
 const SERVICE_KEYS: &[&str] = &[
@@ -268,9 +268,7 @@ fn push_segment(have: &str, want: &str, out: &mut Vec<String>, edits: &mut usize
         out.push(have.to_string());
         return Some(());
     }
-    let tolerated = allowed_distance(want).max(1);
-    let squeezed: String = have.chars().filter(|c| !c.is_whitespace()).collect();
-    if distance(have, want) <= tolerated || squeezed.eq_ignore_ascii_case(want) {
+    if is_typo_of(have, want) {
         out.push(want.to_string());
         *edits += 1;
         return Some(());

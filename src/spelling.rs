@@ -9,6 +9,17 @@ pub fn allowed_distance(name: &str) -> usize {
     }
 }
 
+/// Whether `have` is a misspelling of the key path segment `want`: not the same name, but at
+/// most the tolerated edits away (at least one), or the same once whitespace is squeezed out
+/// (`Servic es`).
+pub fn is_typo_of(have: &str, want: &str) -> bool {
+    if have.eq_ignore_ascii_case(want) {
+        return false;
+    }
+    let squeezed: String = have.chars().filter(|c| !c.is_whitespace()).collect();
+    squeezed.eq_ignore_ascii_case(want) || distance(have, want) <= allowed_distance(want).max(1)
+}
+
 /// Optimal string alignment distance (edits with adjacent swaps), ignoring ASCII case.
 pub fn distance(a: &str, b: &str) -> usize {
     let a: Vec<u8> = a.bytes().map(|c| c.to_ascii_lowercase()).collect();
