@@ -453,3 +453,73 @@ fn standard_input_is_read() {
         text(&out.stdout)
     );
 }
+
+#[test]
+fn completions_and_manual_page_come_from_the_command_line_definitions() {
+    let dir = repo();
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = reglint(&dir, &["completions", shell]);
+        assert_eq!(status(&out), 0, "{shell}: {}", text(&out.stderr));
+        let script = text(&out.stdout);
+        // Every subcommand and a check option are completed.
+        for word in ["check", "explain", "server", "max-findings"] {
+            assert!(script.contains(word), "{shell} completion lacks {word}");
+        }
+    }
+    let out = reglint(&dir, &["completions", "tcsh"]);
+    assert_eq!(status(&out), 2, "an unknown shell is a usage error");
+    let man = reglint(&dir, &["man"]);
+    assert_eq!(status(&man), 0);
+    let page = text(&man.stdout);
+    assert!(page.starts_with(".ie") || page.starts_with(".TH"), "{page}");
+    assert!(page.contains(".TH reglint 1"), "{page}");
+    assert!(
+        page.contains("completions"),
+        "the manual lists the subcommands"
+    );
+}
+
+/// The GitHub Action's step summary: counts per code from the JSON report.
+#[test]
+fn the_step_summary_counts_findings_per_code() {
+    let python = Command::new("python3").arg("--version").output();
+    if python.is_err() {
+        panic!("python3 is needed for scripts/step-summary.py (the GitHub Action runs it)");
+    }
+    let dir = scratch("step-summary");
+    let report = dir.join("report.json");
+    let demo = repo().join("fixtures/demo");
+    let out = reglint(
+        &dir,
+        &[
+            "check",
+            demo.to_str().unwrap_or_default(),
+            "--format",
+            "json",
+            "--output",
+            report.to_str().unwrap_or_default(),
+        ],
+    );
+    assert_eq!(status(&out), 1, "{}", text(&out.stderr));
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&report).expect("report")).expect("JSON");
+    let tcp003 = json["diagnostics"]
+        .as_array()
+        .map(|d| d.iter().filter(|d| d["code"] == "TCP003").count())
+        .unwrap_or_default();
+    assert!(tcp003 > 0, "the demo has a TCP003");
+    let summary = Command::new("python3")
+        .arg(repo().join("scripts/step-summary.py"))
+        .arg(&report)
+        .output()
+        .expect("run step-summary.py");
+    assert!(summary.status.success(), "{}", text(&summary.stderr));
+    let markdown = text(&summary.stdout);
+    assert!(markdown.starts_with("## reglint\n"), "{markdown}");
+    let row = markdown.lines().find(|l| l.starts_with("| TCP003 |"));
+    assert_eq!(
+        row.and_then(|r| r.rsplit('|').nth(1)).map(str::trim),
+        Some(tcp003.to_string().as_str()),
+        "{markdown}"
+    );
+}

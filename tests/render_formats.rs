@@ -447,3 +447,29 @@ fn github_hive_findings_name_file_key_and_offset() {
         r"%0Akey HKEY_LOCAL_MACHINE\SYSTEM\ControlSet001\Services\Tcpip\Parameters, value MaxFreeTcbs, at hive offset 0x"
     ));
 }
+
+/// GitHub shows ten annotations of each type per step: past that, the tenth says how many more
+/// there are instead of letting the runner drop them silently.
+#[test]
+fn github_annotations_respect_the_limit_per_type() {
+    let mut text =
+        String::from("Windows Registry Editor Version 5.00\r\n\r\n[HKEY_CURRENT_USER\\x]\r\n");
+    for i in 0..25 {
+        text.push_str(&format!("\"v{i}\"=\"x\" # comment\r\n"));
+    }
+    let report = check_bytes("many.reg", text.as_bytes(), &CheckOptions::default());
+    let errors = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == reglint::diagnostic::Severity::Error)
+        .count();
+    assert!(errors >= 25, "{errors} errors");
+    let out = github(&[report]);
+    let error_lines: Vec<&str> = out.lines().filter(|l| l.starts_with("::error")).collect();
+    assert_eq!(error_lines.len(), github::ANNOTATIONS_PER_TYPE, "{out}");
+    let last = error_lines.last().copied().unwrap_or_default();
+    assert!(
+        last.contains(&format!("{} more error findings", errors - 9)),
+        "{last}"
+    );
+}

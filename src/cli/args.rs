@@ -33,6 +33,15 @@ pub enum Command {
         #[command(subcommand)]
         action: BaselineAction,
     },
+    /// Run the language server for .reg files on standard input and output (LSP).
+    Server,
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) to standard output.
+    Man,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,4 +1,4 @@
-//! `reglint check`, `reglint rules`, `reglint explain`.
+//! The binary: `reglint check`, `rules`, `explain`, `baseline`, `server`, `completions` and `man`.
 
 mod args;
 mod atomic;
@@ -6,6 +6,7 @@ mod cap;
 mod guard;
 mod inputs;
 mod run;
+mod server;
 mod settings;
 mod sniff;
 
@@ -52,6 +53,9 @@ pub fn main() -> i32 {
         } => check(&args, Some(&file)),
         Command::Rules { format } => rules(format),
         Command::Explain { rule } => explain(&rule),
+        Command::Server => server::run(),
+        Command::Completions { shell } => completions(shell),
+        Command::Man => man(),
     };
     match result {
         Ok(code) => code,
@@ -79,6 +83,22 @@ fn is_broken_pipe(e: &io::Error) -> bool {
         cause = error.source();
     }
     false
+}
+
+fn completions(shell: clap_complete::Shell) -> io::Result<i32> {
+    let mut command = <Cli as clap::CommandFactory>::command();
+    let mut out = io::stdout().lock();
+    clap_complete::generate(shell, &mut command, "reglint", &mut out);
+    out.flush()?;
+    Ok(EXIT_CLEAN)
+}
+
+fn man() -> io::Result<i32> {
+    let command = <Cli as clap::CommandFactory>::command();
+    let mut out = io::stdout().lock();
+    clap_mangen::Man::new(command).render(&mut out)?;
+    out.flush()?;
+    Ok(EXIT_CLEAN)
 }
 
 fn usage_error(message: &str) -> io::Result<i32> {

@@ -11,22 +11,70 @@ use crate::check::{InputKind, InputReport};
 use crate::diagnostic::{Diagnostic, Severity};
 use std::io::{self, Write};
 
+/// GitHub shows at most this many annotations of one type (error, warning, notice) per step
+/// and drops the rest without a word.
+pub const ANNOTATIONS_PER_TYPE: usize = 10;
+
+/// The first findings of each type as annotations; past GitHub's limit, the last annotation of
+/// that type says how many more there are, so none is lost without notice.
 pub fn render(out: &mut dyn Write, reports: &[InputReport]) -> io::Result<()> {
+    let total = |severity: Severity| {
+        reports
+            .iter()
+            .flat_map(|r| &r.diagnostics)
+            .filter(|d| d.severity == severity)
+            .count()
+    };
+    let totals = [
+        total(Severity::Info),
+        total(Severity::Warning),
+        total(Severity::Error),
+    ];
+    let mut shown = [0usize; 3];
     for report in reports {
         for d in &report.diagnostics {
-            writeln!(out, "{}", command(report, d))?;
+            let index = d.severity as usize;
+            let (Some(count), Some(&all)) = (shown.get_mut(index), totals.get(index)) else {
+                continue;
+            };
+            let room = if all > ANNOTATIONS_PER_TYPE {
+                ANNOTATIONS_PER_TYPE - 1
+            } else {
+                ANNOTATIONS_PER_TYPE
+            };
+            if *count < room {
+                writeln!(out, "{}", command(report, d))?;
+                *count += 1;
+            }
+        }
+    }
+    let severities = [Severity::Info, Severity::Warning, Severity::Error];
+    for ((severity, all), done) in severities.into_iter().zip(totals).zip(shown) {
+        if all > done {
+            writeln!(
+                out,
+                "::{} title=reglint::{} more {} findings are not annotated (GitHub shows {} per type); run reglint with --format human or see the step summary",
+                command_name(severity),
+                all - done,
+                severity,
+                ANNOTATIONS_PER_TYPE
+            )?;
         }
     }
     Ok(())
 }
 
-/// The workflow command for one finding, escaped.
-pub fn command(report: &InputReport, d: &Diagnostic) -> String {
-    let name = match d.severity {
+fn command_name(severity: Severity) -> &'static str {
+    match severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
         Severity::Info => "notice",
-    };
+    }
+}
+
+/// The workflow command for one finding, escaped.
+pub fn command(report: &InputReport, d: &Diagnostic) -> String {
+    let name = command_name(d.severity);
     let mut properties = vec![("file", report.path.clone())];
     let mut lines = vec![d.message.clone()];
     match report.kind {
