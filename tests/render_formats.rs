@@ -473,3 +473,84 @@ fn github_annotations_respect_the_limit_per_type() {
         "{last}"
     );
 }
+
+/// Every fixture .reg, the demo hive and odd inputs: reglint's own findings in all shapes.
+fn every_fixture() -> Vec<InputReport> {
+    let mut reports = demo();
+    for dir in ["fixtures/reg", "fixtures/rules"] {
+        let mut paths: Vec<String> = std::fs::read_dir(repo().join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "reg"))
+            .map(|p| p.strip_prefix(repo()).unwrap().display().to_string())
+            .collect();
+        paths.sort();
+        let all: Vec<&str> = paths.iter().map(String::as_str).collect();
+        reports.extend(check(&all));
+    }
+    // Characters XML cannot hold and a path that needs escaping.
+    reports.push(check_bytes(
+        "a&b<c>\"d'.reg",
+        b"REGEDIT4\r\n\r\n[HKEY_CURRENT_USER\\x\x01]\r\n\"v\"=\"\x02\" # c\r\n",
+        &CheckOptions::default(),
+    ));
+    reports
+}
+
+#[test]
+fn gitlab_code_quality_matches_the_documented_format() {
+    let path = repo().join("schemas/gitlab-codequality.schema.json");
+    let schema: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let validator = jsonschema::options().build(&schema).unwrap();
+    let reports = every_fixture();
+    let doc = render::gitlab::document(&reports);
+    assert_schema_valid(&validator, "gitlab", &doc);
+    let issues = doc.as_array().unwrap();
+    let findings: usize = reports.iter().map(|r| r.diagnostics.len()).sum();
+    assert_eq!(issues.len(), findings);
+    // GitLab keeps one issue per fingerprint: they must all differ.
+    let mut fingerprints: Vec<&str> = issues
+        .iter()
+        .map(|i| i["fingerprint"].as_str().unwrap())
+        .collect();
+    fingerprints.sort_unstable();
+    fingerprints.dedup();
+    assert_eq!(fingerprints.len(), findings, "fingerprints collide");
+    // The schema really checks: a wrong severity is refused.
+    let mut broken = doc.clone();
+    broken[0]["severity"] = "warning".into();
+    assert!(!validator.is_valid(&broken));
+}
+
+#[test]
+fn junit_xml_validates_against_the_schema() {
+    let reports = every_fixture();
+    let mut out = Vec::new();
+    render::junit::render(&mut out, &reports).unwrap();
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let xml = dir.join("reglint-junit.xml");
+    std::fs::write(&xml, &out).unwrap();
+    let xsd = repo().join("schemas/junit.xsd");
+    let run = |file: &Path| {
+        std::process::Command::new("xmllint")
+            .arg("--noout")
+            .arg("--schema")
+            .arg(&xsd)
+            .arg(file)
+            .output()
+            .expect("xmllint (Debian's libxml2-utils) validates the JUnit output")
+    };
+    let checked = run(&xml);
+    assert!(
+        checked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&checked.stderr)
+    );
+    let text = String::from_utf8(out).unwrap();
+    let findings: usize = reports.iter().map(|r| r.diagnostics.len()).sum();
+    assert_eq!(text.matches("<failure ").count(), findings);
+    // The schema really checks: a test case without its classname is refused.
+    let broken = dir.join("reglint-junit-broken.xml");
+    std::fs::write(&broken, text.replacen(" classname=", " class=", 1)).unwrap();
+    assert!(!run(&broken).status.success());
+}

@@ -169,6 +169,10 @@ pub enum ReportFormat {
     Sarif,
     /// GitHub Actions workflow annotations.
     Github,
+    /// GitLab Code Quality (the `artifacts:reports:codequality` JSON).
+    Gitlab,
+    /// JUnit XML test results: a test suite per input, a failing test case per finding.
+    Junit,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

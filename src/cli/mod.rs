@@ -443,6 +443,12 @@ fn write_report(
         }
         ReportFormat::Concise => render::concise::render(out, reports),
         ReportFormat::Github => render::github::render(out, reports),
+        ReportFormat::Gitlab => {
+            let doc = render::gitlab::document(reports);
+            serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::from)?;
+            writeln!(out)
+        }
+        ReportFormat::Junit => render::junit::render(out, reports),
         ReportFormat::Human => {
             let mut plain = termcolor::NoColor::new(out);
             render::human::render(&mut plain, reports, &summary)
