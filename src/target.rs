@@ -209,6 +209,9 @@ impl Os {
             None => (lower.clone(), 0),
         };
         let release = Release::from_token(&release_token).ok_or_else(|| {
+            if let Some(meant) = Os::suggestion(&lower) {
+                return format!("`{text}` is not a Windows release reglint knows; did you mean `{meant}`?");
+            }
             let known: Vec<_> = Release::ALL.iter().map(|r| r.token()).collect();
             format!(
                 "`{text}` is not a Windows release reglint knows; use one of {} (optionally with -spN)",
@@ -223,6 +226,30 @@ impl Os {
             ));
         }
         Ok(Os::new(release, sp))
+    }
+
+    /// The `--target` spelling of what people write for a release: `win7`, `Windows10`,
+    /// `server2019`, `xpsp2`, `7sp1`.
+    fn suggestion(lower: &str) -> Option<String> {
+        let squeezed: String = lower
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '_' | '-'))
+            .collect();
+        let mut rest = squeezed.as_str();
+        for prefix in ["windows", "win", "server", "ws"] {
+            rest = rest.strip_prefix(prefix).unwrap_or(rest);
+        }
+        rest = rest.strip_prefix("server").unwrap_or(rest);
+        let (release, sp) = match rest.rsplit_once("sp") {
+            Some((r, n)) if !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()) => (r, Some(n)),
+            _ => (rest, None),
+        };
+        let release = Release::from_token(release)?;
+        let candidate = match sp {
+            Some(n) => format!("{}-sp{n}", release.token()),
+            None => release.token().to_string(),
+        };
+        (candidate != lower && Os::parse(&candidate).is_ok()).then_some(candidate)
     }
 
     pub fn is_vista_or_later(self) -> bool {
@@ -380,6 +407,34 @@ impl TargetChoice {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn common_spellings_get_a_did_you_mean() {
+        for (typed, meant) in [
+            ("win7", "7"),
+            ("Windows10", "10"),
+            ("server2019", "2019"),
+            ("Windows Server 2012R2", "2012r2"),
+            ("xpsp2", "xp-sp2"),
+            ("7sp1", "7-sp1"),
+        ] {
+            let error = Os::parse(typed).err().unwrap_or_default();
+            assert!(
+                error.ends_with(&format!("did you mean `{meant}`?")),
+                "{typed}: {error}"
+            );
+        }
+        // Nothing close: the list of releases instead.
+        let error = Os::parse("beos").err().unwrap_or_default();
+        assert!(error.contains("use one of nt4, 2000"), "{error}");
+        // A service pack that never existed is not suggested.
+        assert!(
+            !Os::parse("xpsp9")
+                .err()
+                .unwrap_or_default()
+                .contains("did you mean")
+        );
+    }
 
     #[test]
     fn versions_order_by_build_then_service_pack() {

@@ -166,7 +166,10 @@ fn configuration_is_found_upward_and_applied() {
     std::fs::write(nested.join("SYSTEM"), system_hive(60000)).unwrap();
     let out = reglint(&nested, &["check", "SYSTEM", "--format", "concise"]);
     let report = text(&out.stdout);
-    assert!(report.contains("error[POL001]"), "{report}");
+    assert!(
+        report.contains(": error: ") && report.contains("[POL001]"),
+        "{report}"
+    );
     assert!(
         report.contains("must be 65534, but it is 60000"),
         "{report}"
@@ -303,13 +306,13 @@ fn inline_suppressions_are_used_or_reported() {
         "used suppression hides its finding: {report}"
     );
     assert!(
-        report.contains(
-            "agents.reg:6:1: warning[REG036] this suppression of unknown-value-name is not needed"
-        ),
+        report.lines().any(|l| l.starts_with(
+            "agents.reg:6:1: warning: this suppression of unknown-value-name is not needed"
+        ) && l.ends_with("[REG036]")),
         "{report}"
     );
     assert!(
-        report.contains("agents.reg:8:1: warning[REG036] `TCP99` is not a rule code or name"),
+        report.contains("agents.reg:8:1: warning: `TCP99` is not a rule code or name [REG036]"),
         "{report}"
     );
 }
@@ -448,7 +451,7 @@ fn standard_input_is_read() {
     }
     let out = child.wait_with_output().unwrap();
     assert!(
-        text(&out.stdout).contains("-:4:21: error[TCP003]"),
+        text(&out.stdout).contains("-:4:21: error: ") && text(&out.stdout).contains("[TCP003]"),
         "{}",
         text(&out.stdout)
     );
@@ -522,4 +525,43 @@ fn the_step_summary_counts_findings_per_code() {
         Some(tcp003.to_string().as_str()),
         "{markdown}"
     );
+}
+
+#[test]
+fn concise_output_is_gcc_style_and_coloured_on_request() {
+    let dir = scratch("concise-colour");
+    std::fs::write(
+        dir.join("tcp.reg"),
+        "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters]\r\n\"MaxUserPort\"=dword:00065534\r\n",
+    )
+    .unwrap();
+    let run = |env: &[(&str, &str)], extra: &[&str]| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_reglint"));
+        command
+            .args(["check", "tcp.reg", "--format", "concise", "--no-config"])
+            .args(extra)
+            .current_dir(&dir)
+            .env_remove("FORCE_COLOR")
+            .env_remove("CLICOLOR_FORCE")
+            .env_remove("NO_COLOR");
+        for (k, v) in env {
+            command.env(k, v);
+        }
+        text(&command.output().expect("run reglint").stdout)
+    };
+    let plain = run(&[], &[]);
+    let line = plain
+        .lines()
+        .find(|l| l.contains("[TCP003]"))
+        .unwrap_or_default();
+    // path:line:col: severity: message [CODE], what gcc problem matchers read.
+    assert!(line.starts_with("tcp.reg:4:21: error: "), "{plain}");
+    assert!(line.ends_with("[TCP003]"), "{plain}");
+    assert!(!plain.contains('\u{1b}'), "a pipe is not coloured: {plain}");
+    for var in ["FORCE_COLOR", "CLICOLOR_FORCE"] {
+        assert!(run(&[(var, "1")], &[]).contains("\u{1b}["), "{var}");
+        assert!(!run(&[(var, "0")], &[]).contains('\u{1b}'), "{var}=0");
+    }
+    assert!(run(&[], &["--color", "always"]).contains("\u{1b}["));
+    assert!(!run(&[("FORCE_COLOR", "1")], &["--color", "never"]).contains('\u{1b}'));
 }

@@ -512,7 +512,7 @@ fn pipes_are_streams_and_devices_are_refused() {
     );
     writer.join().unwrap();
     assert!(
-        text(&out.stdout).contains("fed:4:21: error[TCP003]"),
+        text(&out.stdout).contains("fed:4:21: error: ") && text(&out.stdout).contains("[TCP003]"),
         "{}{}",
         text(&out.stdout),
         text(&out.stderr)
@@ -528,7 +528,7 @@ fn pipes_are_streams_and_devices_are_refused() {
         .output()
         .unwrap();
     assert!(
-        text(&out.stdout).contains("error[TCP003]"),
+        text(&out.stdout).contains(": error: ") && text(&out.stdout).contains("[TCP003]"),
         "{}",
         text(&out.stderr)
     );

@@ -40,7 +40,7 @@ const REG_CASES: &[&str] = &[
 
 fn concise(reports: &[InputReport]) -> String {
     let mut out = Vec::new();
-    render::concise::render(&mut out, reports).unwrap();
+    render::concise::render(&mut termcolor::NoColor::new(&mut out), reports).unwrap();
     String::from_utf8(out).unwrap()
 }
 

@@ -227,6 +227,9 @@ fn check(args: &CheckArgs, write_baseline: Option<&Path>) -> io::Result<i32> {
     let printed = if args.output.is_some() || args.format == ReportFormat::Human {
         let mut out = StandardStream::stdout(color_choice(args.color, stdout.is_terminal()));
         render::human::render(&mut out, &reports, &summary).and_then(|()| out.flush())
+    } else if args.format == ReportFormat::Concise {
+        let mut out = StandardStream::stdout(color_choice(args.color, stdout.is_terminal()));
+        render::concise::render(&mut out, &reports).and_then(|()| out.flush())
     } else {
         write_report(&mut stdout.lock(), args.format, &reports, summary, exit)
     };
@@ -441,7 +444,9 @@ fn write_report(
             serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::from)?;
             writeln!(out)
         }
-        ReportFormat::Concise => render::concise::render(out, reports),
+        ReportFormat::Concise => {
+            render::concise::render(&mut termcolor::NoColor::new(out), reports)
+        }
         ReportFormat::Github => render::github::render(out, reports),
         ReportFormat::Gitlab => {
             let doc = render::gitlab::document(reports);
@@ -505,10 +510,14 @@ fn report_unused_key_suppressions(configs: &[Arc<Config>], reports: &[InputRepor
     }
 }
 
+/// `--color`, then the conventions of other tools: `FORCE_COLOR` or `CLICOLOR_FORCE` (set and
+/// not `0`) colour even a pipe, `NO_COLOR` turns colour off, and otherwise a terminal is coloured.
 fn color_choice(choice: ColorChoice, is_terminal: bool) -> TermColor {
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
     match choice {
         ColorChoice::Always => TermColor::Always,
         ColorChoice::Never => TermColor::Never,
+        ColorChoice::Auto if set("FORCE_COLOR") || set("CLICOLOR_FORCE") => TermColor::Always,
         ColorChoice::Auto if is_terminal && std::env::var_os("NO_COLOR").is_none() => {
             TermColor::Auto
         }

@@ -1,9 +1,13 @@
-//! One line per finding: `path:line:col: severity[CODE] message` (hives: `path@0xOFFSET:`).
+//! One line per finding, as gcc prints them, so editors' and CI systems' gcc problem matchers
+//! read it: `path:line:col: error: message [CODE]` (`warning`, `note` for info; hives:
+//! `path@0xOFFSET: ...` followed by the key and value).
 
 use crate::check::{InputKind, InputReport};
+use crate::diagnostic::Severity;
 use std::io::{self, Write};
+use termcolor::{Color, ColorSpec, WriteColor};
 
-pub fn render(out: &mut dyn Write, reports: &[InputReport]) -> io::Result<()> {
+pub fn render(out: &mut dyn WriteColor, reports: &[InputReport]) -> io::Result<()> {
     for report in reports {
         for d in &report.diagnostics {
             let origin = d.primary.as_ref().map(|p| p.origin);
@@ -16,20 +20,23 @@ pub fn render(out: &mut dyn Write, reports: &[InputReport]) -> io::Result<()> {
                 None => report.path.clone(),
             };
             let subject = match (&d.key, &d.value) {
-                (Some(key), Some(value)) => format!(" [{key} : {value}]"),
-                (Some(key), None) => format!(" [{key}]"),
+                (Some(key), Some(value)) if report.kind == InputKind::Hive => {
+                    format!(" [{key} : {value}]")
+                }
+                (Some(key), None) if report.kind == InputKind::Hive => format!(" [{key}]"),
                 _ => String::new(),
             };
-            let subject = if report.kind == InputKind::Hive {
-                subject
-            } else {
-                String::new()
+            let (word, color) = match d.severity {
+                Severity::Error => ("error", Color::Red),
+                Severity::Warning => ("warning", Color::Yellow),
+                Severity::Info => ("note", Color::Cyan),
             };
-            writeln!(
-                out,
-                "{place}: {}[{}] {}{subject}",
-                d.severity, d.code.code, d.message
-            )?;
+            out.set_color(ColorSpec::new().set_bold(true))?;
+            write!(out, "{place}:")?;
+            out.set_color(ColorSpec::new().set_fg(Some(color)).set_bold(true))?;
+            write!(out, " {word}:")?;
+            out.reset()?;
+            writeln!(out, " {} [{}]{subject}", d.message, d.code.code)?;
         }
     }
     Ok(())
