@@ -565,3 +565,73 @@ fn concise_output_is_gcc_style_and_coloured_on_request() {
     assert!(run(&[], &["--color", "always"]).contains("\u{1b}["));
     assert!(!run(&[("FORCE_COLOR", "1")], &["--color", "never"]).contains('\u{1b}'));
 }
+
+#[test]
+fn quiet_silent_statistics_exit_zero_and_deterministic_reports() {
+    let dir = scratch("conventions");
+    let tweak = "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters]\r\n\"MaxUserPort\"=dword:00065534\r\n\"MaxUserPorts\"=dword:0000fffe\r\n\"TcpTimedWaitDelay\"=dword:00000030\r\n";
+    std::fs::write(dir.join("tcp.reg"), tweak).unwrap();
+    let run = |extra: &[&str]| {
+        reglint(
+            &dir,
+            &[&["check", "tcp.reg", "--no-config"], extra].concat(),
+        )
+    };
+
+    let normal = run(&[]);
+    assert_eq!(status(&normal), 1);
+    assert!(text(&normal.stdout).contains("checked 1 input"));
+
+    let quiet = run(&["--quiet"]);
+    assert_eq!(status(&quiet), 1);
+    let out = text(&quiet.stdout);
+    assert!(out.contains("[TCP003]") || out.contains("TCP003"), "{out}");
+    assert!(
+        !out.contains("checked 1 input") && !out.contains("target"),
+        "{out}"
+    );
+
+    let silent = run(&["--silent"]);
+    assert_eq!(status(&silent), 1);
+    assert!(silent.stdout.is_empty() && silent.stderr.is_empty());
+
+    let zero = run(&["--exit-zero"]);
+    assert_eq!(status(&zero), 0, "findings, but --exit-zero");
+    let unreadable = reglint(
+        &dir,
+        &["check", "missing.reg", "--exit-zero", "--no-config"],
+    );
+    assert_ne!(
+        status(&unreadable),
+        0,
+        "--exit-zero does not hide an unreadable input"
+    );
+
+    let stats = text(&run(&["--statistics"]).stdout);
+    let row = stats
+        .lines()
+        .find(|l| l.contains("TCP003"))
+        .unwrap_or_default();
+    let count = row.split_whitespace().next().unwrap_or_default();
+    let findings = text(&run(&["--format", "concise"]).stdout);
+    assert_eq!(
+        count.parse::<usize>().ok(),
+        Some(findings.matches("[TCP003]").count()),
+        "{stats}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&run(&["--statistics", "--format", "json"]).stdout).unwrap();
+    assert!(
+        json.as_array()
+            .is_some_and(|rows| rows.iter().any(|r| r["code"] == "TCP003"))
+    );
+
+    // Byte-identical machine reports without --timing; elapsed_ms only with it.
+    for format in ["json", "sarif"] {
+        let a = run(&["--format", format]).stdout;
+        let b = run(&["--format", format]).stdout;
+        assert_eq!(a, b, "{format} differs between two runs");
+    }
+    assert!(!text(&run(&["--format", "json"]).stdout).contains("elapsed_ms"));
+    assert!(text(&run(&["--format", "json", "--timing"]).stdout).contains("elapsed_ms"));
+}

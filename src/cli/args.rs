@@ -131,6 +131,28 @@ pub struct CheckArgs {
     /// At most N findings of each code per input, then one "and M more" finding; 0 shows all.
     #[arg(long, value_name = "N", default_value_t = 100)]
     pub max_findings: usize,
+
+    /// Exit with status 0 even when there are findings (2 and 3 still report usage errors and
+    /// unreadable inputs).
+    #[arg(long)]
+    pub exit_zero: bool,
+
+    /// Print the findings only: no target lines, summary or notes.
+    #[arg(long, short = 'q', conflicts_with = "silent")]
+    pub quiet: bool,
+
+    /// Print nothing; only the exit status (and an --output file) tells the result.
+    #[arg(long, short = 's')]
+    pub silent: bool,
+
+    /// Print the number of findings per code instead of the findings.
+    #[arg(long)]
+    pub statistics: bool,
+
+    /// Put the run's wall time into the JSON summary (`elapsed_ms`); without it the JSON and
+    /// SARIF reports of the same inputs are byte for byte the same.
+    #[arg(long)]
+    pub timing: bool,
 }
 
 /// A byte count with an optional binary suffix: K, M, G (KiB, MiB, GiB; `B`/`iB` may follow).

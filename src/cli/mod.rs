@@ -160,7 +160,8 @@ fn check(args: &CheckArgs, write_baseline: Option<&Path>) -> io::Result<i32> {
     if let Err(message) = guard_outputs(args, write_baseline, &plan, &paths) {
         return usage_error(&message);
     }
-    for note in &collected.notes {
+    let chatty = !args.quiet && !args.silent;
+    for note in collected.notes.iter().filter(|_| chatty) {
         eprintln!("reglint: info: {note}");
     }
     let bad_logs = refuse_bad_logs(&mut plan, args.max_input_size);
@@ -178,7 +179,7 @@ fn check(args: &CheckArgs, write_baseline: Option<&Path>) -> io::Result<i32> {
         args.max_input_size,
         show_progress,
     );
-    for note in &run.notes {
+    for note in run.notes.iter().filter(|_| chatty) {
         eprintln!("reglint: info: {note}");
     }
     // Everything a walk found was left out (hives reglint does not lint): nothing was checked.
@@ -209,10 +210,12 @@ fn check(args: &CheckArgs, write_baseline: Option<&Path>) -> io::Result<i32> {
     }
     report_unused_key_suppressions(&used_configs, &reports);
     let mut summary = Summary::of(&reports);
-    summary.elapsed_ms = Some(started.elapsed().as_millis() as u64);
+    if args.timing || args.format == ReportFormat::Human {
+        summary.elapsed_ms = Some(started.elapsed().as_millis() as u64);
+    }
     let exit = if summary.incomplete > 0 {
         EXIT_INCOMPLETE
-    } else if summary.at_or_above(plan.fail_on) > 0 {
+    } else if summary.at_or_above(plan.fail_on) > 0 && !args.exit_zero {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
@@ -224,7 +227,14 @@ fn check(args: &CheckArgs, write_baseline: Option<&Path>) -> io::Result<i32> {
     }
     // With --output the file holds the report asked for, and the terminal gets the human one.
     let stdout = io::stdout();
-    let printed = if args.output.is_some() || args.format == ReportFormat::Human {
+    let printed = if args.silent {
+        Ok(())
+    } else if args.statistics {
+        write_statistics(&mut stdout.lock(), args.format, &reports)
+    } else if args.quiet && (args.output.is_some() || args.format == ReportFormat::Human) {
+        let mut out = StandardStream::stdout(color_choice(args.color, stdout.is_terminal()));
+        render::human::render_findings(&mut out, &reports).and_then(|()| out.flush())
+    } else if args.output.is_some() || args.format == ReportFormat::Human {
         let mut out = StandardStream::stdout(color_choice(args.color, stdout.is_terminal()));
         render::human::render(&mut out, &reports, &summary).and_then(|()| out.flush())
     } else if args.format == ReportFormat::Concise {
@@ -247,7 +257,7 @@ fn check(args: &CheckArgs, write_baseline: Option<&Path>) -> io::Result<i32> {
         }
         Ok(()) => {}
     }
-    if let Some(note) = baseline_note {
+    if let Some(note) = baseline_note.filter(|_| !args.quiet && !args.silent) {
         eprintln!("reglint: {note}");
     }
     // The process is about to exit: freeing a large model value by value would only cost time.
@@ -426,6 +436,42 @@ fn hide_known_findings(baseline: &mut Baseline, dir: &Path, reports: &mut [Input
 }
 
 /// Writes one report in a format without colour (files and machine formats).
+/// `--statistics`: findings per code, most frequent first; JSON with `--format json`.
+fn write_statistics(
+    out: &mut dyn Write,
+    format: ReportFormat,
+    reports: &[InputReport],
+) -> io::Result<()> {
+    let mut counts: std::collections::BTreeMap<&str, (usize, &codes::Code, Severity)> =
+        std::collections::BTreeMap::new();
+    for d in reports.iter().flat_map(|r| &r.diagnostics) {
+        let entry = counts.entry(d.code.code).or_insert((0, d.code, d.severity));
+        entry.0 += 1;
+        entry.2 = entry.2.max(d.severity);
+    }
+    let mut rows: Vec<_> = counts.into_values().collect();
+    rows.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.code.cmp(b.1.code)));
+    if format == ReportFormat::Json {
+        let list: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|(count, code, severity)| {
+                serde_json::json!({"code": code.code, "name": code.name, "severity": severity, "count": count})
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut *out, &list).map_err(io::Error::from)?;
+        return writeln!(out);
+    }
+    let width = rows.first().map_or(1, |r| r.0.to_string().len());
+    for (count, code, severity) in rows {
+        writeln!(
+            out,
+            "{count:>width$}  {}  {:<7}  {}",
+            code.code, severity, code.name
+        )?;
+    }
+    Ok(())
+}
+
 fn write_report(
     out: &mut dyn Write,
     format: ReportFormat,

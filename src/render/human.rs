@@ -55,6 +55,19 @@ fn to_codespan(report: &InputReport, d: &Diagnostic) -> cs::Diagnostic<u32> {
 }
 
 /// Writes every finding of every report, then one summary line.
+/// The findings alone (`--quiet`): no target lines and no summary.
+pub fn render_findings(out: &mut dyn WriteColor, reports: &[InputReport]) -> io::Result<()> {
+    let config = Config::default();
+    for report in reports {
+        for d in &report.diagnostics {
+            let diagnostic = to_codespan(report, d);
+            term::emit_to_write_style(out, &config, &report.sources, &diagnostic)
+                .map_err(io::Error::other)?;
+        }
+    }
+    Ok(())
+}
+
 pub fn render(
     out: &mut dyn WriteColor,
     reports: &[InputReport],
