@@ -4,7 +4,7 @@
 
 use crate::check::{InputKind, InputReport};
 use crate::diagnostic::Severity;
-use std::io::{self, Write};
+use std::io;
 use termcolor::{Color, ColorSpec, WriteColor};
 
 pub fn render(out: &mut dyn WriteColor, reports: &[InputReport]) -> io::Result<()> {
