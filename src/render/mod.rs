@@ -5,6 +5,8 @@ pub mod github;
 pub mod human;
 pub mod json;
 pub mod sarif;
+pub mod show;
+pub mod show_diff;
 
 use crate::check::{InputKind, InputReport};
 use crate::diagnostic::{Diagnostic, Severity};
