@@ -389,7 +389,26 @@ fn apply_shows_before_and_after_with_reg_lines() {
     }
     insta::assert_snapshot!(shown);
     // check --apply: findings on applied values point at the .reg line.
+    std::fs::write(
+        dir.join("ttl.reg"),
+        TWEAK.replace(
+            "\"MaxUserPort\"=dword:0000fffe",
+            "\"DefaultTTL\"=dword:00000001",
+        ),
+    )
+    .expect("write reg");
     let out = reglint(
+        &dir,
+        &[
+            "check", "SYSTEM", "--apply", "ttl.reg", "--target", "2003-sp2", "--format", "concise",
+        ],
+    );
+    let report = text(&out.stdout);
+    assert!(
+        report.contains("ttl.reg:4:"),
+        "the DefaultTTL finding is on line 4: {report}"
+    );
+    let json = reglint(
         &dir,
         &[
             "check",
@@ -399,11 +418,15 @@ fn apply_shows_before_and_after_with_reg_lines() {
             "--target",
             "2003-sp2",
             "--format",
-            "concise",
+            "json",
         ],
     );
-    let report = text(&out.stdout);
-    assert!(report.contains("tweak.reg:"), "{report}");
+    let doc: Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    assert_eq!(doc["inputs"][0]["applied"][0]["values_set"], 2);
+    assert_eq!(
+        doc["inputs"][0]["applied"][0]["outside_hive"][0],
+        "HKEY_CURRENT_USER\\Software\\Tweaks"
+    );
 }
 
 #[test]
