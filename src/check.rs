@@ -19,7 +19,7 @@ pub enum InputKind {
 }
 
 /// What a front end hands on: the model, the texts it points into, and its own findings.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct FrontEnd {
     pub sources: SourceMap,
     pub registry: Registry,
@@ -52,6 +52,43 @@ pub struct CheckOptions {
     pub config: std::sync::Arc<crate::config::Config>,
     /// The hardening baselines to check (`--profile`, or reglint.toml's `profiles`).
     pub profiles: Vec<&'static crate::rules::hardening::Profile>,
+    /// .reg files to apply to a hive before it is checked (`--apply`), in order.
+    pub apply: Vec<std::sync::Arc<ChangeSet>>,
+}
+
+/// A .reg file read as a change set for `--apply`.
+#[derive(Debug, Clone)]
+pub struct ChangeSet {
+    pub path: String,
+    front: FrontEnd,
+}
+
+impl ChangeSet {
+    /// Reads `bytes` as a .reg file; `Err` says why it is not one.
+    pub fn load(path: &str, bytes: &[u8]) -> Result<ChangeSet, String> {
+        if hive::is_hive(bytes) {
+            return Err(format!("{path} is a hive; --apply takes .reg files"));
+        }
+        match regfile::load(path, bytes) {
+            Some(front) => Ok(ChangeSet {
+                path: path.to_string(),
+                front,
+            }),
+            None => Err(format!("{path} is not a .reg file")),
+        }
+    }
+}
+
+/// What one `--apply` file did to the input.
+#[derive(Debug, Clone, Serialize)]
+pub struct AppliedReg {
+    pub path: String,
+    pub keys_created: usize,
+    pub keys_deleted: usize,
+    pub values_set: usize,
+    pub values_deleted: usize,
+    /// Keys of the .reg outside the hive (another root, or SOFTWARE for a SYSTEM hive).
+    pub outside_hive: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -70,6 +107,8 @@ pub struct InputReport {
     /// Why the input could not be read at all (permission denied, a link loop, too large, a
     /// pipe that broke); such an input is incomplete and has no findings.
     pub error: Option<String>,
+    /// The `--apply` files applied to this hive, in order.
+    pub applied: Vec<AppliedReg>,
 }
 
 impl InputReport {
@@ -90,6 +129,7 @@ impl InputReport {
             target,
             used_key_suppressions: Vec::new(),
             error: Some(error),
+            applied: Vec::new(),
         }
     }
 }
@@ -124,7 +164,16 @@ pub fn check_owned<B: AsRef<[u8]>>(path: &str, bytes: B, options: &CheckOptions)
     )
 }
 
-fn finish(path: &str, kind: InputKind, front: FrontEnd, options: &CheckOptions) -> InputReport {
+fn finish(path: &str, kind: InputKind, mut front: FrontEnd, options: &CheckOptions) -> InputReport {
+    let applied = if kind == InputKind::Hive {
+        options
+            .apply
+            .iter()
+            .map(|changes| apply_change_set(&mut front, changes))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut target = options.target.resolve(front.inferred_target.as_ref());
     let nothing_inferred = front.inferred_target.is_none() && options.target.paired.is_none();
     if kind != InputKind::Reg
@@ -164,6 +213,46 @@ fn finish(path: &str, kind: InputKind, front: FrontEnd, options: &CheckOptions) 
         target,
         used_key_suppressions,
         error: None,
+        applied,
+    }
+}
+
+/// Applies one .reg to a hive's model: its texts join the input's source map (so findings and
+/// provenance point at its lines) and so do its own findings (what regedit would drop).
+fn apply_change_set(front: &mut FrontEnd, changes: &ChangeSet) -> AppliedReg {
+    let offset = front.sources.len() as crate::source::FileId;
+    for id in 0..changes.front.sources.len() {
+        if let Some(file) = changes.front.sources.get(id as crate::source::FileId) {
+            front.sources.add(file.clone());
+        }
+    }
+    let shift =
+        |origin: &mut crate::model::Origin| origin.file = origin.file.saturating_add(offset);
+    for d in &changes.front.diagnostics {
+        let mut d = d.clone();
+        if let Some(label) = d.primary.as_mut() {
+            shift(&mut label.origin);
+        }
+        for label in &mut d.secondary {
+            shift(&mut label.origin);
+        }
+        front.diagnostics.push(d);
+    }
+    let summary = front.hive.as_ref();
+    let scope = crate::model::apply::HiveScope {
+        mount: "SYSTEM",
+        current: summary
+            .and_then(|h| h.select.and_then(|s| s.current))
+            .or(summary.and_then(|h| h.control_set)),
+    };
+    let done = front.registry.apply(&changes.front.registry, scope, offset);
+    AppliedReg {
+        path: changes.path.clone(),
+        keys_created: done.keys_created,
+        keys_deleted: done.keys_deleted,
+        values_set: done.values_set,
+        values_deleted: done.values_deleted,
+        outside_hive: done.outside,
     }
 }
 

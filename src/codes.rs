@@ -147,7 +147,7 @@ codes! {
     CCS001 = "CCS001", "missing-select", Ccs, Error, "no Select key or no Select\\Current value, so the current control set is unknown";
     CCS002 = "CCS002", "select-names-missing-set", Ccs, Error, "Select\\Current names a ControlSetNNN the hive does not have";
     CCS003 = "CCS003", "control-set-drift", Ccs, Warning, "a Tcpip value that differs between the current and the last-known-good control set";
-    CCS004 = "CCS004", "linted-control-set", Ccs, Info, "which control set was linted and what Select says about the others";
+    CCS004 = "CCS004", "linted-control-set", Ccs, Info, "retired: which control set was linted is now a header line (and `reglint show`)";
     CCS005 = "CCS005", "requested-set-missing", Ccs, Error, "the control set asked for on the command line is not in the hive";
 }
 

@@ -9,6 +9,7 @@ pub mod check;
 pub mod codes;
 pub mod config;
 pub mod diagnostic;
+pub mod effective;
 pub mod hive;
 pub mod model;
 pub mod regfile;

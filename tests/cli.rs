@@ -23,11 +23,23 @@ fn exit_statuses_tell_the_whole_story() {
     let dir = scratch("exit-statuses");
     std::fs::write(dir.join("clean.reg"), CLEAN_REG).unwrap();
     std::fs::write(dir.join("photo.png"), b"\x89PNG\r\n\x1a\n\0\0").unwrap();
-    // Info findings only (the keep-alive report): below the default threshold.
-    assert_eq!(status(&reglint(&dir, &["check", "clean.reg"])), 0);
+    // Info findings only (dead peers declared after 35 s): below the default threshold.
+    std::fs::write(
+        dir.join("info.reg"),
+        CLEAN_REG.replace(
+            "KeepAliveInterval\"=dword:000003e8",
+            "KeepAliveTime\"=dword:00007530",
+        ),
+    )
+    .unwrap();
+    assert_eq!(status(&reglint(&dir, &["check", "info.reg"])), 0);
+    assert_eq!(
+        status(&reglint(&dir, &["check", "info.reg", "--fail-on", "info"])),
+        1
+    );
     assert_eq!(
         status(&reglint(&dir, &["check", "clean.reg", "--fail-on", "info"])),
-        1
+        0
     );
     let demo = repo().join("fixtures/demo");
     assert_eq!(
@@ -160,7 +172,7 @@ fn configuration_is_found_upward_and_applied() {
     std::fs::create_dir_all(&nested).unwrap();
     std::fs::write(
         root.join("reglint.toml"),
-        "ignore = [\"ephemeral-port-budget\"]\nfail-on = \"error\"\n\n[severity]\nTCP011 = \"error\"\n\n[[policy]]\ncode = \"POL001\"\nvalue = \"MaxUserPort\"\nequals = 65534\n",
+        "ignore = [\"workstation-backlog\"]\nfail-on = \"error\"\n\n[severity]\nTCP011 = \"error\"\n\n[[policy]]\ncode = \"POL001\"\nvalue = \"MaxUserPort\"\nequals = 65534\n",
     )
     .unwrap();
     std::fs::write(nested.join("SYSTEM"), system_hive(60000)).unwrap();
@@ -174,14 +186,14 @@ fn configuration_is_found_upward_and_applied() {
         report.contains("must be 65534, but it is 60000"),
         "{report}"
     );
-    assert!(!report.contains("TCP009"), "{report}");
+    assert!(!report.contains("TCP015"), "{report}");
     assert_eq!(status(&out), 1);
     let ignored = reglint(
         &nested,
         &["check", "SYSTEM", "--format", "concise", "--no-config"],
     );
     assert!(!text(&ignored.stdout).contains("POL001"));
-    assert!(text(&ignored.stdout).contains("TCP009"));
+    assert!(text(&ignored.stdout).contains("TCP015"));
 }
 
 #[test]

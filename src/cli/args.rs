@@ -26,6 +26,10 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Show the effective TCP/IP values and connection limits of hives and .reg files.
+    Show(ShowArgs),
+    /// Compare the effective TCP/IP values of two inputs; exit status 1 when they differ.
+    Diff(DiffArgs),
     /// Show the documentation of a rule, by code (TCP002) or name (value-out-of-range).
     Explain { rule: String },
     /// Record today's findings so that only new ones fail (`check --baseline FILE`).
@@ -153,6 +157,80 @@ pub struct CheckArgs {
     /// SARIF reports of the same inputs are byte for byte the same.
     #[arg(long)]
     pub timing: bool,
+
+    /// Apply this .reg to each hive before checking it, as `reg import` would (repeatable, in order).
+    #[arg(long = "apply", value_name = "FILE.reg")]
+    pub apply: Vec<PathBuf>,
+}
+
+/// What `show` and `diff` read their inputs with.
+#[derive(Debug, clap::Args)]
+pub struct StateArgs {
+    /// The Windows version to judge against: RELEASE[-spN] (a .reg needs it for the limits).
+    #[arg(long, value_name = "RELEASE[-spN]")]
+    pub target: Option<String>,
+
+    /// Workstation or server edition (inferred from a hive when not given).
+    #[arg(long, value_enum)]
+    pub edition: Option<Edition>,
+
+    /// Which control set of a SYSTEM hive: current or a number (`HIVE@N` picks one per input).
+    #[arg(long, default_value = "current", value_name = "current|N")]
+    pub control_set: String,
+
+    /// Apply this .reg to the hive, as `reg import` would (repeatable, in order).
+    #[arg(long = "apply", value_name = "FILE.reg")]
+    pub apply: Vec<PathBuf>,
+
+    /// The most bytes read from one input.
+    #[arg(long, value_name = "BYTES", default_value = "1G", value_parser = parse_size)]
+    pub max_input_size: u64,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ShowArgs {
+    /// Hives, .reg files or directories of them; `HIVE@N` reads control set N.
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub state: StateArgs,
+
+    #[arg(long, value_enum, default_value_t = ShowFormat::Human)]
+    pub format: ShowFormat,
+
+    /// Write the output to FILE (atomically) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// The first input (`HIVE@N` for control set N).
+    pub a: PathBuf,
+    /// The second input; `--apply` applies to this side.
+    pub b: PathBuf,
+
+    #[command(flatten)]
+    pub state: StateArgs,
+
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+/// How `show` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShowFormat {
+    /// A table that fits 100 columns.
+    Human,
+    /// The JSON document of schemas/show.schema.json.
+    Json,
+    /// One line per value and input (RFC 4180).
+    Csv,
+    /// A Markdown report.
+    Markdown,
+    /// The effective Tcpip settings as a regedit .reg (UTF-16LE, CRLF).
+    Reg,
 }
 
 /// A byte count with an optional binary suffix: K, M, G (KiB, MiB, GiB; `B`/`iB` may follow).

@@ -8,6 +8,7 @@ mod inputs;
 mod run;
 mod server;
 mod settings;
+mod show;
 mod sniff;
 
 use args::{BaselineAction, CheckArgs, Cli, ColorChoice, Command, FailOn, Format, ReportFormat};
@@ -51,6 +52,8 @@ pub fn main() -> i32 {
         Command::Baseline {
             action: BaselineAction::Write { file, check: args },
         } => check(&args, Some(&file)),
+        Command::Show(args) => show::show(&args),
+        Command::Diff(args) => show::diff(&args),
         Command::Rules { format } => rules(format),
         Command::Explain { rule } => explain(&rule),
         Command::Server => server::run(),
@@ -295,6 +298,7 @@ fn guard_outputs(
         .map(|i| i.path.as_path())
         .chain(args.paths.iter().map(PathBuf::as_path))
         .chain(args.logs.iter().map(PathBuf::as_path))
+        .chain(args.apply.iter().map(PathBuf::as_path))
         .chain(args.baseline.as_deref())
         .chain(
             inputs
@@ -368,7 +372,16 @@ impl Plan {
             }
             chosen
         };
+        let mut apply = Vec::new();
+        for file in &args.apply {
+            let bytes =
+                std::fs::read(file).map_err(|e| format!("--apply {}: {e}", file.display()))?;
+            let changes = reglint::check::ChangeSet::load(&file.display().to_string(), &bytes)
+                .map_err(|e| format!("--apply: {e}"))?;
+            apply.push(Arc::new(changes));
+        }
         let options = CheckOptions {
+            apply,
             profiles,
             target: TargetChoice {
                 os,

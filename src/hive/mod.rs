@@ -138,6 +138,10 @@ pub struct HiveSummary {
     pub logs: Vec<String>,
     /// Length in bytes of the primary file as read (before any log replay).
     pub file_size: u64,
+    /// Which control set was read and why, with what `Select` says (the report's header line;
+    /// CCS004 until it was retired as a finding).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub control_set_note: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -164,6 +168,7 @@ impl HiveSummary {
             select: None,
             logs: Vec::new(),
             file_size: file_size as u64,
+            control_set_note: None,
         }
     }
 }

@@ -85,9 +85,9 @@ pub fn load_system<'a>(
             extractor.add_control_set(set, number);
         }
     }
+    // Which set was read is a header of the report (CCS004 retired as a finding).
     if let Some(linted) = chosen.first().copied().filter(|_| chosen.len() == 1) {
-        front.diagnostics.push(linted_set_note(
-            name,
+        summary.control_set_note = Some(linted_set_note(
             linted,
             select,
             &sets,
@@ -194,27 +194,27 @@ fn resolve_current(
     }
 }
 
+/// `ControlSet001 (Select\Current); sets present: ...; Select: Current ..., ...`.
 fn linted_set_note(
-    name: &str,
     linted: u32,
     select: Option<Select>,
     sets: &[u32],
     chosen_by_flag: bool,
-) -> Diagnostic {
+) -> String {
     let role = match select {
         _ if chosen_by_flag => "chosen on the command line",
         Some(s) if s.current == Some(linted) => "Select\\Current",
         _ => "fallback, as Select\\Current cannot be used",
     };
     let show = |v: Option<u32>| v.map_or_else(|| "absent".to_string(), set_name);
-    let mut d = Diagnostic::new(
-        &codes::CCS004,
-        format!("{name}: linting {} ({role})", set_name(linted)),
-    )
-    .note(format!("control sets present: {}", list_sets(sets)));
+    let mut note = format!(
+        "linted {} ({role}); control sets present: {}",
+        set_name(linted),
+        list_sets(sets)
+    );
     if let Some(s) = select {
-        d = d.note(format!(
-            "Select: Current {}, Default {}, LastKnownGood {}, Failed {}",
+        note.push_str(&format!(
+            "; Select: Current {}, Default {}, LastKnownGood {}, Failed {}",
             show(s.current),
             show(s.default),
             show(s.last_known_good),
@@ -224,7 +224,7 @@ fn linted_set_note(
             }
         ));
     }
-    d
+    note
 }
 
 fn system_facts<'a>(

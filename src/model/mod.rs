@@ -5,6 +5,7 @@
 //! a key twice yields one merged [`Key`]; a value set twice keeps both assignments, so rules can
 //! see the shadowed one. Deletions (`[-key]`, `"name"=-`) are kept as operations, not applied.
 
+pub mod apply;
 mod data;
 mod path;
 

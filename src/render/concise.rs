@@ -13,7 +13,12 @@ pub fn render(out: &mut dyn WriteColor, reports: &[InputReport]) -> io::Result<(
             let origin = d.primary.as_ref().map(|p| p.origin);
             let place = match origin {
                 Some(o) => match (super::text_span(report, &o), o.hive_offset) {
-                    (Some(span), _) => format!("{}:{}:{}", report.path, span.line, span.column),
+                    (Some(span), _) => format!(
+                        "{}:{}:{}",
+                        super::applied_source(report, &o).unwrap_or(&report.path),
+                        span.line,
+                        span.column
+                    ),
                     (None, Some(offset)) => format!("{}@{offset:#x}", report.path),
                     (None, None) => report.path.clone(),
                 },

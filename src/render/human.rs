@@ -82,6 +82,13 @@ pub fn render(
         }
         if !report.diagnostics.is_empty() || report.target.os.is_some() {
             writeln!(out, "{}: target {}", report.path, report.target.describe())?;
+            if let Some(note) = report
+                .hive
+                .as_ref()
+                .and_then(|h| h.control_set_note.as_ref())
+            {
+                writeln!(out, "{}: {note}", report.path)?;
+            }
         }
     }
     writeln!(out, "{}", summary_line(summary))

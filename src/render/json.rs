@@ -29,6 +29,9 @@ pub struct Input<'a> {
     /// documents, and their consumers, stay as they were).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<&'a str>,
+    /// What each `--apply` .reg did to this hive; left out without `--apply`.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub applied: &'a [crate::check::AppliedReg],
 }
 
 #[derive(Serialize)]
@@ -139,6 +142,7 @@ pub fn document<'a>(reports: &'a [InputReport], summary: Summary, exit_code: i32
                 reg: r.reg.as_ref(),
                 keys: r.registry.keys().len(),
                 error: r.error.as_deref(),
+                applied: &r.applied,
             })
             .collect(),
         diagnostics: reports

@@ -7,6 +7,8 @@ pub mod human;
 pub mod json;
 pub mod junit;
 pub mod sarif;
+pub mod show;
+pub mod show_diff;
 
 use crate::check::{InputKind, InputReport};
 use crate::diagnostic::{Diagnostic, Severity};
@@ -67,7 +69,7 @@ pub struct TextSpan {
 
 /// The text span of `origin`; `None` for hives, whose findings have offsets, not lines.
 pub fn text_span(report: &InputReport, origin: &Origin) -> Option<TextSpan> {
-    if report.kind != InputKind::Reg {
+    if report.kind != InputKind::Reg && applied_source(report, origin).is_none() {
         return None;
     }
     let file = report.sources.get(origin.file)?;
@@ -79,6 +81,19 @@ pub fn text_span(report: &InputReport, origin: &Origin) -> Option<TextSpan> {
         end_line,
         end_column,
     })
+}
+
+/// The `--apply` .reg file a hive finding points into (a value the .reg set), if it does.
+pub fn applied_source<'a>(report: &'a InputReport, origin: &Origin) -> Option<&'a str> {
+    if origin.hive_offset.is_some() {
+        return None;
+    }
+    let name = report.sources.get(origin.file)?.name.as_str();
+    report
+        .applied
+        .iter()
+        .any(|a| a.path == name)
+        .then_some(name)
 }
 
 /// `key HKEY_...\Parameters, value MaxUserPort, at hive offset 0x1420` (the parts known).

@@ -9,7 +9,6 @@ use crate::model::Key;
 use crate::rules::Context;
 use crate::target::{Os, Release};
 
-const XP_SP2: Os = Os::new(Release::Xp, 2);
 const VISTA_SP2_BUILD: u32 = 6002;
 
 /// Values people raise hoping to lift the limit; none of them does.
@@ -76,9 +75,8 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// XP SP2 and later XP, Vista RTM/SP1 and Server 2008 RTM enforce the limit with no switch.
 fn always_limited(os: Os) -> bool {
-    (os.release == Release::Xp && os >= XP_SP2) || matches!(os.build(), 6000 | 6001)
+    crate::effective::limits::always_half_open_limited(os)
 }
 
 fn fixed_limit(cx: &Context<'_>, key: &Key, os: Os) -> Diagnostic {

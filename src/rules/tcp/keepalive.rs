@@ -1,16 +1,15 @@
-//! TCP016: how long a dead peer goes unnoticed, from KeepAliveTime, KeepAliveInterval and the
-//! retransmission count, and keep-alive values low enough to flood idle connections.
+//! TCP016: keep-alive settings that declare a peer dead in under a minute (from KeepAliveTime,
+//! KeepAliveInterval and the retransmission count), and values low enough to flood idle
+//! connections. The detection time of every input is `reglint show`'s.
 
 use super::{dword, tcpip_parameters};
 use crate::codes;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::effective::dead_peer::{DeadPeer, duration};
 use crate::rules::Context;
 
-const DEFAULT_TIME_MS: u32 = 7_200_000;
-const DEFAULT_INTERVAL_MS: u32 = 1000;
-const DEFAULT_RETRANSMISSIONS: u32 = 5;
-/// Vista and later send a fixed 10 keep-alive probes.
-const VISTA_PROBES: u32 = 10;
+/// Below this, dead-peer detection is a defect rather than a setting.
+const SHORTEST_DETECTION_MS: u64 = 60_000;
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for key in tcpip_parameters(cx) {
@@ -20,50 +19,48 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(anchor) = time.or(interval).or(retransmissions).map(|(_, v)| v) else {
             continue;
         };
-        let time_ms = time.map_or(DEFAULT_TIME_MS, |(t, _)| t);
-        let interval_ms = interval.map_or(DEFAULT_INTERVAL_MS, |(i, _)| i);
-        let old_probes = retransmissions.map_or(DEFAULT_RETRANSMISSIONS, |(r, _)| r);
-        let detection =
-            |probes: u32| u64::from(time_ms) + u64::from(probes) * u64::from(interval_ms);
-        let explain = |count: u32, source: &str| {
-            format!(
-                "KeepAliveTime {} + {} ({source}) x KeepAliveInterval {} = {}",
-                duration(time_ms.into()),
-                probes(count),
-                duration(interval_ms.into()),
-                duration(detection(count))
+        let generation = |vista: bool| {
+            DeadPeer::new(
+                time.map(|(t, _)| t),
+                interval.map(|(i, _)| i),
+                retransmissions.map(|(r, _)| r),
+                vista,
             )
         };
         let (headline, explanation) = match cx.target.os.map(|os| os.is_vista_or_later()) {
-            Some(true) => (
-                detection(VISTA_PROBES),
-                explain(VISTA_PROBES, "fixed from Vista on"),
-            ),
-            Some(false) => (
-                detection(old_probes),
-                explain(old_probes, "TcpMaxDataRetransmissions"),
-            ),
-            None => (
-                detection(old_probes),
-                format!(
-                    "NT4 to Server 2003: {}; Vista and later: {}",
-                    explain(old_probes, "TcpMaxDataRetransmissions"),
-                    explain(VISTA_PROBES, "fixed")
-                ),
-            ),
+            Some(vista) => {
+                let d = generation(vista);
+                (d.detection_ms(), d.explain())
+            }
+            None => {
+                let (old, new) = (generation(false), generation(true));
+                (
+                    old.detection_ms().min(new.detection_ms()),
+                    format!(
+                        "NT4 to Server 2003: {}; Vista and later: {}",
+                        old.explain(),
+                        new.explain()
+                    ),
+                )
+            }
         };
-        out.push(
+        // The detection time itself is `reglint show`'s; under a minute, a peer that is only
+        // briefly unreachable is declared dead.
+        if headline < SHORTEST_DETECTION_MS {
+            out.push(
             Diagnostic::new(
                 &codes::TCP016,
-                format!("a dead peer on an idle connection is noticed after about {}", duration(headline)),
+                format!("a dead peer on an idle connection is declared dead after about {}, under a minute", duration(headline)),
             )
             .severity(Severity::Info)
             .at(anchor.data_origin, "keep-alive timing")
             .note(explanation)
             .note("keep-alives apply only to sockets that turn on SO_KEEPALIVE; the others never notice a silent peer")
+            .note("a peer that is unreachable for less than that (a rebooting router, a roaming laptop) loses its idle connections")
             .key(key.path.to_string())
             .value(anchor.display_name()),
         );
+        }
         let absurd = [
             (
                 time.filter(|(t, _)| *t < 10_000),
@@ -94,43 +91,5 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
-    }
-}
-
-fn probes(n: u32) -> String {
-    format!("{n} probe{}", if n == 1 { "" } else { "s" })
-}
-
-/// Milliseconds as `2 h 5 min`, `45 s` or `300 ms`.
-fn duration(ms: u64) -> String {
-    if ms < 1000 {
-        return format!("{ms} ms");
-    }
-    if ms < 60_000 && ms % 1000 != 0 {
-        return format!("{:.2} s", ms as f64 / 1000.0);
-    }
-    let s = ms / 1000;
-    let (h, m, s) = (s / 3600, (s % 3600) / 60, s % 60);
-    match (h, m, s) {
-        (0, 0, s) => format!("{s} s"),
-        (0, m, 0) => format!("{m} min"),
-        (0, m, s) => format!("{m} min {s} s"),
-        (h, 0, 0) => format!("{h} h"),
-        (h, m, 0) => format!("{h} h {m} min"),
-        (h, m, s) => format!("{h} h {m} min {s} s"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::duration;
-
-    #[test]
-    fn durations_read_naturally() {
-        assert_eq!(duration(7_205_000), "2 h 0 min 5 s");
-        assert_eq!(duration(5050), "5.05 s");
-        assert_eq!(duration(300_000), "5 min");
-        assert_eq!(duration(1_800_000 + 5_000), "30 min 5 s");
-        assert_eq!(duration(250), "250 ms");
     }
 }

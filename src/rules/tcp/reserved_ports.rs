@@ -3,59 +3,9 @@
 use super::tcpip_parameters;
 use crate::codes;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{Key, RegType, Value};
+use crate::effective::ports::{PortRange, parse_range};
+use crate::model::RegType;
 use crate::rules::Context;
-
-/// One `low-high` line of ReservedPorts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PortRange {
-    pub low: u32,
-    pub high: u32,
-}
-
-impl PortRange {
-    fn overlaps(self, other: PortRange) -> bool {
-        self.low <= other.high && other.low <= self.high
-    }
-
-    /// How many ports of this range fall inside `low..=high`.
-    pub fn overlap_with(self, low: u32, high: u32) -> u32 {
-        let from = self.low.max(low);
-        let to = self.high.min(high);
-        if from > to { 0 } else { to - from + 1 }
-    }
-}
-
-/// Parses `low-high` strictly, as KB812873 asks: two decimal numbers and a dash.
-pub fn parse_range(text: &str) -> Result<PortRange, String> {
-    let Some((low, high)) = text.split_once('-') else {
-        return Err(format!("`{text}` is not a `low-high` range"));
-    };
-    let number = |s: &str| -> Result<u32, String> {
-        if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(format!("`{text}` is not two decimal numbers joined by `-`"));
-        }
-        s.parse::<u32>()
-            .map_err(|_| format!("`{s}` is too large to be a port"))
-    };
-    let (low, high) = (number(low)?, number(high)?);
-    if low == 0 || high > 65535 {
-        return Err(format!("`{text}` goes outside the ports 1 to 65535"));
-    }
-    if low > high {
-        return Err(format!("`{text}` starts above where it ends"));
-    }
-    Ok(PortRange { low, high })
-}
-
-/// The parsed ranges of a key's ReservedPorts, skipping lines that do not parse.
-pub fn reserved_ranges(key: &Key) -> Vec<PortRange> {
-    key.value("ReservedPorts")
-        .and_then(Value::data)
-        .and_then(|d| d.as_multi_text())
-        .map(|lines| lines.iter().filter_map(|l| parse_range(l).ok()).collect())
-        .unwrap_or_default()
-}
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for key in tcpip_parameters(cx) {
@@ -138,34 +88,5 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 }
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ranges_parse_strictly() {
-        assert_eq!(
-            parse_range("1433-1434"),
-            Ok(PortRange {
-                low: 1433,
-                high: 1434
-            })
-        );
-        assert!(parse_range("1433").is_err());
-        assert!(parse_range("1434-1433").is_err());
-        assert!(parse_range("0-10").is_err());
-        assert!(parse_range("60000-70000").is_err());
-        assert!(parse_range(" 1433-1434").is_err());
-        assert_eq!(
-            PortRange {
-                low: 1000,
-                high: 2000
-            }
-            .overlap_with(1025, 5000),
-            976
-        );
     }
 }

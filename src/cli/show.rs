@@ -1,0 +1,343 @@
+//! `reglint show` and `reglint diff`: read inputs (with `--apply`), compute their effective
+//! state, and hand it to the renderers.
+
+use super::args::{DiffArgs, Format, ShowArgs, ShowFormat, StateArgs};
+use super::{EXIT_CLEAN, EXIT_FINDINGS, EXIT_INCOMPLETE, atomic, guard, inputs};
+use reglint::check::{self, ChangeSet, CheckOptions, InputKind, InputReport};
+use reglint::effective::Effective;
+use reglint::hive::{ControlSetChoice, HiveOptions};
+use reglint::model::ControlSet;
+use reglint::render::show::{self as render, Shown};
+use reglint::render::show_diff;
+use reglint::target::{Os, TargetChoice};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// One input as read: the report after `--apply`, and before it when there was any.
+struct Loaded {
+    label: String,
+    after: InputReport,
+    before: Option<InputReport>,
+}
+
+/// What `show` and `diff` read with, checked once.
+struct Reading {
+    target: TargetChoice,
+    control_set: ControlSetChoice,
+    apply: Vec<Arc<ChangeSet>>,
+    max_input_size: u64,
+}
+
+impl Reading {
+    fn new(args: &StateArgs) -> Result<Reading, String> {
+        let os = args
+            .target
+            .as_deref()
+            .map(Os::parse)
+            .transpose()
+            .map_err(|m| format!("--target: {m}"))?;
+        let control_set = match args.control_set.as_str() {
+            "current" => ControlSetChoice::Current,
+            n => n
+                .parse()
+                .map(ControlSetChoice::Number)
+                .map_err(|_| "--control-set takes `current` or a control set number".to_string())?,
+        };
+        let mut apply = Vec::new();
+        for file in &args.apply {
+            let bytes = read(file, args.max_input_size).map_err(|e| format!("--apply {e}"))?;
+            let changes = ChangeSet::load(&file.display().to_string(), &bytes)
+                .map_err(|e| format!("--apply: {e}"))?;
+            apply.push(Arc::new(changes));
+        }
+        Ok(Reading {
+            target: TargetChoice {
+                os,
+                edition: args.edition,
+                paired: None,
+            },
+            control_set,
+            apply,
+            max_input_size: args.max_input_size,
+        })
+    }
+
+    /// Reads one input (`HIVE@N` for control set N), applying the .reg files to a hive.
+    fn load(&self, input: &Path) -> Result<Loaded, String> {
+        let (path, control_set) = split_control_set(input);
+        let bytes = read(&path, self.max_input_size)?;
+        let name = path.display().to_string();
+        let options = |apply: Vec<Arc<ChangeSet>>| CheckOptions {
+            target: self.target.clone(),
+            hive: HiveOptions {
+                control_set: control_set.map_or(self.control_set, ControlSetChoice::Number),
+                hive_path: Some(path.clone()),
+                ..HiveOptions::default()
+            },
+            apply,
+            ..CheckOptions::default()
+        };
+        let after = check::check_bytes(&name, &bytes, &options(self.apply.clone()));
+        if after.kind == InputKind::Unknown {
+            return Err(format!("{name} is neither a .reg file nor a registry hive"));
+        }
+        if !self.apply.is_empty() && after.kind != InputKind::Hive {
+            return Err(format!(
+                "--apply applies .reg files to a hive, and {name} is not one"
+            ));
+        }
+        let before = (!self.apply.is_empty())
+            .then(|| check::check_bytes(&name, &bytes, &options(Vec::new())));
+        let label = match control_set {
+            Some(n) => format!("{name}@{n}"),
+            None => name,
+        };
+        Ok(Loaded {
+            label,
+            after,
+            before,
+        })
+    }
+}
+
+/// `SYSTEM@2` names control set 2 of SYSTEM, unless a file is called that.
+fn split_control_set(input: &Path) -> (PathBuf, Option<u32>) {
+    let text = input.to_string_lossy();
+    if !input.exists()
+        && let Some((path, n)) = text.rsplit_once('@')
+        && let Ok(n) = n.parse::<u32>()
+    {
+        return (PathBuf::from(path), Some(n));
+    }
+    (input.to_path_buf(), None)
+}
+
+fn read(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
+    let name = path.display();
+    let meta = std::fs::metadata(path).map_err(|e| format!("{name}: {e}"))?;
+    if meta.len() > limit {
+        return Err(format!(
+            "{name}: {} bytes, more than --max-input-size {limit}",
+            meta.len()
+        ));
+    }
+    std::fs::read(path).map_err(|e| format!("{name}: {e}"))
+}
+
+/// The effective state of a report in the control set it was read from.
+fn effective(report: &InputReport) -> Effective {
+    let set = report
+        .hive
+        .as_ref()
+        .and_then(|h| h.control_set)
+        .map(ControlSet::Numbered);
+    Effective::compute(&report.registry, &report.target, set)
+}
+
+/// Files named, and the .reg files and SYSTEM hives found in directories.
+fn expand(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, String> {
+    let mut out = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let collected =
+                inputs::collect(std::slice::from_ref(path), &inputs::Excludes::default());
+            if let Some(message) = collected.empty.first() {
+                return Err(message.clone());
+            }
+            out.extend(collected.inputs.into_iter().map(|i| (i.path, false)));
+        } else {
+            out.push((path.clone(), true));
+        }
+    }
+    Ok(out)
+}
+
+pub fn show(args: &ShowArgs) -> io::Result<i32> {
+    let reading = match Reading::new(&args.state) {
+        Ok(r) => r,
+        Err(m) => return super::usage_error(&m),
+    };
+    let paths = match expand(&args.inputs) {
+        Ok(p) => p,
+        Err(m) => return super::usage_error(&m),
+    };
+    if let Some(file) = &args.output {
+        let protected: Vec<&Path> = paths
+            .iter()
+            .map(|(p, _)| p.as_path())
+            .chain(args.state.apply.iter().map(PathBuf::as_path))
+            .collect();
+        if let Err(m) = guard::check_writable("--output", file, protected) {
+            return super::usage_error(&m);
+        }
+    }
+    let mut loaded = Vec::new();
+    for (path, explicit) in &paths {
+        match reading.load(path) {
+            // A walk shows SYSTEM hives and .reg files; other hives are named to be shown.
+            Ok(l)
+                if !explicit
+                    && l.after
+                        .hive
+                        .as_ref()
+                        .is_some_and(|h| h.hive_type != "SYSTEM") => {}
+            Ok(l) => loaded.push(l),
+            Err(m) => {
+                eprintln!("reglint: {m}");
+                return Ok(EXIT_INCOMPLETE);
+            }
+        }
+    }
+    if loaded.is_empty() {
+        return super::usage_error("nothing to show: no SYSTEM hive or .reg file among the inputs");
+    }
+    for l in &loaded {
+        for a in &l.after.applied {
+            if !a.outside_hive.is_empty() {
+                eprintln!(
+                    "reglint: info: {}: {} key{} outside the SYSTEM hive not applied, e.g. {}",
+                    a.path,
+                    a.outside_hive.len(),
+                    if a.outside_hive.len() == 1 { "" } else { "s" },
+                    a.outside_hive
+                        .first()
+                        .map(String::as_str)
+                        .unwrap_or_default()
+                );
+            }
+        }
+    }
+    let incomplete = loaded.iter().any(|l| l.after.incomplete);
+    // --apply shows each hive before and after, side by side.
+    let mut columns: Vec<Shown<'_>> = Vec::new();
+    let mut pairs: Vec<(Shown<'_>, Option<Shown<'_>>)> = Vec::new();
+    for l in &loaded {
+        let applied: Vec<&str> = l.after.applied.iter().map(|a| a.path.as_str()).collect();
+        let after_label = if applied.is_empty() {
+            l.label.clone()
+        } else {
+            format!("{} + {}", l.label, applied.join(" + "))
+        };
+        let before = l.before.as_ref().map(|b| Shown {
+            label: format!("{} (before)", l.label),
+            report: b,
+            effective: effective(b),
+        });
+        let after = Shown {
+            label: after_label,
+            report: &l.after,
+            effective: effective(&l.after),
+        };
+        if let Some(b) = &before {
+            columns.push(Shown {
+                label: b.label.clone(),
+                report: b.report,
+                effective: b.effective.clone(),
+            });
+        }
+        columns.push(Shown {
+            label: after.label.clone(),
+            report: after.report,
+            effective: after.effective.clone(),
+        });
+        pairs.push((after, before));
+    }
+    let mut buffer = Vec::new();
+    match args.format {
+        ShowFormat::Human => render::human(&mut buffer, &columns)?,
+        ShowFormat::Markdown => render::markdown(&mut buffer, &columns)?,
+        ShowFormat::Csv => render::csv(&mut buffer, &columns)?,
+        ShowFormat::Json => {
+            serde_json::to_writer_pretty(&mut buffer, &render::document(&pairs))
+                .map_err(io::Error::from)?;
+            writeln!(buffer)?;
+        }
+        ShowFormat::Reg => {
+            let [(only, _)] = pairs.as_slice() else {
+                return super::usage_error(
+                    "--format reg writes the settings of one input; name one",
+                );
+            };
+            buffer = render::reg_file(only);
+        }
+    }
+    match &args.output {
+        Some(file) => atomic::write(file, &buffer)?,
+        None => {
+            let mut out = io::stdout().lock();
+            if let Err(e) = out.write_all(&buffer).and_then(|()| out.flush()) {
+                if !super::is_broken_pipe(&e) {
+                    return Err(e);
+                }
+            }
+        }
+    }
+    Ok(if incomplete {
+        EXIT_INCOMPLETE
+    } else {
+        EXIT_CLEAN
+    })
+}
+
+pub fn diff(args: &DiffArgs) -> io::Result<i32> {
+    let mut reading = match Reading::new(&args.state) {
+        Ok(r) => r,
+        Err(m) => return super::usage_error(&m),
+    };
+    // --apply is about B: `diff SYSTEM SYSTEM --apply x.reg` is the hive against the hive after x.reg.
+    let apply = std::mem::take(&mut reading.apply);
+    let a = match reading.load(&args.a) {
+        Ok(l) => l,
+        Err(m) => {
+            eprintln!("reglint: {m}");
+            return Ok(EXIT_INCOMPLETE);
+        }
+    };
+    reading.apply = apply;
+    let b = match reading.load(&args.b) {
+        Ok(l) => l,
+        Err(m) => {
+            eprintln!("reglint: {m}");
+            return Ok(EXIT_INCOMPLETE);
+        }
+    };
+    let label_b = if b.after.applied.is_empty() {
+        b.label.clone()
+    } else {
+        let applied: Vec<&str> = b.after.applied.iter().map(|x| x.path.as_str()).collect();
+        format!("{} + {}", b.label, applied.join(" + "))
+    };
+    let left = Shown {
+        label: a.label.clone(),
+        report: &a.after,
+        effective: effective(&a.after),
+    };
+    let right = Shown {
+        label: label_b,
+        report: &b.after,
+        effective: effective(&b.after),
+    };
+    let diff = show_diff::diff(&left, &right);
+    let mut out = io::stdout().lock();
+    let written = match args.format {
+        Format::Human => show_diff::human(&mut out, &left, &right, &diff),
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut out, &show_diff::json(&left, &right, &diff))
+                .map_err(io::Error::from)
+                .and_then(|()| writeln!(out))
+        }
+    };
+    if let Err(e) = written
+        && !super::is_broken_pipe(&e)
+    {
+        return Err(e);
+    }
+    Ok(if a.after.incomplete || b.after.incomplete {
+        EXIT_INCOMPLETE
+    } else if diff.is_empty() {
+        EXIT_CLEAN
+    } else {
+        EXIT_FINDINGS
+    })
+}
