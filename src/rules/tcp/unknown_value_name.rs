@@ -6,7 +6,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Key, Value};
 use crate::rules::Context;
 use crate::rules::catalog::service_keys;
-use crate::rules::spelling::{allowed_distance, distance};
+use crate::rules::spelling::{allowed_distance, within};
 
 /// The keys whose complete set of value names reglint knows.
 const CHECKED_KEYS: &[&str] = &["Tcpip\\Parameters"];
@@ -87,8 +87,7 @@ fn finding(cx: &Context<'_>, key: &Key, rest: &[Box<str>], value: &Value) -> Opt
     }
     let suggestion = catalog
         .names_in(rest)
-        .map(|known| (distance(&value.name, known), known))
-        .filter(|(d, known)| *d <= allowed_distance(known))
+        .filter_map(|known| Some((within(&value.name, known, allowed_distance(known))?, known)))
         .min_by_key(|(d, _)| *d);
     Some(match suggestion {
         Some((_, known)) => Diagnostic::new(

@@ -14,7 +14,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::{ControlSet, Key, KeyPath, Root, Value};
 use crate::rules::Context;
 use crate::rules::catalog::{Catalog, Scope, is_guid};
-use crate::rules::spelling::{allowed_distance, distance};
+use crate::rules::spelling::{allowed_distance, within};
 
 /// Keys below `Services` that hold TCP/IP values, as the catalog and Windows name them.
 const SERVICE_KEYS: &[&str] = &[
@@ -130,10 +130,10 @@ fn near_miss(catalog: &Catalog, key: &Key, values: &[&Value]) -> Option<Diagnost
     let (cs, mut tail) = rest.split_first()?;
     if ControlSet::parse(cs).is_some() {
         fixed.push(cs.to_string());
-    } else if distance(cs, "CurrentControlSet") <= 2 {
+    } else if within(cs, "CurrentControlSet", 2).is_some() {
         fixed.push("CurrentControlSet".to_string());
         edits += 1;
-    } else if cs.eq_ignore_ascii_case("Services") || distance(cs, "Services") <= 1 {
+    } else if cs.eq_ignore_ascii_case("Services") || within(cs, "Services", 1).is_some() {
         fixed.push("CurrentControlSet".to_string());
         edits += 1;
         tail = rest;
@@ -270,7 +270,7 @@ fn push_segment(have: &str, want: &str, out: &mut Vec<String>, edits: &mut usize
     }
     let tolerated = allowed_distance(want).max(1);
     let squeezed: String = have.chars().filter(|c| !c.is_whitespace()).collect();
-    if distance(have, want) <= tolerated || squeezed.eq_ignore_ascii_case(want) {
+    if within(have, want, tolerated).is_some() || squeezed.eq_ignore_ascii_case(want) {
         out.push(want.to_string());
         *edits += 1;
         return Some(());
