@@ -1,4 +1,11 @@
 //! Edit distances for did-you-mean suggestions on value names and key path segments.
+//!
+//! Only distances up to a small bound are ever wanted, and the names compared come from input
+//! that may be hostile (a megabyte-long value name), so the distance is bounded: names whose
+//! lengths differ by more than the bound are never compared, only the band of the matrix within
+//! the bound of its diagonal is computed, and the comparison stops at the first row that is
+//! already past the bound: linear in the names' length, with no more than `2 * bound + 1` steps
+//! a byte.
 
 /// Typos tolerated for a name of this length.
 pub fn allowed_distance(name: &str) -> usize {
@@ -17,48 +24,154 @@ pub fn is_typo_of(have: &str, want: &str) -> bool {
         return false;
     }
     let squeezed: String = have.chars().filter(|c| !c.is_whitespace()).collect();
-    squeezed.eq_ignore_ascii_case(want) || distance(have, want) <= allowed_distance(want).max(1)
+    squeezed.eq_ignore_ascii_case(want)
+        || within(have, want, allowed_distance(want).max(1)).is_some()
 }
 
-/// Optimal string alignment distance (edits with adjacent swaps), ignoring ASCII case.
-pub fn distance(a: &str, b: &str) -> usize {
-    let a: Vec<u8> = a.bytes().map(|c| c.to_ascii_lowercase()).collect();
-    let b: Vec<u8> = b.bytes().map(|c| c.to_ascii_lowercase()).collect();
-    let width = b.len() + 1;
-    let mut d = vec![0usize; (a.len() + 1) * width];
-    for (i, row) in d.chunks_mut(width).enumerate() {
-        if let Some(first) = row.first_mut() {
-            *first = i;
-        }
+/// The optimal string alignment distance (edits with adjacent swaps) between `a` and `b`,
+/// ignoring ASCII case, when it is at most `max`; `None` when it is larger.
+pub fn within(a: &str, b: &str, max: usize) -> Option<usize> {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len().abs_diff(b.len()) > max {
+        return None;
     }
-    for (j, cell) in d.iter_mut().take(width).enumerate() {
-        *cell = j;
+    let same = |x: u8, y: u8| x.eq_ignore_ascii_case(&y);
+    // Only cells within `max` of the diagonal can hold a distance up to `max`: the others
+    // count as `too_far`, so a row costs at most 2 * max + 1 steps however long the names.
+    let too_far = max + 1;
+    let width = b.len() + 1;
+    // Rows i-2, i-1 and i of the distance matrix; on the stack for names of usual length, as
+    // this runs for every unknown name against every catalog name of about its length.
+    let mut on_stack = [too_far; 3 * 64];
+    let mut on_heap = Vec::new();
+    let rows: &mut [usize] = match on_stack.get_mut(..3 * width) {
+        Some(rows) => rows,
+        None => {
+            on_heap.resize(3 * width, too_far);
+            &mut on_heap
+        }
+    };
+    let (mut before_previous, rest) = rows.split_at_mut(width);
+    let (mut previous, mut current) = rest.split_at_mut(width);
+    for (j, cell) in previous.iter_mut().enumerate() {
+        *cell = j.min(too_far);
     }
     for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (d[(i - 1) * width + j] + 1)
-                .min(d[i * width + j - 1] + 1)
-                .min(d[(i - 1) * width + j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(d[(i - 2) * width + j - 2] + 1);
-            }
-            d[i * width + j] = best;
+        let low = i.saturating_sub(max).max(1);
+        let high = (i + max).min(b.len());
+        // The cells just outside the band, which the next rows read.
+        current[low - 1] = if low == 1 { i.min(too_far) } else { too_far };
+        if high < b.len() {
+            current[high + 1] = too_far;
         }
+        let mut row_min = current[low - 1];
+        for j in low..=high {
+            let cost = usize::from(!same(a[i - 1], b[j - 1]));
+            let mut best = (previous[j] + 1)
+                .min(current[j - 1] + 1)
+                .min(previous[j - 1] + cost);
+            if i > 1 && j > 1 && same(a[i - 1], b[j - 2]) && same(a[i - 2], b[j - 1]) {
+                best = best.min(before_previous[j - 2] + 1);
+            }
+            current[j] = best.min(too_far);
+            row_min = row_min.min(current[j]);
+        }
+        // Row minima never decrease (every cell is at least its diagonal neighbour above), so
+        // a row past the bound means the distance is too.
+        if row_min > max {
+            return None;
+        }
+        std::mem::swap(&mut before_previous, &mut previous);
+        std::mem::swap(&mut previous, &mut current);
     }
-    d[a.len() * width + b.len()]
+    let distance = previous[b.len()];
+    (distance <= max).then_some(distance)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::distance;
+    use super::within;
 
     #[test]
     fn distances() {
-        assert_eq!(distance("MaxUserPorts", "MaxUserPort"), 1);
-        assert_eq!(distance("EnablePMTUBDetect", "EnablePMTUBHDetect"), 1);
-        assert_eq!(distance("TCPTimedWaitDelay", "TcpTimedWaitDelay"), 0);
-        assert_eq!(distance("TcpTiemdWaitDelay", "TcpTimedWaitDelay"), 1);
-        assert_eq!(distance("", "abc"), 3);
+        assert_eq!(within("MaxUserPorts", "MaxUserPort", 2), Some(1));
+        assert_eq!(
+            within("EnablePMTUBDetect", "EnablePMTUBHDetect", 2),
+            Some(1)
+        );
+        assert_eq!(within("TCPTimedWaitDelay", "TcpTimedWaitDelay", 0), Some(0));
+        assert_eq!(within("TcpTiemdWaitDelay", "TcpTimedWaitDelay", 1), Some(1));
+        assert_eq!(within("", "abc", 3), Some(3));
+        assert_eq!(within("ab", "ba", 1), Some(1));
+        assert_eq!(within("kitten", "sitting", 3), Some(3));
+    }
+
+    #[test]
+    fn past_the_bound_is_none() {
+        assert_eq!(within("kitten", "sitting", 2), None);
+        assert_eq!(within("", "abc", 2), None);
+        assert_eq!(within("TcpTimedWaitDelay", "TcpTimedWaitDelayXYZ", 2), None);
+        // Same length, different everywhere: stops on the first rows.
+        assert_eq!(within("aaaaaaaaaaaa", "bbbbbbbbbbbb", 2), None);
+    }
+
+    /// The plain dynamic programme, for comparing on every pair of short strings.
+    fn unbounded(a: &[u8], b: &[u8]) -> usize {
+        let width = b.len() + 1;
+        let mut d = vec![0usize; (a.len() + 1) * width];
+        for i in 0..=a.len() {
+            for j in 0..=b.len() {
+                d[i * width + j] = if i == 0 {
+                    j
+                } else if j == 0 {
+                    i
+                } else {
+                    let cost = usize::from(a[i - 1] != b[j - 1]);
+                    let mut best = (d[(i - 1) * width + j] + 1)
+                        .min(d[i * width + j - 1] + 1)
+                        .min(d[(i - 1) * width + j - 1] + cost);
+                    if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                        best = best.min(d[(i - 2) * width + j - 2] + 1);
+                    }
+                    best
+                };
+            }
+        }
+        d[a.len() * width + b.len()]
+    }
+
+    #[test]
+    fn agrees_with_the_full_matrix() {
+        // Every string of up to 4 letters over {a, b, c}, against each other, at every bound.
+        let mut words = vec![String::new()];
+        for len in 1..=4 {
+            let shorter: Vec<String> = words
+                .iter()
+                .filter(|w| w.len() == len - 1)
+                .cloned()
+                .collect();
+            for w in shorter {
+                for c in ['a', 'b', 'c'] {
+                    words.push(format!("{w}{c}"));
+                }
+            }
+        }
+        for a in &words {
+            for b in &words {
+                let full = unbounded(a.as_bytes(), b.as_bytes());
+                for max in 0..=4 {
+                    let want = (full <= max).then_some(full);
+                    assert_eq!(within(a, b, max), want, "{a:?} {b:?} max {max}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_huge_name_costs_nothing() {
+        let huge = "a".repeat(1 << 20);
+        assert_eq!(within(&huge, "TcpTimedWaitDelay", 2), None);
+        let near = format!("{}b", "a".repeat(1 << 20));
+        assert_eq!(within(&huge, &near, 2), Some(1));
     }
 }

@@ -232,12 +232,8 @@ fn sarif_matches_the_2_1_0_schema() {
 /// SARIF2017: every result says where it is, a whole-hive finding by spanning the file's bytes.
 #[test]
 fn every_sarif_result_has_a_region() {
-    // A dirty hive without its logs: HIVE007 is about the whole file (the demo hive has no
-    // whole-file finding since CCS004 became a header line).
-    let mut reports = demo();
-    reports.extend(check(&["fixtures/hives/HIVE007.fires.hive"]));
-    let doc = sarif(&reports);
-    let hive_len = std::fs::metadata(repo().join("fixtures/hives/HIVE007.fires.hive"))
+    let doc = sarif(&demo());
+    let hive_len = std::fs::metadata(repo().join("fixtures/demo/golden-image.SYSTEM"))
         .unwrap()
         .len();
     let mut whole_hive = 0;
@@ -450,6 +446,68 @@ fn github_hive_findings_name_file_key_and_offset() {
     assert!(tcp001.contains(
         r"%0Akey HKEY_LOCAL_MACHINE\SYSTEM\ControlSet001\Services\Tcpip\Parameters, value MaxFreeTcbs, at hive offset 0x"
     ));
+}
+
+fn human(reports: &[InputReport]) -> String {
+    let mut out = termcolor::NoColor::new(Vec::new());
+    render::human::render(&mut out, reports, &render::Summary::of(reports)).unwrap();
+    String::from_utf8(out.into_inner()).unwrap()
+}
+
+/// A 16 KB string of 8,000 `\q` escapes after 3,000 plain characters: 8,000 findings on one line.
+fn escapes() -> InputReport {
+    let text = format!(
+        "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Escapes]\r\n\"Text\"=\"{}{}\"\r\n",
+        "x".repeat(3000),
+        "\\q".repeat(8000)
+    );
+    check_bytes("escapes.reg", text.as_bytes(), &CheckOptions::default())
+}
+
+#[test]
+fn human_output_shows_a_window_of_a_long_line_and_one_finding_per_code_and_line() {
+    let reports = [escapes()];
+    let escapes = |code: &str| {
+        reports[0]
+            .diagnostics
+            .iter()
+            .filter(|d| d.code.code == code)
+            .count()
+    };
+    assert_eq!(escapes("REG028"), 8000);
+    let out = human(&reports);
+    // Each finding used to reprint the 19 KB line: 150 MB. Now one window of it, once.
+    assert!(out.len() < 4000, "{} bytes of output:\n{out}", out.len());
+    assert_eq!(out.matches("warning[REG028]").count(), 1, "{out}");
+    assert!(
+        out.contains("7999 more REG028 findings on this line are not shown here"),
+        "{out}"
+    );
+    // The location is the real one (line 4, after `"Text"="` and 3,000 characters), and the
+    // window is cut on both sides.
+    assert!(out.contains("escapes.reg:4:3009"), "{out}");
+    assert!(out.contains(&format!("…{}\\q\\q", "x".repeat(40))), "{out}");
+    assert!(out.contains("\\q…"), "{out}");
+    assert!(out.contains("^^ unusual escape"), "{out}");
+}
+
+#[test]
+fn machine_formats_keep_every_finding_of_a_long_line() {
+    let reports = [escapes()];
+    let doc = sarif(&reports);
+    let results = doc["runs"][0]["results"].as_array().unwrap();
+    let on_line: Vec<u64> = results
+        .iter()
+        .filter(|r| r["ruleId"] == "REG028")
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["region"]["startColumn"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(on_line.len(), 8000);
+    assert_eq!(on_line.first(), Some(&3009));
+    assert_eq!(on_line.last(), Some(&(3009 + 2 * 7999)));
 }
 
 /// GitHub shows ten annotations of each type per step: past that, the tenth says how many more

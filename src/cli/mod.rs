@@ -25,7 +25,7 @@ use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
-use termcolor::{ColorChoice as TermColor, StandardStream};
+use termcolor::{BufferedStandardStream, ColorChoice as TermColor, StandardStream};
 
 pub const EXIT_CLEAN: i32 = 0;
 pub const EXIT_FINDINGS: i32 = 1;
@@ -229,22 +229,27 @@ fn check(args: &CheckArgs, write_baseline: Option<&Path>) -> io::Result<i32> {
         atomic::write(file, &buffer)?;
     }
     // With --output the file holds the report asked for, and the terminal gets the human one.
+    // Buffered: standard output would otherwise make one write() per line.
     let stdout = io::stdout();
     let printed = if args.silent {
         Ok(())
     } else if args.statistics {
         write_statistics(&mut stdout.lock(), args.format, &reports)
     } else if args.quiet && (args.output.is_some() || args.format == ReportFormat::Human) {
-        let mut out = StandardStream::stdout(color_choice(args.color, stdout.is_terminal()));
+        let mut out =
+            BufferedStandardStream::stdout(color_choice(args.color, stdout.is_terminal()));
         render::human::render_findings(&mut out, &reports).and_then(|()| out.flush())
     } else if args.output.is_some() || args.format == ReportFormat::Human {
-        let mut out = StandardStream::stdout(color_choice(args.color, stdout.is_terminal()));
+        let mut out =
+            BufferedStandardStream::stdout(color_choice(args.color, stdout.is_terminal()));
         render::human::render(&mut out, &reports, &summary).and_then(|()| out.flush())
     } else if args.format == ReportFormat::Concise {
-        let mut out = StandardStream::stdout(color_choice(args.color, stdout.is_terminal()));
+        let mut out =
+            BufferedStandardStream::stdout(color_choice(args.color, stdout.is_terminal()));
         render::concise::render(&mut out, &reports).and_then(|()| out.flush())
     } else {
-        write_report(&mut stdout.lock(), args.format, &reports, summary, exit)
+        let mut out = io::BufWriter::new(stdout.lock());
+        write_report(&mut out, args.format, &reports, summary, exit).and_then(|()| out.flush())
     };
     match printed {
         // `reglint check dir | head -1`: the reader has what it wanted; the verdict stands.

@@ -1,14 +1,32 @@
 //! Compiler-style output through codespan-reporting.
+//!
+//! Two things keep the output proportional to the input on hostile files: a line longer than
+//! [`LONG_LINE`] is shown as a window around each label on it (codespan would reprint the whole
+//! line for every finding), and findings of one code and severity whose labels start on the same
+//! line that say the same thing are shown once, with a note counting the others. The machine
+//! formats keep every finding.
 
 use super::Summary;
 use crate::check::InputReport;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::hive::base_block::filetime_to_rfc3339;
 use crate::model::KeyPath;
+use crate::source::{FileId, SourceMap};
 use codespan_reporting::diagnostic as cs;
+use codespan_reporting::files::{Error as FilesError, Files};
 use codespan_reporting::term::{self, Config};
+use std::collections::HashMap;
 use std::io;
+use std::ops::Range;
 use termcolor::WriteColor;
+
+/// Lines longer than this many bytes are shown as a window around each label.
+const LONG_LINE: usize = 1000;
+/// Bytes of the line shown on either side of a label on a long line.
+const CONTEXT: usize = 40;
+/// At most this many bytes of a label on a long line are shown (and underlined).
+const LABEL_SHOWN: usize = 80;
+const CUT: &str = "…";
 
 fn severity(s: Severity) -> cs::Severity {
     match s {
@@ -18,16 +36,32 @@ fn severity(s: Severity) -> cs::Severity {
     }
 }
 
-/// The codespan form of one finding, with hive provenance spelled out in a note.
-fn to_codespan(report: &InputReport, d: &Diagnostic) -> cs::Diagnostic<u32> {
+/// The codespan form of one finding, with hive provenance spelled out in a note; labels on long
+/// lines point into excerpts that `view` makes.
+fn to_codespan(
+    report: &InputReport,
+    d: &Diagnostic,
+    view: &mut View<'_>,
+    hidden_on_line: usize,
+) -> cs::Diagnostic<Shown> {
     let mut labels = Vec::new();
     if let Some(p) = &d.primary {
-        labels.push(cs::Label::primary(p.origin.file, p.origin.range()).with_message(&p.message));
+        let (file, range) = view.place(p.origin.file, p.origin.range());
+        labels.push(cs::Label::primary(file, range).with_message(&p.message));
     }
     for s in &d.secondary {
-        labels.push(cs::Label::secondary(s.origin.file, s.origin.range()).with_message(&s.message));
+        let (file, range) = view.place(s.origin.file, s.origin.range());
+        labels.push(cs::Label::secondary(file, range).with_message(&s.message));
     }
     let mut notes = d.notes.clone();
+    if hidden_on_line > 0 {
+        notes.push(format!(
+            "{hidden_on_line} more {} finding{} on this line {} not shown here; the JSON and SARIF reports list each",
+            d.code.code,
+            if hidden_on_line == 1 { "" } else { "s" },
+            if hidden_on_line == 1 { "is" } else { "are" },
+        ));
+    }
     if let Some(offset) = d.primary.as_ref().and_then(|p| p.origin.hive_offset) {
         let written = d
             .key
@@ -75,9 +109,14 @@ pub fn render(
 ) -> io::Result<()> {
     let config = Config::default();
     for report in reports {
-        for d in &report.diagnostics {
-            let diagnostic = to_codespan(report, d);
-            term::emit_to_write_style(out, &config, &report.sources, &diagnostic)
+        let shown = collapse(report);
+        for (d, hidden) in report.diagnostics.iter().zip(shown) {
+            let Some(hidden_on_line) = hidden else {
+                continue;
+            };
+            let mut view = View::new(&report.sources);
+            let diagnostic = to_codespan(report, d, &mut view, hidden_on_line);
+            term::emit_to_write_style(out, &config, &view, &diagnostic)
                 .map_err(io::Error::other)?;
         }
         if !report.diagnostics.is_empty() || report.target.os.is_some() {
@@ -92,6 +131,200 @@ pub fn render(
         }
     }
     writeln!(out, "{}", summary_line(summary))
+}
+
+/// For each finding: `None` when it is left out because an earlier finding with the same code,
+/// severity and message starts on the same line, else how many such findings it stands for
+/// besides itself. Findings that say different things are all shown.
+fn collapse(report: &InputReport) -> Vec<Option<usize>> {
+    let mut shown: Vec<Option<usize>> = vec![Some(0); report.diagnostics.len()];
+    let mut first_on_line: HashMap<(FileId, usize, &str, Severity, &str), usize> = HashMap::new();
+    for (i, d) in report.diagnostics.iter().enumerate() {
+        let Some(p) = &d.primary else {
+            continue;
+        };
+        let Some(file) = report.sources.get(p.origin.file) else {
+            continue;
+        };
+        let line = file.line_index(p.origin.start as usize);
+        let key = (
+            p.origin.file,
+            line,
+            d.code.code,
+            d.severity,
+            d.message.as_str(),
+        );
+        match first_on_line.get(&key) {
+            Some(&first) => {
+                if let Some(count) = shown.get_mut(first).and_then(Option::as_mut) {
+                    *count += 1;
+                }
+                if let Some(this) = shown.get_mut(i) {
+                    *this = None;
+                }
+            }
+            None => {
+                first_on_line.insert(key, i);
+            }
+        }
+    }
+    shown
+}
+
+/// Where a label points for codespan: into a source as it is, or into an excerpt of a long line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shown {
+    Source(FileId),
+    Excerpt(usize),
+}
+
+/// A window of one long source line: `text` is the window with a cut mark at each end that
+/// was cut, `offset` is the source offset of the first byte after the leading mark.
+struct Excerpt {
+    file: FileId,
+    line: usize,
+    text: String,
+    lead: usize,
+    offset: usize,
+}
+
+/// The sources as one finding shows them: as they are, plus the excerpts its labels need.
+struct View<'a> {
+    sources: &'a SourceMap,
+    excerpts: Vec<Excerpt>,
+}
+
+fn floor_boundary(text: &str, mut at: usize) -> usize {
+    at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+fn ceil_boundary(text: &str, mut at: usize) -> usize {
+    at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    at
+}
+
+impl<'a> View<'a> {
+    fn new(sources: &'a SourceMap) -> Self {
+        Self {
+            sources,
+            excerpts: Vec::new(),
+        }
+    }
+
+    /// Where codespan is to show the label at `range` of `file`: the source itself, or a new
+    /// excerpt when the label starts or ends on a long line (cut to the line it starts on).
+    fn place(&mut self, file: FileId, range: Range<usize>) -> (Shown, Range<usize>) {
+        let as_is = (Shown::Source(file), range.clone());
+        let Some(source) = self.sources.get(file) else {
+            return as_is;
+        };
+        let line = source.line_index(range.start);
+        let (Some(first), Some(last)) = (
+            source.line_range(line),
+            source.line_range(source.line_index(range.end)),
+        ) else {
+            return as_is;
+        };
+        if first.len() <= LONG_LINE && last.len() <= LONG_LINE {
+            return as_is;
+        }
+        let text = source.text.as_str();
+        let start = floor_boundary(text, range.start.clamp(first.start, first.end));
+        let end =
+            floor_boundary(text, range.end.min(first.end).min(start + LABEL_SHOWN)).max(start);
+        let from = floor_boundary(text, start.saturating_sub(CONTEXT).max(first.start));
+        let to = ceil_boundary(text, end.saturating_add(CONTEXT).min(first.end));
+        let lead = if from > first.start { CUT } else { "" };
+        let tail = if to < first.end { CUT } else { "" };
+        let window = text.get(from..to).unwrap_or_default();
+        let excerpt = Excerpt {
+            file,
+            line,
+            text: format!("{lead}{window}{tail}"),
+            lead: lead.len(),
+            offset: from,
+        };
+        let shift = |at: usize| at - from + lead.len();
+        let shown = shift(start)..shift(end);
+        self.excerpts.push(excerpt);
+        (Shown::Excerpt(self.excerpts.len() - 1), shown)
+    }
+
+    fn excerpt(&self, id: usize) -> Result<&Excerpt, FilesError> {
+        self.excerpts.get(id).ok_or(FilesError::FileMissing)
+    }
+}
+
+impl<'a> Files<'a> for View<'_> {
+    type FileId = Shown;
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, id: Shown) -> Result<&'a str, FilesError> {
+        match id {
+            Shown::Source(file) => self.sources.name(file),
+            Shown::Excerpt(i) => self.sources.name(self.excerpt(i)?.file),
+        }
+    }
+
+    fn source(&'a self, id: Shown) -> Result<&'a str, FilesError> {
+        match id {
+            Shown::Source(file) => self.sources.source(file),
+            Shown::Excerpt(i) => Ok(self.excerpt(i)?.text.as_str()),
+        }
+    }
+
+    fn line_index(&'a self, id: Shown, byte_index: usize) -> Result<usize, FilesError> {
+        match id {
+            Shown::Source(file) => self.sources.line_index(file, byte_index),
+            Shown::Excerpt(_) => Ok(0),
+        }
+    }
+
+    fn line_number(&'a self, id: Shown, line_index: usize) -> Result<usize, FilesError> {
+        match id {
+            Shown::Source(file) => self.sources.line_number(file, line_index),
+            Shown::Excerpt(i) => Ok(self.excerpt(i)?.line + 1),
+        }
+    }
+
+    fn column_number(
+        &'a self,
+        id: Shown,
+        line_index: usize,
+        byte_index: usize,
+    ) -> Result<usize, FilesError> {
+        match id {
+            Shown::Source(file) => self.sources.column_number(file, line_index, byte_index),
+            Shown::Excerpt(i) => {
+                let excerpt = self.excerpt(i)?;
+                let source = self
+                    .sources
+                    .get(excerpt.file)
+                    .ok_or(FilesError::FileMissing)?;
+                let at = excerpt.offset + byte_index.saturating_sub(excerpt.lead);
+                Ok(source.line_column(at).1)
+            }
+        }
+    }
+
+    fn line_range(&'a self, id: Shown, line_index: usize) -> Result<Range<usize>, FilesError> {
+        match id {
+            Shown::Source(file) => self.sources.line_range(file, line_index),
+            Shown::Excerpt(i) if line_index == 0 => Ok(0..self.excerpt(i)?.text.len()),
+            Shown::Excerpt(_) => Err(FilesError::LineTooLarge {
+                given: line_index,
+                max: 0,
+            }),
+        }
+    }
 }
 
 pub fn summary_line(s: &Summary) -> String {

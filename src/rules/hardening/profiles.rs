@@ -180,8 +180,9 @@ pub fn find(name: &str) -> Result<&'static Profile, String> {
     let known: Vec<&str> = builtin().iter().map(|p| p.name.as_str()).collect();
     let close = known
         .iter()
-        .min_by_key(|k| spelling::distance(k, name))
-        .filter(|k| spelling::distance(k, name) <= 2);
+        .filter_map(|k| Some((spelling::within(k, name, 2)?, k)))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k);
     let hint = close
         .map(|k| format!("; did you mean `{k}`?"))
         .unwrap_or_default();

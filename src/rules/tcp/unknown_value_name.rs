@@ -6,7 +6,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Key, Value};
 use crate::rules::Context;
 use crate::rules::catalog::service_keys;
-use crate::spelling::{allowed_distance, distance};
+use crate::spelling::{allowed_distance, within};
 
 /// The keys whose complete set of value names reglint knows.
 const CHECKED_KEYS: &[&str] = &["Tcpip\\Parameters"];
@@ -34,12 +34,12 @@ fn finding(cx: &Context<'_>, key: &Key, rest: &[Box<str>], value: &Value) -> Opt
                 Diagnostic::new(
                     &codes::TCP004,
                     format!(
-                        "the catalog has no Microsoft source for `{}`: it comes from tweak scripts, and its effect is unknown",
+                        "`{}` is not documented by Microsoft; it comes from tweak scripts and has no known effect",
                         value.name
                     ),
                 )
                 .severity(Severity::Info)
-                .at(value.name_origin, "effect not documented")
+                .at(value.name_origin, "no documented effect")
                 .note(fact.facts.clone())
                 .note(fact.evidence_note()),
             );
@@ -87,8 +87,7 @@ fn finding(cx: &Context<'_>, key: &Key, rest: &[Box<str>], value: &Value) -> Opt
     }
     let suggestion = catalog
         .names_in(rest)
-        .map(|known| (distance(&value.name, known), known))
-        .filter(|(d, known)| *d <= allowed_distance(known))
+        .filter_map(|known| Some((within(&value.name, known, allowed_distance(known))?, known)))
         .min_by_key(|(d, _)| *d);
     Some(match suggestion {
         Some((_, known)) => Diagnostic::new(

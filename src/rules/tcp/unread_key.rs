@@ -14,7 +14,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::{ControlSet, Key, KeyPath, Root, Value};
 use crate::rules::Context;
 use crate::rules::catalog::{Catalog, Scope, is_guid};
-use crate::spelling::{distance, is_typo_of};
+use crate::spelling::{is_typo_of, within};
 
 /// Keys below `Services` that hold TCP/IP values, as the catalog and Windows name them.
 const SERVICE_KEYS: &[&str] = &[
@@ -130,10 +130,10 @@ fn near_miss(catalog: &Catalog, key: &Key, values: &[&Value]) -> Option<Diagnost
     let (cs, mut tail) = rest.split_first()?;
     if ControlSet::parse(cs).is_some() {
         fixed.push(cs.to_string());
-    } else if distance(cs, "CurrentControlSet") <= 2 {
+    } else if within(cs, "CurrentControlSet", 2).is_some() {
         fixed.push("CurrentControlSet".to_string());
         edits += 1;
-    } else if cs.eq_ignore_ascii_case("Services") || distance(cs, "Services") <= 1 {
+    } else if cs.eq_ignore_ascii_case("Services") || within(cs, "Services", 1).is_some() {
         fixed.push("CurrentControlSet".to_string());
         edits += 1;
         tail = rest;
