@@ -34,12 +34,12 @@ fn finding(cx: &Context<'_>, key: &Key, rest: &[Box<str>], value: &Value) -> Opt
                 Diagnostic::new(
                     &codes::TCP004,
                     format!(
-                        "`{}` is not documented by Microsoft; it comes from tweak scripts and has no known effect",
+                        "the catalog has no Microsoft source for `{}`: it comes from tweak scripts, and its effect is unknown",
                         value.name
                     ),
                 )
                 .severity(Severity::Info)
-                .at(value.name_origin, "no documented effect")
+                .at(value.name_origin, "effect not documented")
                 .note(fact.facts.clone())
                 .note(fact.evidence_note()),
             );
