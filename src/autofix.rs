@@ -58,7 +58,9 @@ pub fn fix_reg(
 ) -> Result<Outcome, String> {
     let mut report = check_bytes(path, bytes, options);
     if report.kind != InputKind::Reg {
-        return Err(format!("{path} is not a .reg file; reglint fixes only .reg files"));
+        return Err(format!(
+            "{path} is not a .reg file; reglint fixes only .reg files"
+        ));
     }
     let mut current = bytes.to_vec();
     let mut applied = Vec::new();
@@ -168,7 +170,11 @@ fn select<'r>(
                 .is_some_and(|f| f.applies(unsafe_allowed) && !f.edits.is_empty())
         })
         .collect();
-    fixable.sort_by_key(|d| d.fix.as_ref().and_then(|f| f.edits.iter().map(|e| e.start).min()));
+    fixable.sort_by_key(|d| {
+        d.fix
+            .as_ref()
+            .and_then(|f| f.edits.iter().map(|e| e.start).min())
+    });
     for d in fixable {
         let Some(fix) = &d.fix else { continue };
         if held_back.contains(&FixId::of(report, d))
@@ -264,7 +270,10 @@ fn note(report: &InputReport, d: &Diagnostic) -> FixNote {
         .map_or(0, |e| e.start);
     FixNote {
         code: d.code.code,
-        message: d.fix.as_ref().map_or_else(String::new, |f| f.message.clone()),
+        message: d
+            .fix
+            .as_ref()
+            .map_or_else(String::new, |f| f.message.clone()),
         line: report.sources.get(0).map_or(1, |f| f.line_column(start).0),
     }
 }

@@ -90,7 +90,9 @@ pub fn for_hive(report: &InputReport, unsafe_allowed: bool) -> Result<Corrective
                 break;
             };
             match change {
-                Change::Set { name, data, .. } => lines.push((key, name.clone(), Some(data.clone()))),
+                Change::Set { name, data, .. } => {
+                    lines.push((key, name.clone(), Some(data.clone())))
+                }
                 Change::Delete { name, .. } => lines.push((key, name.clone(), None)),
                 Change::Rename { from, to, data, .. } => {
                     lines.push((key.clone(), from.clone(), None));
@@ -143,7 +145,10 @@ fn in_current_set(path: &KeyPath, current: Option<u32>) -> Option<KeyPath> {
         ControlSet::Current => Some(path.clone()),
         ControlSet::Numbered(n) if Some(n) == current => {
             let mut parts: Vec<Box<str>> = vec![
-                path.parts.first().cloned().unwrap_or_else(|| "SYSTEM".into()),
+                path.parts
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| "SYSTEM".into()),
                 "CurrentControlSet".into(),
             ];
             parts.extend(rest.iter().cloned());

@@ -4,11 +4,11 @@
 //! with provenance → [`target`] OS → [`rules`] → [`diagnostic::Diagnostic`]s → [`render`]ers.
 //! See ARCHITECTURE.md for the map.
 
+pub mod autofix;
 pub mod baseline;
 pub mod check;
 pub mod codes;
 pub mod config;
-pub mod autofix;
 pub mod corrective;
 pub mod diagnostic;
 pub mod fix;

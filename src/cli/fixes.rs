@@ -210,7 +210,11 @@ pub fn emit_reg(
     eprintln!(
         "reglint: wrote {} change{} to {}",
         corrective.corrections.len(),
-        if corrective.corrections.len() == 1 { "" } else { "s" },
+        if corrective.corrections.len() == 1 {
+            ""
+        } else {
+            "s"
+        },
         file.display()
     );
     for c in &corrective.corrections {

@@ -22,13 +22,14 @@ pub fn realize_fixes(file_id: u32, source: &SourceFile, diagnostics: &mut [Diagn
         let edits: Option<Vec<Edit>> = fix
             .changes
             .iter()
-            .map(|c| edit_for(file_id, &source.text, source, c))
+            .map(|c| edit_for(file_id, source, c))
             .collect();
         fix.edits = edits.unwrap_or_default();
     }
 }
 
-fn edit_for(file_id: u32, text: &str, source: &SourceFile, change: &Change) -> Option<Edit> {
+fn edit_for(file_id: u32, source: &SourceFile, change: &Change) -> Option<Edit> {
+    let text = source.text.as_str();
     match change {
         Change::Set { data, anchor, .. } => {
             let start = data_start(file_id, text, anchor)?;
@@ -172,7 +173,10 @@ mod tests {
             "hex:01,ab"
         );
         assert_eq!(
-            data_text(&ValueData::new(RegType::MULTI_SZ, vec![0x61, 0, 0, 0, 0, 0])),
+            data_text(&ValueData::new(
+                RegType::MULTI_SZ,
+                vec![0x61, 0, 0, 0, 0, 0]
+            )),
             "hex(7):61,00,00,00,00,00"
         );
     }

@@ -1147,7 +1147,11 @@ impl<'a> Parser<'a> {
         let end = origin.end as usize;
         let after_comma = self.text.get(..end)?.ends_with(',');
         let added = vec![unit; missing].join(",");
-        let insertion = if after_comma { added } else { format!(",{added}") };
+        let insertion = if after_comma {
+            added
+        } else {
+            format!(",{added}")
+        };
         Some(
             Fix::safe("add the empty string that ends the list")
                 .edit(self.origin(end, end), insertion),

@@ -45,7 +45,11 @@ pub fn apply(bytes: &[u8], edits: &[&Edit]) -> Result<Vec<u8>, String> {
         out.extend(encode(&edit.replacement, enc)?);
         text_at = edit.end;
     }
-    out.extend_from_slice(bytes.get(byte_at..).ok_or("the text is longer than the file")?);
+    out.extend_from_slice(
+        bytes
+            .get(byte_at..)
+            .ok_or("the text is longer than the file")?,
+    );
     let expected = apply_to_text(text, &sorted).ok_or("the edits overlap")?;
     let again = encoding::decode(&out);
     if again.encoding != enc || again.text != expected || again.replaced.is_some() {

@@ -4,8 +4,8 @@ use super::{catalogued_values, value_finding};
 use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Change, Fix};
-use crate::model::ValueData;
 use crate::model::RegType;
+use crate::model::ValueData;
 use crate::rules::Context;
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
