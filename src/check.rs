@@ -200,6 +200,11 @@ fn finish(path: &str, kind: InputKind, mut front: FrontEnd, options: &CheckOptio
     }
     crate::suppress::apply(&front.suppressions, &mut diagnostics);
     let used_key_suppressions = options.config.apply(path, &mut diagnostics);
+    if kind == InputKind::Reg
+        && let Some(text) = front.sources.get(0)
+    {
+        regfile::realize_fixes(0, text, &mut diagnostics);
+    }
     sort_diagnostics(&mut diagnostics);
     InputReport {
         path: path.to_string(),

@@ -1,6 +1,7 @@
 //! Findings, independent of how they are rendered.
 
 use crate::codes::Code;
+use crate::fix::Fix;
 use crate::model::Origin;
 use serde::Serialize;
 use std::fmt;
@@ -49,6 +50,8 @@ pub struct Diagnostic {
     pub key: Option<String>,
     /// The value name (`@` for the default value).
     pub value: Option<String>,
+    /// What would correct the finding, if reglint knows.
+    pub fix: Option<Fix>,
 }
 
 impl Diagnostic {
@@ -63,6 +66,7 @@ impl Diagnostic {
             help: None,
             key: None,
             value: None,
+            fix: None,
         }
     }
 
@@ -105,6 +109,11 @@ impl Diagnostic {
 
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
+        self
+    }
+
+    pub fn fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
         self
     }
 

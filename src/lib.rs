@@ -4,12 +4,15 @@
 //! with provenance → [`target`] OS → [`rules`] → [`diagnostic::Diagnostic`]s → [`render`]ers.
 //! See ARCHITECTURE.md for the map.
 
+pub mod autofix;
 pub mod baseline;
 pub mod check;
 pub mod codes;
 pub mod config;
+pub mod corrective;
 pub mod diagnostic;
 pub mod effective;
+pub mod fix;
 pub mod hive;
 pub mod model;
 pub mod regfile;

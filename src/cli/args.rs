@@ -32,6 +32,15 @@ pub enum Command {
     Diff(DiffArgs),
     /// Show the documentation of a rule, by code (TCP002) or name (value-out-of-range).
     Explain { rule: String },
+    /// Write a corrective .reg for a hive's fixable findings in its current control set; the
+    /// hive itself is never written.
+    Fix {
+        /// The .reg file to write (UTF-16LE with BOM and CRLF, as regedit exports).
+        #[arg(long, value_name = "FILE")]
+        emit_reg: PathBuf,
+        #[command(flatten)]
+        check: CheckArgs,
+    },
     /// Record today's findings so that only new ones fail (`check --baseline FILE`).
     Baseline {
         #[command(subcommand)]
@@ -161,6 +170,19 @@ pub struct CheckArgs {
     /// Apply this .reg to each hive before checking it, as `reg import` would (repeatable, in order).
     #[arg(long = "apply", value_name = "FILE.reg")]
     pub apply: Vec<PathBuf>,
+
+    /// Apply the safe fixes to .reg files in place, then report what remains.
+    #[arg(long)]
+    pub fix: bool,
+
+    /// Apply the unsafe fixes too (judgements: did-you-mean renames, deletions, type changes).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+
+    /// Print a unified diff of what --fix would change, and write nothing (exit status 1 if
+    /// there is anything to fix).
+    #[arg(long)]
+    pub diff: bool,
 }
 
 /// What `show` and `diff` read their inputs with.

@@ -3,6 +3,7 @@
 mod args;
 mod atomic;
 mod cap;
+mod fixes;
 mod guard;
 mod inputs;
 mod run;
@@ -48,10 +49,14 @@ pub fn main() -> i32 {
         }
     };
     let result = match cli.command {
-        Command::Check(args) => check(&args, None),
+        Command::Check(args) => check(&args, None, None),
         Command::Baseline {
             action: BaselineAction::Write { file, check: args },
-        } => check(&args, Some(&file)),
+        } => check(&args, Some(&file), None),
+        Command::Fix {
+            emit_reg,
+            check: args,
+        } => check(&args, None, Some(&emit_reg)),
         Command::Show(args) => show::show(&args),
         Command::Diff(args) => show::diff(&args),
         Command::Rules { format } => rules(format),
@@ -109,8 +114,16 @@ fn usage_error(message: &str) -> io::Result<i32> {
     Ok(EXIT_USAGE)
 }
 
-/// Checks the inputs and reports, or with `write_baseline` records the findings instead.
-fn check(args: &CheckArgs, write_baseline: Option<&Path>) -> io::Result<i32> {
+/// Checks the inputs and reports, or with `write_baseline` records the findings instead, or
+/// with `emit_reg` writes a hive's corrective .reg.
+fn check(
+    args: &CheckArgs,
+    write_baseline: Option<&Path>,
+    emit_reg: Option<&Path>,
+) -> io::Result<i32> {
+    if (write_baseline.is_some() || emit_reg.is_some()) && (args.fix || args.diff) {
+        return usage_error("--fix and --diff belong to `reglint check`");
+    }
     let mut configs = match settings::Configs::new(args) {
         Ok(configs) => configs,
         Err(e) => {
@@ -160,7 +173,7 @@ fn check(args: &CheckArgs, write_baseline: Option<&Path>) -> io::Result<i32> {
     if args.show_settings {
         return settings::show(&paths);
     }
-    if let Err(message) = guard_outputs(args, write_baseline, &plan, &paths) {
+    if let Err(message) = guard_outputs(args, write_baseline, emit_reg, &plan, &paths) {
         return usage_error(&message);
     }
     let chatty = !args.quiet && !args.silent;
@@ -175,6 +188,16 @@ fn check(args: &CheckArgs, write_baseline: Option<&Path>) -> io::Result<i32> {
         os: plan.cli_os,
         edition: args.edition,
     };
+    if let Some(file) = emit_reg {
+        return fixes::emit_reg(file, args, &paths, &plan.options, overrides);
+    }
+    if args.fix || args.diff {
+        match fixes::fix_inputs(args, &paths, &plan.options, overrides)? {
+            fixes::Next::Report => {}
+            fixes::Next::Exit(code) => return Ok(code),
+            fixes::Next::Usage(message) => return usage_error(&message),
+        }
+    }
     let run = run::check_all(
         &paths,
         &plan.options,
@@ -295,6 +318,7 @@ fn refuse_bad_logs(plan: &mut Plan, limit: u64) -> Vec<InputReport> {
 fn guard_outputs(
     args: &CheckArgs,
     write_baseline: Option<&Path>,
+    emit_reg: Option<&Path>,
     plan: &Plan,
     inputs: &[inputs::InputPath],
 ) -> Result<(), String> {
@@ -314,6 +338,9 @@ fn guard_outputs(
         .collect();
     if let Some(file) = write_baseline {
         guard::check_writable("the baseline", file, protected.iter().copied())?;
+    }
+    if let Some(file) = emit_reg {
+        guard::check_writable("--emit-reg", file, protected.iter().copied())?;
     }
     if let Some(file) = &args.output {
         guard::check_writable("--output", file, protected.iter().copied())?;

@@ -92,14 +92,7 @@ fn check_one(
     software: &BTreeMap<PathBuf, Target>,
 ) -> Outcome {
     let name = input.path.display().to_string();
-    let mut options = options.clone();
-    if let Some(config) = &input.config
-        && !Arc::ptr_eq(config, &options.config)
-    {
-        options.config = config.clone();
-        options.target.os = overrides.os.or(config.target);
-        options.target.edition = overrides.edition.or(config.edition);
-    }
+    let mut options = input_options(input, options, overrides);
     let failed = |error: String| {
         eprintln!("reglint: {name}: {error}");
         Outcome::Report(
@@ -135,6 +128,23 @@ fn check_one(
     }
     let config = options.config.clone();
     Outcome::Report(Box::new(report), config)
+}
+
+/// The options for one input: its own reglint.toml, with the command line's target winning.
+pub fn input_options(
+    input: &InputPath,
+    options: &CheckOptions,
+    overrides: Overrides,
+) -> CheckOptions {
+    let mut options = options.clone();
+    if let Some(config) = &input.config
+        && !Arc::ptr_eq(config, &options.config)
+    {
+        options.config = config.clone();
+        options.target.os = overrides.os.or(config.target);
+        options.target.edition = overrides.edition.or(config.edition);
+    }
+    options
 }
 
 fn directory(path: &Path) -> Option<PathBuf> {

@@ -1,13 +1,17 @@
 //! The .reg front end: decodes the text, simulates regedit's import, and builds the model.
 
 mod encoding;
+mod fixes;
 mod header;
 mod lines;
 mod parser;
+mod patch;
 mod syntax;
 
 pub use encoding::Encoding;
+pub use fixes::{data_text, escape, realize_fixes};
 pub use header::Format;
+pub use patch::apply as apply_edits;
 
 use crate::check::{FrontEnd, RegSummary};
 use crate::codes;
@@ -25,6 +29,12 @@ pub fn load(path: &str, bytes: &[u8]) -> Option<FrontEnd> {
 
 /// The decoded text of a file, which no longer needs the file's bytes.
 pub struct DecodedFile(encoding::Decoded);
+
+impl DecodedFile {
+    pub fn text(&self) -> &str {
+        &self.0.text
+    }
+}
 
 pub fn decode(bytes: &[u8]) -> DecodedFile {
     DecodedFile(encoding::decode(bytes))

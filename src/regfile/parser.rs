@@ -12,6 +12,7 @@ use super::syntax::{
 };
 use crate::codes;
 use crate::diagnostic::Diagnostic;
+use crate::fix::Fix;
 use crate::model::{KeyId, KeyPath, Origin, RegType, Registry, Root, Value, ValueData, ValueOp};
 use crate::source::FileId;
 use crate::suppress::{Directive, Suppression};
@@ -79,6 +80,7 @@ struct Parser<'a> {
     /// The first `;` comment after data, and how many there are.
     inline_comments: Option<(Origin, usize)>,
     text_len: usize,
+    text: &'a str,
     pending_suppression: Option<PendingSuppression>,
     suppressions: Vec<Suppression>,
     /// Suppressions on a key section, which end at the next key line.
@@ -99,6 +101,7 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
         truncation: None,
         inline_comments: None,
         text_len: text.len(),
+        text,
         pending_suppression: None,
         suppressions: Vec::new(),
         open_section_suppressions: Vec::new(),
@@ -340,7 +343,8 @@ impl<'a> Parser<'a> {
                     .note(format!(
                         "root abbreviations in .reg files are not covered by the conformance tests (K-09); Wine's regedit treats them as unknown roots: {consequence}"
                     ))
-                    .help(format!("write `{}`", root.full_name())),
+                    .help(format!("write `{}`", root.full_name()))
+                    .fix(Fix::safe(format!("write `{}`", root.full_name())).edit(root_origin, root.full_name())),
                     None => Diagnostic::new(
                         &codes::REG010,
                         format!("`{root_text}` is not a registry root"),
@@ -562,7 +566,8 @@ impl<'a> Parser<'a> {
                 "an empty name is the default value",
             )
             .note("regedit treats an empty quoted name as the default value (N-02)")
-            .help("replace `\"\"` with `@`");
+            .help("replace `\"\"` with `@`")
+            .fix(Fix::safe("replace `\"\"` with `@`").edit(self.origin(at, at + 2), "@"));
             self.push(d);
         }
         Some((quoted.text, name_origin, &rest[quoted.end..]))
@@ -698,6 +703,7 @@ impl<'a> Parser<'a> {
         )
         .note("regedit imports nothing from this line (C-04, C-06, C-10, D-07)")
         .help("use `;` for a comment after data")
+        .fix(Fix::safe("write `;` for `#`").edit(self.origin(start, start + 1), ";"))
         .value(value);
         self.push(d);
     }
@@ -795,7 +801,11 @@ impl<'a> Parser<'a> {
             )
             .at(origin, "regedit drops this value")
             .note("Wine compares type tags case-sensitively (DW-06); regedit writes `dword:`, `hex:` and `hex(N):`")
-            .help(format!("write `{}`", data[..token_len].to_ascii_lowercase())),
+            .help(format!("write `{}`", data[..token_len].to_ascii_lowercase()))
+            .fix(
+                Fix::safe(format!("write `{}`", data[..token_len].to_ascii_lowercase()))
+                    .edit(origin, data[..token_len].to_ascii_lowercase()),
+            ),
             TagError::BadHexType => Diagnostic::new(
                 &codes::REG024,
                 "the type in `hex(N):` must be 1 to 8 hex digits without a prefix",
@@ -916,6 +926,7 @@ impl<'a> Parser<'a> {
             .also(tag, "this value is dropped")
             .note("regedit imports nothing from this value (C-10, G-04)")
             .help("use `;` for a comment after data")
+            .fix(Fix::safe("write `;` for `#`").edit(self.origin(start, start + 1), ";"))
             .value(value);
             self.push(d);
             return;
@@ -984,7 +995,8 @@ impl<'a> Parser<'a> {
                     } else {
                         "value line"
                     };
-                    let d = Diagnostic::new(
+                    let backslash = backslash_end.saturating_sub(1)..backslash_end;
+                    let mut d = Diagnostic::new(
                         &codes::REG025,
                         format!("the hex continuation swallows the next {what}"),
                     )
@@ -1004,6 +1016,12 @@ impl<'a> Parser<'a> {
                     })
                     .help("remove the `\\` after the last byte of the value")
                     .value(value);
+                    if self.text.get(backslash.clone()) == Some("\\") {
+                        d = d.fix(
+                            Fix::safe("remove the `\\` after the last byte")
+                                .edit(self.origin(backslash.start, backslash.end), ""),
+                        );
+                    }
                     self.push(d);
                     return Continuation::Dropped;
                 }
@@ -1034,6 +1052,9 @@ impl<'a> Parser<'a> {
         mut bytes: Vec<u8>,
     ) -> ValueData {
         let is_text_list = ty == RegType::EXPAND_SZ || ty == RegType::MULTI_SZ;
+        let list_end_fix = (ty == RegType::MULTI_SZ)
+            .then(|| self.list_terminator_fix(origin, &bytes))
+            .flatten();
         if is_text_list {
             self.check_text_width(value, origin, ty, &bytes);
             if self.text_width(&bytes) == TextWidth::Narrow {
@@ -1076,7 +1097,10 @@ impl<'a> Parser<'a> {
                 .note("regedit adds one NUL terminator but not the empty string that ends the list (X-07); readers may run past the last item")
                 .help("end the data with 00,00,00,00 (version 5 header, UTF-16 bytes) or 00,00 (REGEDIT4, single-byte text)")
                 .value(value);
-            self.push(d);
+            self.push(match list_end_fix {
+                Some(fix) => d.fix(fix),
+                None => d,
+            });
         }
         let expected = match ty {
             RegType::DWORD | RegType::DWORD_BIG_ENDIAN => Some(4),
@@ -1102,6 +1126,38 @@ impl<'a> Parser<'a> {
     /// (reg-format.md, section A, corrected 2026-12): a `REGEDIT4` file carries single-byte text
     /// that is widened, a version 5 file carries UTF-16LE that is stored as written. A file whose
     /// header regedit does not import has no such rule, so the bytes are read as they look.
+    /// The bytes that end a hex(7) list as written: two NUL characters at its width.
+    fn list_terminator_fix(&self, origin: Origin, written: &[u8]) -> Option<Fix> {
+        let (unit, trailing) = match self.text_width(written) {
+            TextWidth::Wide if written.len() % 2 == 0 => (
+                "00,00",
+                written
+                    .chunks_exact(2)
+                    .rev()
+                    .take_while(|u| u == &[0, 0])
+                    .count(),
+            ),
+            TextWidth::Wide => return None,
+            TextWidth::Narrow => ("00", written.iter().rev().take_while(|&&b| b == 0).count()),
+        };
+        let missing = 2usize.saturating_sub(trailing);
+        if missing == 0 {
+            return None;
+        }
+        let end = origin.end as usize;
+        let after_comma = self.text.get(..end)?.ends_with(',');
+        let added = vec![unit; missing].join(",");
+        let insertion = if after_comma {
+            added
+        } else {
+            format!(",{added}")
+        };
+        Some(
+            Fix::safe("add the empty string that ends the list")
+                .edit(self.origin(end, end), insertion),
+        )
+    }
+
     fn text_width(&self, bytes: &[u8]) -> TextWidth {
         match self.format {
             Format::V4 => TextWidth::Narrow,

@@ -67,6 +67,30 @@ pub struct Finding<'a> {
     pub help: Option<&'a str>,
     pub notes: &'a [String],
     pub labels: Vec<LabelOut<'a>>,
+    /// Left out when reglint knows no fix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<FixOut<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct FixOut<'a> {
+    pub applicability: crate::fix::Applicability,
+    pub message: &'a str,
+    /// Empty when the source cannot be edited (a hive: see `reglint fix --emit-reg`).
+    pub edits: Vec<EditOut<'a>>,
+}
+
+/// `start` and `end` are byte offsets in the decoded (UTF-8) text, like spans; line and
+/// column are one-based, columns in characters.
+#[derive(Serialize)]
+pub struct EditOut<'a> {
+    pub start: usize,
+    pub end: usize,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub replacement: &'a str,
 }
 
 #[derive(Serialize)]
@@ -123,6 +147,32 @@ fn finding<'a>(report: &'a InputReport, d: &'a Diagnostic) -> Finding<'a> {
                 message: &l.message,
                 source: source_name(report, Some(l)),
                 position: position(report, &l.origin),
+            })
+            .collect(),
+        fix: d.fix.as_ref().map(|f| fix(report, f)),
+    }
+}
+
+fn fix<'a>(report: &'a InputReport, fix: &'a crate::fix::Fix) -> FixOut<'a> {
+    FixOut {
+        applicability: fix.applicability,
+        message: &fix.message,
+        edits: fix
+            .edits
+            .iter()
+            .filter_map(|e| {
+                let file = report.sources.get(e.file)?;
+                let (line, column) = file.line_column(e.start);
+                let (end_line, end_column) = file.line_column(e.end);
+                Some(EditOut {
+                    start: e.start,
+                    end: e.end,
+                    line,
+                    column,
+                    end_line,
+                    end_column,
+                    replacement: &e.replacement,
+                })
             })
             .collect(),
     }

@@ -169,7 +169,47 @@ fn result(
             .map(|(id, label)| related_location(report, artifact, id, label))
             .collect();
     }
+    if let Some(fix) = d.fix.as_ref().and_then(|f| fix(report, artifact, f)) {
+        result["fixes"] = json!([fix]);
+    }
     result
+}
+
+/// A fix as SARIF's `fixes` entry: one artifact change with a replacement per edit. Only .reg
+/// inputs have text to change; the applicability goes in the property bag.
+fn fix(report: &InputReport, artifact: usize, fix: &crate::fix::Fix) -> Option<Value> {
+    if report.kind != InputKind::Reg || fix.edits.is_empty() {
+        return None;
+    }
+    let file = report.sources.get(0)?;
+    let replacements: Vec<Value> = fix
+        .edits
+        .iter()
+        .map(|e| {
+            let (start_line, start_column) = file.line_column(e.start);
+            let (end_line, end_column) = file.line_column(e.end);
+            let mut replacement = json!({
+                "deletedRegion": {
+                    "startLine": start_line,
+                    "startColumn": start_column,
+                    "endLine": end_line,
+                    "endColumn": end_column,
+                },
+            });
+            if !e.replacement.is_empty() {
+                replacement["insertedContent"] = json!({ "text": e.replacement });
+            }
+            replacement
+        })
+        .collect();
+    Some(json!({
+        "description": { "text": sentence(&capitalised(&fix.message)) },
+        "artifactChanges": [{
+            "artifactLocation": artifact_location(&report.path, Some(artifact)),
+            "replacements": replacements,
+        }],
+        "properties": { "applicability": fix.applicability.as_str() },
+    }))
 }
 
 fn related_location(report: &InputReport, artifact: usize, id: usize, label: &Label) -> Value {

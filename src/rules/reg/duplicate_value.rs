@@ -2,6 +2,7 @@
 
 use crate::codes;
 use crate::diagnostic::Diagnostic;
+use crate::fix::{Change, Fix};
 use crate::model::{Value, fold_name, names_equal};
 use crate::rules::Context;
 use std::collections::HashMap;
@@ -27,6 +28,10 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 .at(value.name_origin, format!("this one wins: {}", describe(value)))
                 .also(previous.name_origin, format!("first set here: {}", describe(previous)))
                 .help("keep one assignment")
+                .fix(
+                    Fix::unsafe_("remove the earlier assignment, which has no effect")
+                        .change(Change::delete(key, previous)),
+                )
                 .key(key.path.to_string())
                 .value(value.display_name()),
             );

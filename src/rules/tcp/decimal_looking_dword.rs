@@ -3,6 +3,8 @@
 use super::{catalogued_values, value_finding};
 use crate::codes;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::{Change, Fix};
+use crate::model::ValueData;
 use crate::rules::Context;
 
 /// If the hex digits of `number` are all decimal digits and differ from its value, the number a
@@ -35,6 +37,17 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         };
         let digits = format!("{number:08x}");
         let bounded = fact.range_known && fact.max < u64::from(u32::MAX);
+        let Ok(meant_dword) = u32::try_from(meant) else {
+            continue;
+        };
+        // In a documented range the decimal reading is evidently what was meant; without one
+        // it is a guess from what tweak files typically set.
+        let fix = if bounded {
+            Fix::safe(format!("write `dword:{meant:08x}`"))
+        } else {
+            Fix::unsafe_(format!("write `dword:{meant:08x}` ({meant})"))
+        }
+        .change(Change::set(key, value, ValueData::dword(meant_dword)));
         let d = if bounded {
             if in_range(u64::from(number)) || !in_range(meant) {
                 continue;
@@ -74,7 +87,8 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         };
         out.push(
             d.at(value.data_origin, format!("0x{number:x} = {number}"))
-                .help(format!("for {meant} write `dword:{meant:08x}`")),
+                .help(format!("for {meant} write `dword:{meant:08x}`"))
+                .fix(fix),
         );
     }
 }

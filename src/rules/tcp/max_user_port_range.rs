@@ -4,6 +4,7 @@
 use super::{dword, target_name, tcpip_parameters};
 use crate::codes;
 use crate::diagnostic::Diagnostic;
+use crate::fix::{Change, Fix};
 use crate::rules::Context;
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -38,6 +39,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         .note("outbound connections then take ports in 1024-49151 (the IANA registered range) that services bind later, such as SQL Server 1433, MySQL 3306, PostgreSQL 5432 and development servers: their binds fail with WSAEADDRINUSE (10048)")
         .note("Hyper-V, WinNAT, WSL and Docker reserve excluded port ranges inside the dynamic range, so with a start of 1024 those land on service ports and binds fail with WSAEACCES (10013); WSL2 mirrored networking can fail to start (0x8007054f)")
         .note("not established: whether the UDP and IPv6 ranges follow, and whether a later `netsh ... set dynamicport` takes precedence")
+        .fix(Fix::unsafe_("delete `MaxUserPort`").change(Change::delete(key, value)))
         .help("delete the value and size the range with `netsh int ipv4 set dynamicport tcp start=N num=M` (and `netsh int ipv6 ...`), keeping the start at 49152 or above");
         if let Some(fact) = fact {
             d = d.note(fact.evidence_note());

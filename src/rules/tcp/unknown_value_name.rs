@@ -3,6 +3,7 @@
 
 use crate::codes;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::{Applicability, Change, Fix};
 use crate::model::{Key, Value};
 use crate::rules::Context;
 use crate::rules::catalog::service_keys;
@@ -21,6 +22,19 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 out.push(d.key(key.path.to_string()).value(value.display_name()));
             }
         }
+    }
+}
+
+/// A known misspelling is renamed safely; a did-you-mean guess only with --unsafe-fixes.
+fn rename(applicability: Applicability, key: &Key, value: &Value, to: &str) -> Fix {
+    let message = format!("rename it to `{to}`");
+    let fix = match applicability {
+        Applicability::Safe => Fix::safe(message),
+        Applicability::Unsafe => Fix::unsafe_(message),
+    };
+    match Change::rename(key, value, to) {
+        Some(change) => fix.change(change),
+        None => fix,
     }
 }
 
@@ -63,7 +77,8 @@ fn finding(cx: &Context<'_>, key: &Key, rest: &[Box<str>], value: &Value) -> Opt
             .severity(codes::TCP004.severity.min(fact.severity_cap()))
             .at(value.name_origin, format!("Windows reads `{}`", fact.name))
             .note(format!("the catalog notes: {note}"))
-            .help(format!("rename it to `{}`", fact.name)),
+            .help(format!("rename it to `{}`", fact.name))
+            .fix(rename(Applicability::Safe, key, value, &fact.name)),
         );
     }
     if let Some(fact) = catalog.value_anywhere(&value.name) {
@@ -96,7 +111,8 @@ fn finding(cx: &Context<'_>, key: &Key, rest: &[Box<str>], value: &Value) -> Opt
         )
         .at(value.name_origin, format!("probably a misspelling of `{known}`"))
         .note("Windows ignores value names it does not know, so this setting does nothing")
-        .help(format!("rename it to `{known}`")),
+        .help(format!("rename it to `{known}`"))
+        .fix(rename(Applicability::Unsafe, key, value, known)),
         None => Diagnostic::new(
             &codes::TCP004,
             format!("`{}` is not a value Windows is known to read under Tcpip\\Parameters", value.name),

@@ -3,7 +3,9 @@
 use super::{catalogued_values, value_finding};
 use crate::codes;
 use crate::diagnostic::Diagnostic;
+use crate::fix::{Change, Fix};
 use crate::model::RegType;
+use crate::model::ValueData;
 use crate::rules::Context;
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -35,10 +37,15 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if data.ty.is_string() && expected == RegType::DWORD {
             d = d.note("Windows 9x kept TCP/IP settings as strings under VxD\\MSTCP; an NT-family Tcpip key needs a REG_DWORD");
             if let Some(number) = data.as_text().and_then(|t| parse_number(&t)) {
-                d = d.help(format!(
-                    "write `\"{}\"=dword:{number:08x}` ({number} in decimal)",
-                    fact.name
-                ));
+                d = d
+                    .help(format!(
+                        "write `\"{}\"=dword:{number:08x}` ({number} in decimal)",
+                        fact.name
+                    ))
+                    .fix(
+                        Fix::unsafe_(format!("store it as `dword:{number:08x}`"))
+                            .change(Change::set(key, value, ValueData::dword(number))),
+                    );
             }
         } else if let (true, Some(number)) = (expected == RegType::DWORD, data.as_qword()) {
             d = d.help(format!(
