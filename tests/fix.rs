@@ -537,6 +537,36 @@ fn corrective_reg_reads_back_as_the_intended_changes_and_clears_the_findings() {
     let before = check_bytes("SYSTEM", &corrective_hive(), &options_xp());
     assert!(codes(&before).contains(&"TCP003") && codes(&before).contains(&"TCP004"));
     assert!(!codes(&after).contains(&"TCP003") && !codes(&after).contains(&"TCP004"));
+
+    // The round trip the golden-image pipeline relies on: `check HIVE --apply FILE` of the
+    // emitted .reg reports none of the findings the fix was made for.
+    let lint = |extra: &[&str]| {
+        let out = reglint(
+            &dir,
+            &[
+                &["check", "SYSTEM", "--target", "xp-sp2", "--format", "json", "--no-config"],
+                extra,
+            ]
+            .concat(),
+        );
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", text(&out.stderr)));
+        json["diagnostics"]
+            .as_array()
+            .map(|d| {
+                d.iter()
+                    .filter_map(|d| d["code"].as_str().map(str::to_string))
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
+    let unfixed = lint(&[]);
+    assert!(unfixed.iter().any(|c| c == "TCP003") && unfixed.iter().any(|c| c == "TCP004"));
+    let applied = lint(&["--apply", "fix.reg"]);
+    assert!(
+        !applied.iter().any(|c| c == "TCP003" || c == "TCP004"),
+        "after --apply of the corrective .reg: {applied:?}"
+    );
 }
 
 fn options_xp() -> CheckOptions {

@@ -89,23 +89,24 @@ fn to_codespan(
 }
 
 /// Writes every finding of every report, then one summary line.
-/// The findings alone (`--quiet`): no target lines and no summary.
-pub fn render_findings(out: &mut dyn WriteColor, reports: &[InputReport]) -> io::Result<()> {
-    let config = Config::default();
-    for report in reports {
-        for d in &report.diagnostics {
-            let diagnostic = to_codespan(report, d);
-            term::emit_to_write_style(out, &config, &report.sources, &diagnostic)
-                .map_err(io::Error::other)?;
-        }
-    }
-    Ok(())
-}
-
 pub fn render(
     out: &mut dyn WriteColor,
     reports: &[InputReport],
     summary: &Summary,
+) -> io::Result<()> {
+    render_reports(out, reports, true)?;
+    writeln!(out, "{}", summary_line(summary))
+}
+
+/// The findings alone (`--quiet`): no target lines and no summary.
+pub fn render_findings(out: &mut dyn WriteColor, reports: &[InputReport]) -> io::Result<()> {
+    render_reports(out, reports, false)
+}
+
+fn render_reports(
+    out: &mut dyn WriteColor,
+    reports: &[InputReport],
+    with_targets: bool,
 ) -> io::Result<()> {
     let config = Config::default();
     for report in reports {
@@ -119,7 +120,7 @@ pub fn render(
             term::emit_to_write_style(out, &config, &view, &diagnostic)
                 .map_err(io::Error::other)?;
         }
-        if !report.diagnostics.is_empty() || report.target.os.is_some() {
+        if with_targets && (!report.diagnostics.is_empty() || report.target.os.is_some()) {
             writeln!(out, "{}: target {}", report.path, report.target.describe())?;
             if let Some(note) = report
                 .hive
@@ -130,7 +131,7 @@ pub fn render(
             }
         }
     }
-    writeln!(out, "{}", summary_line(summary))
+    Ok(())
 }
 
 /// For each finding: `None` when it is left out because an earlier finding with the same code,
