@@ -1,6 +1,6 @@
 //! reglint: a linter and analyser for Windows registry data, offline.
 //!
-//! Data flows one way: input bytes → front end ([`regfile`] or [`hive`]) → one [`model::Registry`]
+//! Data flows one way: input bytes → container ([`image`]: disk image, partition, NTFS) → front end ([`regfile`] or [`hive`]) → one [`model::Registry`]
 //! with provenance → [`target`] OS → [`rules`] → [`diagnostic::Diagnostic`]s → [`render`]ers.
 //! See ARCHITECTURE.md for the map.
 
@@ -10,6 +10,7 @@ pub mod codes;
 pub mod config;
 pub mod diagnostic;
 pub mod hive;
+pub mod image;
 pub mod model;
 pub mod regfile;
 pub mod render;
