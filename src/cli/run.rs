@@ -124,6 +124,17 @@ fn check_one(
         && matches!(reglint::image::recognise(&input.path), Ok(Some(_)))
     {
         let reports = check_image(&input.path, &name, limit, &options);
+        // A walk may meet disk images that are not Windows disks (a data disk, a hybrid ISO):
+        // like hives it does not lint, they are left out with a note.
+        if !input.explicit
+            && let [only] = reports.as_slice()
+            && only.kind == InputKind::Image
+            && only.diagnostics.iter().all(|d| d.code.code == "IMG004")
+        {
+            return Outcome::Skipped(format!(
+                "{name}: a disk image without a Windows installation, skipped (name the file to check it)"
+            ));
+        }
         return Outcome::Reports(reports, options.config.clone());
     }
     let bytes = match inputs::read(&input.path, limit) {

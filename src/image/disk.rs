@@ -22,16 +22,32 @@ pub fn damaged(message: impl Into<String>) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, message.into())
 }
 
-/// The image file itself, read at absolute offsets (never written: opened read-only).
+/// The image file itself, read at absolute offsets (never written: opened read-only), or its
+/// bytes (for the fuzz targets and tests).
 pub struct Source {
-    file: File,
+    data: Data,
     len: u64,
+}
+
+enum Data {
+    File(File),
+    Memory(Vec<u8>),
 }
 
 impl Source {
     pub fn new(file: File) -> io::Result<Self> {
         let len = file.metadata()?.len();
-        Ok(Self { file, len })
+        Ok(Self {
+            data: Data::File(file),
+            len,
+        })
+    }
+
+    pub fn from_bytes(bytes: Vec<u8>) -> Self {
+        Self {
+            len: bytes.len() as u64,
+            data: Data::Memory(bytes),
+        }
     }
 
     pub fn len(&self) -> u64 {
@@ -53,8 +69,20 @@ impl Source {
                 self.len
             )));
         }
-        self.file.seek(SeekFrom::Start(offset))?;
-        self.file.read_exact(buf)
+        match &mut self.data {
+            Data::File(file) => {
+                file.seek(SeekFrom::Start(offset))?;
+                file.read_exact(buf)
+            }
+            Data::Memory(bytes) => {
+                let start = usize::try_from(offset).map_err(|_| damaged("an offset overflows"))?;
+                let part = bytes
+                    .get(start..start.saturating_add(buf.len()))
+                    .ok_or_else(|| damaged("a read past the end of the data"))?;
+                buf.copy_from_slice(part);
+                Ok(())
+            }
+        }
     }
 
     /// Reads `len` bytes at `offset` into a new buffer; `len` must already be checked against a

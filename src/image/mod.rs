@@ -98,10 +98,24 @@ pub fn recognise(path: &Path) -> io::Result<Option<Format>> {
 /// Reads every Windows installation in the image at `path`; `name` is how findings name it.
 /// `limit` bounds each hive file read.
 pub fn scan(path: &Path, name: &str, limit: u64) -> Scan {
+    match File::open(path).and_then(Source::new) {
+        Ok(source) => scan_source(source, path, name, limit),
+        Err(e) => {
+            let mut scan = Scan::default();
+            scan.fail(image_error(name, "disk image", &ImageError::from(e)));
+            scan
+        }
+    }
+}
+
+/// [`scan`] over an image given as bytes (one segment file); for the fuzz targets and tests.
+pub fn scan_bytes(bytes: Vec<u8>, name: &str, limit: u64) -> Scan {
+    scan_source(Source::from_bytes(bytes), Path::new(name), name, limit)
+}
+
+fn scan_source(source: Source, path: &Path, name: &str, limit: u64) -> Scan {
     let mut scan = Scan::default();
-    let opened = File::open(path)
-        .and_then(Source::new)
-        .map_err(ImageError::from)
+    let opened = Ok::<Source, ImageError>(source)
         .and_then(|mut source| {
             let format = container::sniff(&mut source)?
                 .ok_or_else(|| ImageError::Damaged("no disk image signature was found".into()))?;

@@ -123,6 +123,7 @@ fn push(layout: &mut Layout, number: u32, start_lba: u64, sectors: u64, sector: 
 /// extended partition).
 fn logical(disk: &mut dyn Disk, extended_start: u64, layout: &mut Layout) {
     let size = disk.size();
+    let sector = disk.sector_size();
     let mut record = extended_start;
     let mut seen = Vec::new();
     let mut number = 5;
@@ -136,7 +137,7 @@ fn logical(disk: &mut dyn Disk, extended_start: u64, layout: &mut Layout) {
         seen.push(record);
         let mut ebr = [0u8; 512];
         if record
-            .checked_mul(512)
+            .checked_mul(sector)
             .is_none_or(|at| disk.read_at(at, &mut ebr).is_err())
             || ebr.get(510..512) != Some(&[0x55, 0xAA])
         {
@@ -161,7 +162,7 @@ fn logical(disk: &mut dyn Disk, extended_start: u64, layout: &mut Layout) {
         }
         match entries.get(1) {
             Some(next) if next.kind != 0 && next.start != 0 => {
-                record = extended_start + next.start;
+                record = extended_start.saturating_add(next.start);
             }
             _ => return,
         }
