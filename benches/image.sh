@@ -37,7 +37,7 @@ start=$((2048 * 512))
 end=$(sgdisk -i 1 "$disk" | sed -nE 's/^Last sector: ([0-9]+).*/\1/p')
 volume="$work/volume.ntfs"
 truncate -s $(( (end - 2048 + 1) * 512 )) "$volume"
-mkntfs -F -f -q "$volume" >/dev/null
+mkntfs -F -f -q "$volume" >/dev/null 2>&1
 mkdir "$work/mnt"
 ntfs-3g "$volume" "$work/mnt"
 mkdir -p "$work/mnt/Windows/System32/config"

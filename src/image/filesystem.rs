@@ -158,7 +158,8 @@ fn read_data<T: Read + Seek>(
             "the file is {len} bytes, more than --max-input-size ({limit} bytes)"
         )));
     }
-    let mut bytes = Vec::with_capacity(len as usize);
+    // The size is the volume's claim: grow towards it as data arrives.
+    let mut bytes = Vec::with_capacity(len.min(64 << 20) as usize);
     let mut buf = vec![0u8; 256 * 1024];
     loop {
         let n = value.read(fs, &mut buf).map_err(ntfs_error)?;

@@ -222,7 +222,7 @@ fn gpt(disk: &mut dyn Disk, sector: u64) -> Result<Layout, ImageError> {
             &mut layout,
             i as u32 + 1,
             first,
-            last - first + 1,
+            (last - first).saturating_add(1),
             sector,
             size,
         );

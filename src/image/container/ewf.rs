@@ -1,7 +1,9 @@
 //! EWF version 1 (EnCase's E01, as libewf documents it): segment files `.E01`, `.E02`, ... each
 //! starting with a 13-byte header and a chain of sections (`header`, `volume`/`disk`, `sectors`,
 //! `table`, `table2`, `next`, `done`). Tables list each chunk's offset, the top bit marking a
-//! zlib-compressed chunk. EWF version 2 (Ex01) is refused.
+//! zlib-compressed chunk. EWF version 2 (Ex01) is refused. (The `ewf` crate, 0.4, was looked
+//! at: young and little used; reading version 1 here keeps the bounds and the lazy reading of
+//! the other containers.)
 
 use crate::image::ImageError;
 use crate::image::disk::{Disk, Source, array, damaged, le_u32, le_u64};
@@ -174,7 +176,10 @@ impl Ewf {
             .chunks_exact(4)
             .map(|e| {
                 let raw = le_u32(e, 0);
-                (base + u64::from(raw & 0x7FFF_FFFF), raw & 0x8000_0000 != 0)
+                (
+                    base.saturating_add(u64::from(raw & 0x7FFF_FFFF)),
+                    raw & 0x8000_0000 != 0,
+                )
             })
             .collect();
         let end_of_last = sectors_end.unwrap_or(data.saturating_sub(DESCRIPTOR_LEN));

@@ -348,7 +348,7 @@ impl Disk for Vhdx {
             match entry & 7 {
                 FULLY_PRESENT => {
                     let at = entry & !(MB - 1);
-                    self.source.read_exact_at(at + within, part)?;
+                    self.source.read_exact_at(at.saturating_add(within), part)?;
                 }
                 PARTIALLY_PRESENT => {
                     return Err(damaged(format!(
