@@ -2,7 +2,8 @@
 
 use crate::codes;
 use crate::diagnostic::Diagnostic;
-use crate::hive::{self, HiveOptions, HiveSummary};
+use crate::hive::{self, HiveOptions, HiveSummary, MemoryLog};
+use crate::image;
 use crate::model::Registry;
 use crate::regfile;
 use crate::rules;
@@ -15,6 +16,8 @@ use serde::Serialize;
 pub enum InputKind {
     Reg,
     Hive,
+    /// A disk image itself, reported when reading it found damage or no installation.
+    Image,
     Unknown,
 }
 
@@ -184,12 +187,13 @@ fn finish(path: &str, kind: InputKind, mut front: FrontEnd, options: &CheckOptio
             InputKind::Hive => {
                 "nothing in this hive says which Windows it is for (choose one with --target)"
             }
+            InputKind::Image => "the disk image's hives could not be read",
             _ => "the input was not read as registry data",
         }
         .to_string();
     }
     let mut diagnostics = front.diagnostics;
-    if kind != InputKind::Unknown {
+    if matches!(kind, InputKind::Reg | InputKind::Hive) {
         rules::run(
             &front.registry,
             &target,
@@ -259,6 +263,54 @@ fn apply_change_set(front: &mut FrontEnd, changes: &ChangeSet) -> AppliedReg {
         values_deleted: done.values_deleted,
         outside_hive: done.outside,
     }
+}
+
+/// Checks every Windows installation in the disk image at `path` (`name` is how reports name
+/// it): SOFTWARE and SYSTEM of each, in that order (a directory walk's order), each SYSTEM with
+/// its transaction logs from the same folder and the version its SOFTWARE names, as for a
+/// mounted image's `config` folder. Findings about the image itself (damage, no installation)
+/// come first, as a report of their own. `limit` bounds each hive file.
+pub fn check_image(
+    path: &std::path::Path,
+    name: &str,
+    limit: u64,
+    options: &CheckOptions,
+) -> Vec<InputReport> {
+    let scan = image::scan(path, name, limit);
+    let mut reports = Vec::new();
+    if !scan.diagnostics.is_empty() {
+        let front = FrontEnd {
+            diagnostics: scan.diagnostics,
+            incomplete: scan.incomplete,
+            ..FrontEnd::default()
+        };
+        reports.push(finish(name, InputKind::Image, front, options));
+    }
+    for installation in &scan.installations {
+        let paired = installation
+            .hive("SOFTWARE")
+            .and_then(|software| hive::infer_from_software(&software.bytes));
+        for hive_name in ["SOFTWARE", "SYSTEM"] {
+            let Some(file) = installation.hive(hive_name) else {
+                continue;
+            };
+            let mut options = options.clone();
+            options.target.paired = paired.clone();
+            options.hive.logs = Vec::new();
+            options.hive.discover_logs = false;
+            options.hive.hive_path = None;
+            options.hive.memory_logs = installation
+                .logs(hive_name)
+                .into_iter()
+                .map(|log| MemoryLog {
+                    name: log.name.clone(),
+                    bytes: log.bytes.as_slice().into(),
+                })
+                .collect();
+            reports.push(check_bytes(&file.name, &file.bytes, &options));
+        }
+    }
+    reports
 }
 
 fn not_registry_data(path: &str, bytes: &[u8]) -> FrontEnd {

@@ -21,6 +21,8 @@ pub enum Family {
     Pol,
     /// Hardening baselines (CIS, DISA STIG) selected with --profile.
     Mss,
+    /// Disk images: containers, partition tables, volumes.
+    Img,
 }
 
 impl Family {
@@ -32,6 +34,7 @@ impl Family {
             Family::Tcp => "TCP",
             Family::Pol => "POL",
             Family::Mss => "MSS",
+            Family::Img => "IMG",
         }
     }
 }
@@ -148,6 +151,11 @@ codes! {
     CCS002 = "CCS002", "select-names-missing-set", Ccs, Error, "Select\\Current names a ControlSetNNN the hive does not have";
     CCS003 = "CCS003", "control-set-drift", Ccs, Warning, "a Tcpip value that differs between the current and the last-known-good control set";
     CCS004 = "CCS004", "linted-control-set", Ccs, Info, "retired: which control set was linted is now a header line (and `reglint show`)";
+    IMG001 = "IMG001", "damaged-image", Img, Error, "a disk image, partition table or NTFS volume that cannot be read as its format says";
+    IMG002 = "IMG002", "unsupported-image", Img, Error, "a disk image using a feature reglint does not read (differencing disk, backing file, encryption, ...)";
+    IMG003 = "IMG003", "unreadable-volume", Img, Error, "a BitLocker-encrypted or ReFS volume in a disk image, which reglint cannot read";
+    IMG004 = "IMG004", "no-windows-installation", Img, Error, "a disk image without an NTFS volume holding Windows\\System32\\config\\SYSTEM";
+    IMG005 = "IMG005", "unreadable-hive-file", Img, Error, "a hive file in a disk image that cannot be read (NTFS-compressed, encrypted, too large)";
     CCS005 = "CCS005", "requested-set-missing", Ccs, Error, "the control set asked for on the command line is not in the hive";
 }
 

@@ -693,6 +693,7 @@ fn selector(text: &str) -> Option<Selector> {
         "CCS" => return Some(Selector::Family(Family::Ccs)),
         "TCP" => return Some(Selector::Family(Family::Tcp)),
         "MSS" => return Some(Selector::Family(Family::Mss)),
+        "IMG" => return Some(Selector::Family(Family::Img)),
         "POL" => return Some(Selector::Prefix("POL".into())),
         _ => {}
     }

@@ -1,6 +1,6 @@
 //! reglint: a linter and analyser for Windows registry data, offline.
 //!
-//! Data flows one way: input bytes → front end ([`regfile`] or [`hive`]) → one [`model::Registry`]
+//! Data flows one way: input bytes → container ([`image`]: disk image, partition, NTFS) → front end ([`regfile`] or [`hive`]) → one [`model::Registry`]
 //! with provenance → [`target`] OS → [`rules`] → [`diagnostic::Diagnostic`]s → [`render`]ers.
 //! See ARCHITECTURE.md for the map.
 
@@ -14,6 +14,7 @@ pub mod diagnostic;
 pub mod effective;
 pub mod fix;
 pub mod hive;
+pub mod image;
 pub mod model;
 pub mod regfile;
 pub mod render;

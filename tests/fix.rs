@@ -544,7 +544,15 @@ fn corrective_reg_reads_back_as_the_intended_changes_and_clears_the_findings() {
         let out = reglint(
             &dir,
             &[
-                &["check", "SYSTEM", "--target", "xp-sp2", "--format", "json", "--no-config"],
+                &[
+                    "check",
+                    "SYSTEM",
+                    "--target",
+                    "xp-sp2",
+                    "--format",
+                    "json",
+                    "--no-config",
+                ],
                 extra,
             ]
             .concat(),

@@ -328,8 +328,11 @@ fn retired_codes_never_fire_and_say_so() {
 #[test]
 fn every_code_has_fixtures_and_a_doc() {
     for code in codes::ALL {
+        // Disk image codes have fixtures that cannot be committed (images are built by
+        // tests/image.rs, which makes each of them fire and stay silent).
         assert!(
-            CASES.iter().any(|(c, _, _)| *c == code.code)
+            code.family == codes::Family::Img
+                || CASES.iter().any(|(c, _, _)| *c == code.code)
                 || RETIRED.iter().any(|(c, _)| *c == code.code),
             "{} has no fires/silent fixtures in tests/rules.rs",
             code.code

@@ -4,7 +4,7 @@
 use super::inputs::{self, InputPath};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
-use reglint::check::{CheckOptions, InputKind, InputReport, check_owned};
+use reglint::check::{CheckOptions, InputKind, InputReport, check_image, check_owned};
 use reglint::config::Config;
 use reglint::target::{Edition, Os, Target};
 use std::collections::BTreeMap;
@@ -29,6 +29,8 @@ pub struct Run {
 
 enum Outcome {
     Report(Box<InputReport>, Arc<Config>),
+    /// A disk image: a report per hive found in it (and one about the image, if needed).
+    Reports(Vec<InputReport>, Arc<Config>),
     Skipped(String),
 }
 
@@ -78,6 +80,11 @@ pub fn check_all(
                 run.reports.push(*report);
                 run.configs.push(config);
             }
+            Outcome::Reports(reports, config) => {
+                run.configs
+                    .extend(std::iter::repeat_n(config, reports.len()));
+                run.reports.extend(reports);
+            }
             Outcome::Skipped(note) => run.notes.push(note),
         }
     }
@@ -102,6 +109,26 @@ fn check_one(
     };
     if let Some(failure) = &input.failure {
         return failed(failure.clone());
+    }
+    // An image is read lazily, file by file, so --max-input-size bounds each hive in it, not
+    // the image.
+    if input.path.as_os_str() != "-"
+        && std::fs::metadata(&input.path).is_ok_and(|m| m.is_file())
+        && matches!(reglint::image::recognise(&input.path), Ok(Some(_)))
+    {
+        let reports = check_image(&input.path, &name, limit, &options);
+        // A walk may meet disk images that are not Windows disks (a data disk, a hybrid ISO):
+        // like hives it does not lint, they are left out with a note.
+        if !input.explicit
+            && let [only] = reports.as_slice()
+            && only.kind == InputKind::Image
+            && only.diagnostics.iter().all(|d| d.code.code == "IMG004")
+        {
+            return Outcome::Skipped(format!(
+                "{name}: a disk image without a Windows installation, skipped (name the file to check it)"
+            ));
+        }
+        return Outcome::Reports(reports, options.config.clone());
     }
     let bytes = match inputs::read(&input.path, limit) {
         Ok(bytes) => bytes,

@@ -1,7 +1,8 @@
 //! Recognising registry data by its first bytes: a hive's `regf` signature, or a .reg header
 //! (`Windows Registry Editor Version 5.00`, `REGEDIT4`, Windows 3.1's `REGEDIT`) after an
-//! optional byte-order mark, in UTF-8/ANSI or UTF-16. A directory walk lints only such files and
-//! `*.reg`; the output guard refuses to write over them.
+//! optional byte-order mark, in UTF-8/ANSI or UTF-16, or a disk image by its container's
+//! signature. A directory walk lints only such files and `*.reg`; the output guard refuses to
+//! write over them.
 
 use std::fs::File;
 use std::io::{self, Read};
@@ -14,6 +15,8 @@ const HEAD_LEN: usize = 96;
 pub enum Kind {
     Hive,
     Reg,
+    /// A disk image (raw, VHD, VHDX, QCOW2, E01), by its signature.
+    Image,
 }
 
 impl std::fmt::Display for Kind {
@@ -21,6 +24,7 @@ impl std::fmt::Display for Kind {
         f.write_str(match self {
             Kind::Hive => "a hive",
             Kind::Reg => "a .reg header",
+            Kind::Image => "a disk image",
         })
     }
 }
@@ -31,7 +35,10 @@ pub fn registry_data(path: &Path) -> io::Result<Option<Kind>> {
     File::open(path)?
         .take(HEAD_LEN as u64)
         .read_to_end(&mut head)?;
-    Ok(recognise(&head))
+    if let Some(kind) = recognise(&head) {
+        return Ok(Some(kind));
+    }
+    Ok(reglint::image::recognise(path)?.map(|_| Kind::Image))
 }
 
 pub fn recognise(head: &[u8]) -> Option<Kind> {

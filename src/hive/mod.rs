@@ -102,6 +102,16 @@ pub struct HiveOptions {
     /// Where the hive lives on disk, for finding its logs. When `None`, the name given to
     /// [`load`] is used if it names an existing file.
     pub hive_path: Option<PathBuf>,
+    /// Logs already in memory (read out of a disk image), used instead of `logs` and
+    /// discovery when not empty.
+    pub memory_logs: Vec<MemoryLog>,
+}
+
+/// A transaction log given as bytes, with the name findings show for it.
+#[derive(Debug, Clone)]
+pub struct MemoryLog {
+    pub name: String,
+    pub bytes: std::sync::Arc<[u8]>,
 }
 
 impl Default for HiveOptions {
@@ -112,6 +122,7 @@ impl Default for HiveOptions {
             discover_logs: true,
             strict: false,
             hive_path: None,
+            memory_logs: Vec::new(),
         }
     }
 }
@@ -427,7 +438,8 @@ fn replay_logs(
         Vec::new()
     };
     let mut contents = Vec::new();
-    for path in &paths {
+    let from_memory = !options.memory_logs.is_empty();
+    for path in paths.iter().filter(|_| !from_memory) {
         match std::fs::read(path) {
             Ok(data) => contents.push((path.display().to_string(), data)),
             Err(e) => front.diagnostics.push(Diagnostic::new(
@@ -436,13 +448,17 @@ fn replay_logs(
             )),
         }
     }
-    let inputs: Vec<LogInput<'_>> = contents
+    let mut inputs: Vec<LogInput<'_>> = contents
         .iter()
         .map(|(n, data)| LogInput {
             name: n.clone(),
             bytes: data,
         })
         .collect();
+    inputs.extend(options.memory_logs.iter().map(|log| LogInput {
+        name: log.name.clone(),
+        bytes: &log.bytes,
+    }));
     let why_dirty = if base.checksum_ok() {
         format!(
             "its sequence numbers differ ({} and {})",
@@ -497,9 +513,11 @@ fn replay_logs(
                 .logs_used
                 .iter()
                 .map(|p| {
-                    Path::new(p)
+                    let file = Path::new(p)
                         .file_name()
-                        .map_or(p.clone(), |n| n.to_string_lossy().into_owned())
+                        .map_or(p.clone(), |n| n.to_string_lossy().into_owned());
+                    // A log read out of a disk image is named with a Windows path.
+                    file.rsplit('\\').next().unwrap_or_default().to_string()
                 })
                 .collect();
             Some(done.bytes)
@@ -512,7 +530,7 @@ fn replay_logs(
                     || "SYSTEM".to_string(),
                     |n| n.to_string_lossy().into_owned(),
                 );
-            let found = if paths.is_empty() {
+            let found = if paths.is_empty() && !from_memory {
                 "no transaction log was found next to it".to_string()
             } else {
                 "none of its transaction logs could be applied".to_string()

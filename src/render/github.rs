@@ -93,7 +93,7 @@ pub fn command(report: &InputReport, d: &Diagnostic) -> String {
             }
         }
         InputKind::Hive => lines.extend(hive_place(d)),
-        InputKind::Unknown => {}
+        InputKind::Image | InputKind::Unknown => {}
     }
     properties.push(("title", format!("{} {}", d.code.code, d.code.name)));
     lines.extend(d.notes.iter().cloned());

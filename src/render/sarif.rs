@@ -267,7 +267,7 @@ fn whole_input_region(report: &InputReport) -> Option<Value> {
             let size = report.hive.as_ref()?.file_size;
             Some(json!({ "byteOffset": 0, "byteLength": size }))
         }
-        InputKind::Unknown => None,
+        InputKind::Image | InputKind::Unknown => None,
     }
 }
 
@@ -289,7 +289,7 @@ fn region(report: &InputReport, origin: &Origin) -> Option<Value> {
         InputKind::Hive => origin
             .hive_offset
             .map(|offset| json!({ "byteOffset": offset })),
-        InputKind::Unknown => None,
+        InputKind::Image | InputKind::Unknown => None,
     }
 }
 

@@ -1,0 +1,294 @@
+//! EWF version 1 (EnCase's E01, as libewf documents it): segment files `.E01`, `.E02`, ... each
+//! starting with a 13-byte header and a chain of sections (`header`, `volume`/`disk`, `sectors`,
+//! `table`, `table2`, `next`, `done`). Tables list each chunk's offset, the top bit marking a
+//! zlib-compressed chunk. EWF version 2 (Ex01) is refused. (The `ewf` crate, 0.4, was looked
+//! at: young and little used; reading version 1 here keeps the bounds and the lazy reading of
+//! the other containers.)
+
+use crate::image::ImageError;
+use crate::image::disk::{Disk, Source, array, damaged, le_u32, le_u64};
+use flate2::{Decompress, FlushDecompress};
+use std::fs::File;
+use std::io;
+use std::path::{Path, PathBuf};
+
+pub const SIGNATURE: &[u8] = b"EVF\x09\x0d\x0a\xff\x00";
+pub const SIGNATURE_V2: &[u8] = b"EVF2\x0d\x0a\x81\x00";
+const FILE_HEADER_LEN: u64 = 13;
+const DESCRIPTOR_LEN: u64 = 76;
+/// Sections followed in one segment file before the chain is taken as a loop.
+const MAX_SECTIONS: usize = 1 << 20;
+const MAX_SEGMENTS: u32 = 99;
+/// The largest chunk reglint inflates (EnCase writes 32 KB; libewf allows up to 1 MB or so).
+const MAX_CHUNK: u64 = 16 << 20;
+
+struct Chunk {
+    segment: usize,
+    offset: u64,
+    stored: u64,
+    compressed: bool,
+}
+
+pub struct Ewf {
+    segments: Vec<Source>,
+    chunks: Vec<Chunk>,
+    chunk_size: u64,
+    size: u64,
+    cached: Option<(usize, Vec<u8>)>,
+}
+
+struct Geometry {
+    chunk_size: u64,
+    size: u64,
+}
+
+impl Ewf {
+    pub fn open(first: Source, path: &Path) -> Result<Self, ImageError> {
+        let mut ewf = Ewf {
+            segments: Vec::new(),
+            chunks: Vec::new(),
+            chunk_size: 0,
+            size: 0,
+            cached: None,
+        };
+        let mut geometry = None;
+        let mut source = first;
+        let mut number = 1;
+        loop {
+            let head = source.read_vec(0, FILE_HEADER_LEN.min(source.len()))?;
+            if head.starts_with(SIGNATURE_V2) {
+                return Err(ImageError::Unsupported(
+                    "an EWF version 2 image (Ex01): reglint reads E01 (EWF version 1); convert it with `ewfexport -f encase6`".into(),
+                ));
+            }
+            if !head.starts_with(SIGNATURE) {
+                return Err(ImageError::Damaged(format!(
+                    "segment file {number} does not start with the EWF signature"
+                )));
+            }
+            let segment = ewf.segments.len();
+            let next = ewf.read_sections(&mut source, segment, &mut geometry)?;
+            ewf.segments.push(source);
+            if !next {
+                break;
+            }
+            number += 1;
+            if number > MAX_SEGMENTS {
+                return Err(ImageError::Unsupported(format!(
+                    "an EWF image of more than {MAX_SEGMENTS} segment files"
+                )));
+            }
+            let next_path = segment_path(path, number).ok_or_else(|| {
+                ImageError::Damaged("the image file name does not end in .E01".into())
+            })?;
+            let file = File::open(&next_path).map_err(|e| {
+                ImageError::Damaged(format!(
+                    "the EWF image continues in {}, which cannot be opened: {e}",
+                    next_path.display()
+                ))
+            })?;
+            source = Source::new(file)?;
+        }
+        let Some(geometry) = geometry else {
+            return Err(ImageError::Damaged(
+                "the EWF image has no volume (or disk) section".into(),
+            ));
+        };
+        ewf.chunk_size = geometry.chunk_size;
+        ewf.size = geometry.size;
+        let needed = geometry.size.div_ceil(geometry.chunk_size);
+        if (ewf.chunks.len() as u64) < needed {
+            return Err(ImageError::Damaged(format!(
+                "the EWF tables list {} chunks, but the volume section's {} bytes need {needed}: segment files are missing or cut short",
+                ewf.chunks.len(),
+                geometry.size
+            )));
+        }
+        Ok(ewf)
+    }
+
+    /// Follows one segment's section chain; true when a `next` section says another follows.
+    fn read_sections(
+        &mut self,
+        source: &mut Source,
+        segment: usize,
+        geometry: &mut Option<Geometry>,
+    ) -> Result<bool, ImageError> {
+        let mut offset = FILE_HEADER_LEN;
+        let mut sectors_end = None;
+        for _ in 0..MAX_SECTIONS {
+            let descriptor = source.read_vec(offset, DESCRIPTOR_LEN)?;
+            let kind = array::<16>(&descriptor, 0).unwrap_or_default();
+            let kind = kind.split(|&b| b == 0).next().unwrap_or_default();
+            let next = le_u64(&descriptor, 16);
+            let size = le_u64(&descriptor, 24);
+            let data = offset + DESCRIPTOR_LEN;
+            match kind {
+                b"volume" | b"disk" => {
+                    let body = source.read_vec(data, 24)?;
+                    let sectors_per_chunk = u64::from(le_u32(&body, 8));
+                    let bytes_per_sector = u64::from(le_u32(&body, 12));
+                    let chunk_size = sectors_per_chunk.saturating_mul(bytes_per_sector);
+                    if chunk_size == 0 || chunk_size > MAX_CHUNK {
+                        return Err(ImageError::Damaged(format!(
+                            "the EWF volume section gives chunks of {sectors_per_chunk} sectors of {bytes_per_sector} bytes"
+                        )));
+                    }
+                    let size = le_u64(&body, 16).saturating_mul(bytes_per_sector);
+                    *geometry = Some(Geometry { chunk_size, size });
+                }
+                b"sectors" => sectors_end = Some(offset.saturating_add(size)),
+                b"table" => self.read_table(source, segment, data, size, sectors_end)?,
+                b"next" => return Ok(true),
+                b"done" => return Ok(false),
+                _ => {}
+            }
+            if next <= offset || next > source.len() {
+                return Err(ImageError::Damaged(format!(
+                    "the EWF section at file offset 0x{offset:x} points to the next at 0x{next:x}, outside the file or backwards, and no `done` section ends the chain"
+                )));
+            }
+            offset = next;
+        }
+        Err(ImageError::Damaged(
+            "the EWF section chain does not end".into(),
+        ))
+    }
+
+    fn read_table(
+        &mut self,
+        source: &mut Source,
+        segment: usize,
+        data: u64,
+        section_size: u64,
+        sectors_end: Option<u64>,
+    ) -> Result<(), ImageError> {
+        let header = source.read_vec(data, 24)?;
+        let count = u64::from(le_u32(&header, 0));
+        let base = le_u64(&header, 8);
+        if count.saturating_mul(4) > section_size {
+            return Err(ImageError::Damaged(format!(
+                "the EWF table at file offset 0x{data:x} claims {count} entries, more than its section holds"
+            )));
+        }
+        let entries = source.read_vec(data + 24, count * 4)?;
+        let offsets: Vec<(u64, bool)> = entries
+            .chunks_exact(4)
+            .map(|e| {
+                let raw = le_u32(e, 0);
+                (
+                    base.saturating_add(u64::from(raw & 0x7FFF_FFFF)),
+                    raw & 0x8000_0000 != 0,
+                )
+            })
+            .collect();
+        let end_of_last = sectors_end.unwrap_or(data.saturating_sub(DESCRIPTOR_LEN));
+        for (i, &(offset, compressed)) in offsets.iter().enumerate() {
+            let end = offsets.get(i + 1).map_or(end_of_last, |(next, _)| *next);
+            let stored = end.saturating_sub(offset).min(MAX_CHUNK + 4);
+            self.chunks.push(Chunk {
+                segment,
+                offset,
+                stored,
+                compressed,
+            });
+        }
+        Ok(())
+    }
+
+    fn chunk(&mut self, index: usize) -> io::Result<&[u8]> {
+        if self.cached.as_ref().is_none_or(|(i, _)| *i != index) {
+            let chunk = self
+                .chunks
+                .get(index)
+                .ok_or_else(|| damaged(format!("EWF chunk {index} is not in any table")))?;
+            let source = self
+                .segments
+                .get_mut(chunk.segment)
+                .ok_or_else(|| damaged("a chunk names a missing segment"))?;
+            let data = if chunk.compressed {
+                let stored = source.read_vec(chunk.offset, chunk.stored)?;
+                let mut out = vec![0u8; self.chunk_size as usize];
+                let mut inflater = Decompress::new(true);
+                inflater
+                    .decompress(&stored, &mut out, FlushDecompress::Finish)
+                    .map_err(|e| {
+                        damaged(format!(
+                            "EWF chunk {index} at file offset 0x{:x} does not inflate: {e}",
+                            chunk.offset
+                        ))
+                    })?;
+                out.truncate(inflater.total_out() as usize);
+                out
+            } else {
+                // Stored chunks carry a 4-byte Adler-32 after the data.
+                source.read_vec(chunk.offset, self.chunk_size.min(chunk.stored))?
+            };
+            self.cached = Some((index, data));
+        }
+        Ok(self.cached.as_ref().map_or(&[][..], |(_, d)| d))
+    }
+}
+
+/// `image.E01` → `image.E02`, ..., keeping the case of the extension's letter.
+fn segment_path(first: &Path, number: u32) -> Option<PathBuf> {
+    let extension = first.extension()?.to_str()?;
+    let letter = extension.chars().next()?;
+    if extension.len() != 3 || !letter.eq_ignore_ascii_case(&'e') {
+        return None;
+    }
+    Some(first.with_extension(format!("{letter}{number:02}")))
+}
+
+impl Disk for Ewf {
+    fn size(&self) -> u64 {
+        self.size
+    }
+
+    fn read_at(&mut self, mut offset: u64, mut buf: &mut [u8]) -> io::Result<()> {
+        if offset
+            .checked_add(buf.len() as u64)
+            .is_none_or(|end| end > self.size)
+        {
+            return Err(damaged("a read past the end of the virtual disk"));
+        }
+        let chunk_size = self.chunk_size;
+        while !buf.is_empty() {
+            let index = usize::try_from(offset / chunk_size).unwrap_or(usize::MAX);
+            let within = (offset % chunk_size) as usize;
+            let n = (chunk_size as usize - within).min(buf.len());
+            let (part, rest) = std::mem::take(&mut buf).split_at_mut(n);
+            let data = self.chunk(index)?;
+            match data.get(within..within + n) {
+                Some(bytes) => part.copy_from_slice(bytes),
+                None => {
+                    return Err(damaged(format!(
+                        "EWF chunk {index} holds {} bytes, fewer than the image's chunk size",
+                        data.len()
+                    )));
+                }
+            }
+            buf = rest;
+            offset += n as u64;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segment_files_are_numbered_after_the_first() {
+        assert_eq!(
+            segment_path(Path::new("dir/disk.E01"), 2),
+            Some(PathBuf::from("dir/disk.E02"))
+        );
+        assert_eq!(
+            segment_path(Path::new("disk.e01"), 12),
+            Some(PathBuf::from("disk.e12"))
+        );
+        assert_eq!(segment_path(Path::new("disk.img"), 2), None);
+    }
+}

@@ -1,0 +1,26 @@
+//! A raw (dd) image: the file is the disk.
+
+use crate::image::disk::{Disk, Source};
+use std::io;
+
+pub struct Raw {
+    source: Source,
+    size: u64,
+}
+
+impl Raw {
+    /// The first `size` bytes of `source` (a fixed VHD is a raw disk with a footer after it).
+    pub fn new(source: Source, size: u64) -> Self {
+        Self { source, size }
+    }
+}
+
+impl Disk for Raw {
+    fn size(&self) -> u64 {
+        self.size
+    }
+
+    fn read_at(&mut self, offset: u64, buf: &mut [u8]) -> io::Result<()> {
+        self.source.read_exact_at(offset, buf)
+    }
+}

@@ -1,0 +1,181 @@
+//! The virtual disk every container presents, and the byte windows (partitions) the file-system
+//! layer reads through.
+
+use std::fs::File;
+use std::io::{self, Read, Seek, SeekFrom};
+
+/// A virtual disk: what the guest sees, whatever the container stores. Areas the container does
+/// not hold (unallocated blocks of a sparse image) read as zeros.
+pub trait Disk: Send {
+    /// The virtual size in bytes.
+    fn size(&self) -> u64;
+    /// Fills `buf` from virtual offset `offset`; reading past `size` is an error.
+    fn read_at(&mut self, offset: u64, buf: &mut [u8]) -> io::Result<()>;
+    /// The logical sector size partition tables are laid out in (512 unless the container says).
+    fn sector_size(&self) -> u64 {
+        512
+    }
+}
+
+/// An `InvalidData` error: damage found while reading, to be reported with what was found.
+pub fn damaged(message: impl Into<String>) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, message.into())
+}
+
+/// The image file itself, read at absolute offsets (never written: opened read-only), or its
+/// bytes (for the fuzz targets and tests).
+pub struct Source {
+    data: Data,
+    len: u64,
+}
+
+enum Data {
+    File(File),
+    Memory(Vec<u8>),
+}
+
+impl Source {
+    pub fn new(file: File) -> io::Result<Self> {
+        let len = file.metadata()?.len();
+        Ok(Self {
+            data: Data::File(file),
+            len,
+        })
+    }
+
+    pub fn from_bytes(bytes: Vec<u8>) -> Self {
+        Self {
+            len: bytes.len() as u64,
+            data: Data::Memory(bytes),
+        }
+    }
+
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Reads exactly `buf.len()` bytes at `offset`; a read past the end of the file is damage
+    /// (a truncated image), named with the offset.
+    pub fn read_exact_at(&mut self, offset: u64, buf: &mut [u8]) -> io::Result<()> {
+        let end = offset.checked_add(buf.len() as u64);
+        if end.is_none_or(|end| end > self.len) {
+            return Err(damaged(format!(
+                "{} bytes at file offset 0x{offset:x} lie past the end of the file ({} bytes): the image is truncated or a table points outside it",
+                buf.len(),
+                self.len
+            )));
+        }
+        match &mut self.data {
+            Data::File(file) => {
+                file.seek(SeekFrom::Start(offset))?;
+                file.read_exact(buf)
+            }
+            Data::Memory(bytes) => {
+                let start = usize::try_from(offset).map_err(|_| damaged("an offset overflows"))?;
+                let part = bytes
+                    .get(start..start.saturating_add(buf.len()))
+                    .ok_or_else(|| damaged("a read past the end of the data"))?;
+                buf.copy_from_slice(part);
+                Ok(())
+            }
+        }
+    }
+
+    /// Reads `len` bytes at `offset` into a new buffer; `len` must already be checked against a
+    /// sane limit by the caller, the file size is checked here.
+    pub fn read_vec(&mut self, offset: u64, len: u64) -> io::Result<Vec<u8>> {
+        if offset.checked_add(len).is_none_or(|end| end > self.len) {
+            return Err(damaged(format!(
+                "{len} bytes at file offset 0x{offset:x} lie past the end of the file ({} bytes)",
+                self.len
+            )));
+        }
+        let mut buf = vec![0; usize::try_from(len).map_err(|_| damaged("a table too large"))?];
+        self.read_exact_at(offset, &mut buf)?;
+        Ok(buf)
+    }
+}
+
+/// A byte range of a disk (a partition, or the whole disk) as `Read + Seek`, for the NTFS reader.
+pub struct Window<'d> {
+    disk: &'d mut dyn Disk,
+    start: u64,
+    len: u64,
+    position: u64,
+}
+
+impl<'d> Window<'d> {
+    pub fn new(disk: &'d mut dyn Disk, start: u64, len: u64) -> Self {
+        Self {
+            disk,
+            start,
+            len,
+            position: 0,
+        }
+    }
+}
+
+impl Read for Window<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let left = self.len.saturating_sub(self.position);
+        let n = usize::try_from(left.min(buf.len() as u64)).unwrap_or(buf.len());
+        let Some(target) = buf.get_mut(..n) else {
+            return Ok(0);
+        };
+        if n == 0 {
+            return Ok(0);
+        }
+        let offset = self
+            .start
+            .checked_add(self.position)
+            .ok_or_else(|| damaged("an offset overflows"))?;
+        self.disk.read_at(offset, target)?;
+        self.position += n as u64;
+        Ok(n)
+    }
+}
+
+impl Seek for Window<'_> {
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        let new = match to {
+            SeekFrom::Start(n) => Some(n),
+            SeekFrom::End(d) => self.len.checked_add_signed(d),
+            SeekFrom::Current(d) => self.position.checked_add_signed(d),
+        };
+        match new {
+            Some(n) => {
+                self.position = n;
+                Ok(n)
+            }
+            None => Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "a seek before the start of the volume",
+            )),
+        }
+    }
+}
+
+/// Bytes of `data` at `at`, as a fixed array; `None` when out of range.
+pub fn array<const N: usize>(data: &[u8], at: usize) -> Option<[u8; N]> {
+    data.get(at..at.checked_add(N)?)?.try_into().ok()
+}
+
+pub fn le_u16(data: &[u8], at: usize) -> u16 {
+    array(data, at).map_or(0, u16::from_le_bytes)
+}
+pub fn le_u32(data: &[u8], at: usize) -> u32 {
+    array(data, at).map_or(0, u32::from_le_bytes)
+}
+pub fn le_u64(data: &[u8], at: usize) -> u64 {
+    array(data, at).map_or(0, u64::from_le_bytes)
+}
+pub fn be_u32(data: &[u8], at: usize) -> u32 {
+    array(data, at).map_or(0, u32::from_be_bytes)
+}
+pub fn be_u64(data: &[u8], at: usize) -> u64 {
+    array(data, at).map_or(0, u64::from_be_bytes)
+}
