@@ -94,6 +94,19 @@ pub struct AppliedReg {
     pub outside_hive: Vec<String>,
 }
 
+impl AppliedReg {
+    /// `N keys outside the SYSTEM hive not applied`, with the first as an example; `None` when
+    /// every key was in the hive.
+    pub fn outside_hive_note(&self) -> Option<String> {
+        let first = self.outside_hive.first()?;
+        let n = self.outside_hive.len();
+        Some(format!(
+            "{n} key{} outside the SYSTEM hive not applied, e.g. {first}",
+            if n == 1 { "" } else { "s" }
+        ))
+    }
+}
+
 #[derive(Debug)]
 pub struct InputReport {
     pub path: String,

@@ -194,17 +194,8 @@ pub fn show(args: &ShowArgs) -> io::Result<i32> {
     }
     for l in &loaded {
         for a in &l.after.applied {
-            if !a.outside_hive.is_empty() {
-                eprintln!(
-                    "reglint: info: {}: {} key{} outside the SYSTEM hive not applied, e.g. {}",
-                    a.path,
-                    a.outside_hive.len(),
-                    if a.outside_hive.len() == 1 { "" } else { "s" },
-                    a.outside_hive
-                        .first()
-                        .map(String::as_str)
-                        .unwrap_or_default()
-                );
+            if let Some(note) = a.outside_hive_note() {
+                eprintln!("reglint: info: {}: {note}", a.path);
             }
         }
     }

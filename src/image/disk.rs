@@ -17,6 +17,38 @@ pub trait Disk: Send {
     }
 }
 
+/// Splits a read of `buf` at virtual `offset` into pieces that each lie within one block of
+/// `block_size` bytes (a container's cluster, block or chunk), after refusing a read that does
+/// not lie within a disk of `size` bytes; `read` fills one piece, given its block number and the
+/// offset within that block.
+pub fn read_blocks(
+    size: u64,
+    block_size: u64,
+    mut offset: u64,
+    mut buf: &mut [u8],
+    mut read: impl FnMut(u64, u64, &mut [u8]) -> io::Result<()>,
+) -> io::Result<()> {
+    if offset
+        .checked_add(buf.len() as u64)
+        .is_none_or(|end| end > size)
+    {
+        return Err(damaged("a read past the end of the virtual disk"));
+    }
+    if block_size == 0 {
+        return Err(damaged("a block size of 0"));
+    }
+    while !buf.is_empty() {
+        let block = offset / block_size;
+        let within = offset % block_size;
+        let n = usize::try_from(block_size - within).map_or(buf.len(), |n| n.min(buf.len()));
+        let (part, rest) = std::mem::take(&mut buf).split_at_mut(n);
+        read(block, within, part)?;
+        buf = rest;
+        offset += n as u64;
+    }
+    Ok(())
+}
+
 /// An `InvalidData` error: damage found while reading, to be reported with what was found.
 pub fn damaged(message: impl Into<String>) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, message.into())

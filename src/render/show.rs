@@ -280,7 +280,7 @@ pub fn table(inputs: &[Shown<'_>]) -> Table {
 }
 
 /// Cuts `text` to `width` characters, marking the cut with `…`.
-fn fit(text: &str, width: usize) -> String {
+pub(super) fn fit(text: &str, width: usize) -> String {
     if text.chars().count() <= width {
         return text.to_string();
     }
@@ -314,16 +314,8 @@ pub fn applied_text(a: &AppliedReg) -> String {
         "{}: values {} set, {} deleted; keys {} created, {} deleted",
         a.path, a.values_set, a.values_deleted, a.keys_created, a.keys_deleted
     );
-    if !a.outside_hive.is_empty() {
-        text.push_str(&format!(
-            "; {} key{} outside the SYSTEM hive not applied ({})",
-            a.outside_hive.len(),
-            if a.outside_hive.len() == 1 { "" } else { "s" },
-            a.outside_hive
-                .first()
-                .map(String::as_str)
-                .unwrap_or_default()
-        ));
+    if let Some(note) = a.outside_hive_note() {
+        text.push_str(&format!("; {note}"));
     }
     text
 }

@@ -1,6 +1,7 @@
 //! `reglint diff`: the effective values and limits that differ between two inputs, with the
 //! provenance of both sides.
 
+use super::show::fit;
 use super::show::{Provenance, Shown, WIDTH, header_lines, source_text};
 use crate::effective::{SetValue, data_text};
 use serde::Serialize;
@@ -159,15 +160,6 @@ pub fn diff(a: &Shown<'_>, b: &Shown<'_>) -> Diff {
     };
     compare("limit", limits(a), limits(b), &mut out);
     Diff { differences: out }
-}
-
-fn fit(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        return text.to_string();
-    }
-    let mut out: String = text.chars().take(width.saturating_sub(1)).collect();
-    out.push('…');
-    out
 }
 
 pub fn human(out: &mut dyn Write, a: &Shown<'_>, b: &Shown<'_>, diff: &Diff) -> io::Result<()> {

@@ -141,20 +141,6 @@ pub fn documented_range(fact: &ValueFact, os: Option<Os>) -> (u64, u64, Option<&
     (fact.min, fact.max, None)
 }
 
-/// The catalog's default for `os`: the `default_by_os` entry of the newest version at or before
-/// it, else the general default.
-pub fn default_on(fact: &ValueFact, os: Option<Os>) -> &str {
-    let Some(build) = os.map(Os::build) else {
-        return &fact.default;
-    };
-    fact.default_by_os
-        .iter()
-        .filter_map(|(token, text)| Some((token_builds(token)?.0, text)))
-        .filter(|(first, _)| *first <= build)
-        .max_by_key(|(first, _)| *first)
-        .map_or(fact.default.as_str(), |(_, text)| text.as_str())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

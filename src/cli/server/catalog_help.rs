@@ -5,6 +5,7 @@ use lsp_types::{
     CompletionItem, CompletionItemKind, Documentation, InsertTextFormat, MarkupContent, MarkupKind,
     Position,
 };
+use reglint::effective::defaults::default_for;
 use reglint::model::KeyPath;
 use reglint::rules::catalog::{Catalog, ValueFact, catalog};
 use reglint::rules::versions::{self, Reading};
@@ -106,7 +107,7 @@ fn fact_markdown(cat: &Catalog, fact: &ValueFact, os: Option<Os>) -> String {
         Some(os) => {
             out.push_str(&format!(
                 "- default on Windows {os}: {}\n",
-                versions::default_on(fact, Some(os))
+                default_for(fact, Some(os), None).text
             ));
             let status = match versions::reading(fact, os) {
                 Reading::Read => "read".to_string(),

@@ -6,7 +6,7 @@
 //! the other containers.)
 
 use crate::image::ImageError;
-use crate::image::disk::{Disk, Source, array, damaged, le_u32, le_u64};
+use crate::image::disk::{Disk, Source, array, damaged, le_u32, le_u64, read_blocks};
 use flate2::{Decompress, FlushDecompress};
 use std::fs::File;
 use std::io;
@@ -245,33 +245,23 @@ impl Disk for Ewf {
         self.size
     }
 
-    fn read_at(&mut self, mut offset: u64, mut buf: &mut [u8]) -> io::Result<()> {
-        if offset
-            .checked_add(buf.len() as u64)
-            .is_none_or(|end| end > self.size)
-        {
-            return Err(damaged("a read past the end of the virtual disk"));
-        }
-        let chunk_size = self.chunk_size;
-        while !buf.is_empty() {
-            let index = usize::try_from(offset / chunk_size).unwrap_or(usize::MAX);
-            let within = (offset % chunk_size) as usize;
-            let n = (chunk_size as usize - within).min(buf.len());
-            let (part, rest) = std::mem::take(&mut buf).split_at_mut(n);
+    fn read_at(&mut self, offset: u64, buf: &mut [u8]) -> io::Result<()> {
+        let (size, chunk_size) = (self.size, self.chunk_size);
+        read_blocks(size, chunk_size, offset, buf, |block, within, part| {
+            let index = usize::try_from(block).unwrap_or(usize::MAX);
+            let within = within as usize;
             let data = self.chunk(index)?;
-            match data.get(within..within + n) {
-                Some(bytes) => part.copy_from_slice(bytes),
-                None => {
-                    return Err(damaged(format!(
-                        "EWF chunk {index} holds {} bytes, fewer than the image's chunk size",
-                        data.len()
-                    )));
+            match data.get(within..within + part.len()) {
+                Some(bytes) => {
+                    part.copy_from_slice(bytes);
+                    Ok(())
                 }
+                None => Err(damaged(format!(
+                    "EWF chunk {index} holds {} bytes, fewer than the image's chunk size",
+                    data.len()
+                ))),
             }
-            buf = rest;
-            offset += n as u64;
-        }
-        Ok(())
+        })
     }
 }
 

@@ -4,7 +4,7 @@
 //! refused with what was found.
 
 use crate::image::ImageError;
-use crate::image::disk::{Disk, Source, be_u32, be_u64, damaged};
+use crate::image::disk::{Disk, Source, be_u32, be_u64, damaged, read_blocks};
 use flate2::{Decompress, FlushDecompress, Status};
 use std::io;
 
@@ -165,23 +165,14 @@ impl Disk for Qcow2 {
         self.size
     }
 
-    fn read_at(&mut self, mut offset: u64, mut buf: &mut [u8]) -> io::Result<()> {
-        if offset
-            .checked_add(buf.len() as u64)
-            .is_none_or(|end| end > self.size)
-        {
-            return Err(damaged("a read past the end of the virtual disk"));
-        }
-        let cluster = self.cluster_size();
-        while !buf.is_empty() {
-            let within = offset % cluster;
-            let n = (cluster - within).min(buf.len() as u64) as usize;
-            let (part, rest) = std::mem::take(&mut buf).split_at_mut(n);
-            let entry = self.l2_entry(offset)?;
+    fn read_at(&mut self, offset: u64, buf: &mut [u8]) -> io::Result<()> {
+        let (size, cluster) = (self.size, self.cluster_size());
+        read_blocks(size, cluster, offset, buf, |block, within, part| {
+            let entry = self.l2_entry(block * cluster + within)?;
             if entry & COMPRESSED != 0 {
                 let data = self.inflate(entry & !(COMPRESSED | (1 << 63)))?;
                 let from = within as usize;
-                match data.get(from..from + n) {
+                match data.get(from..from + part.len()) {
                     Some(bytes) => part.copy_from_slice(bytes),
                     None => return Err(damaged("a compressed cluster is cut short")),
                 }
@@ -193,9 +184,7 @@ impl Disk for Qcow2 {
                     self.source.read_exact_at(host + within, part)?;
                 }
             }
-            buf = rest;
-            offset += n as u64;
-        }
-        Ok(())
+            Ok(())
+        })
     }
 }

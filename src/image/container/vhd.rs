@@ -4,7 +4,7 @@
 
 use super::raw::Raw;
 use crate::image::ImageError;
-use crate::image::disk::{Disk, Source, be_u32, be_u64, damaged};
+use crate::image::disk::{Disk, Source, be_u32, be_u64, read_blocks};
 use std::io;
 
 const FOOTER_LEN: u64 = 512;
@@ -106,18 +106,9 @@ impl Disk for Dynamic {
         self.size
     }
 
-    fn read_at(&mut self, mut offset: u64, mut buf: &mut [u8]) -> io::Result<()> {
-        if offset
-            .checked_add(buf.len() as u64)
-            .is_none_or(|end| end > self.size)
-        {
-            return Err(damaged("a read past the end of the virtual disk"));
-        }
-        while !buf.is_empty() {
-            let block = offset / self.block_size;
-            let within = offset % self.block_size;
-            let n = (self.block_size - within).min(buf.len() as u64) as usize;
-            let (part, rest) = std::mem::take(&mut buf).split_at_mut(n);
+    fn read_at(&mut self, offset: u64, buf: &mut [u8]) -> io::Result<()> {
+        let (size, block_size) = (self.size, self.block_size);
+        read_blocks(size, block_size, offset, buf, |block, within, part| {
             let entry = usize::try_from(block)
                 .ok()
                 .and_then(|b| self.bat.get(b))
@@ -125,13 +116,11 @@ impl Disk for Dynamic {
                 .unwrap_or(UNALLOCATED);
             if entry == UNALLOCATED {
                 part.fill(0);
+                Ok(())
             } else {
                 let at = u64::from(entry) * 512 + self.bitmap_len + within;
-                self.source.read_exact_at(at, part)?;
+                self.source.read_exact_at(at, part)
             }
-            buf = rest;
-            offset += n as u64;
-        }
-        Ok(())
+        })
     }
 }

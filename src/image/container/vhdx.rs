@@ -6,7 +6,7 @@
 //! differencing disk and unknown required regions or metadata items are refused.
 
 use crate::image::ImageError;
-use crate::image::disk::{Disk, Source, array, damaged, le_u16, le_u32, le_u64};
+use crate::image::disk::{Disk, Source, array, damaged, le_u16, le_u32, le_u64, read_blocks};
 use std::io;
 
 const KB: u64 = 1024;
@@ -327,19 +327,10 @@ impl Disk for Vhdx {
         self.logical_sector_size
     }
 
-    fn read_at(&mut self, mut offset: u64, mut buf: &mut [u8]) -> io::Result<()> {
-        if offset
-            .checked_add(buf.len() as u64)
-            .is_none_or(|end| end > self.size)
-        {
-            return Err(damaged("a read past the end of the virtual disk"));
-        }
-        while !buf.is_empty() {
-            let block = offset / self.block_size;
-            let within = offset % self.block_size;
-            let n = (self.block_size - within).min(buf.len() as u64) as usize;
-            let (part, rest) = std::mem::take(&mut buf).split_at_mut(n);
-            let index = block + block / self.chunk_ratio;
+    fn read_at(&mut self, offset: u64, buf: &mut [u8]) -> io::Result<()> {
+        let (size, block_size, chunk_ratio) = (self.size, self.block_size, self.chunk_ratio);
+        read_blocks(size, block_size, offset, buf, |block, within, part| {
+            let index = block + block / chunk_ratio;
             let entry = usize::try_from(index)
                 .ok()
                 .and_then(|i| self.bat.get(i))
@@ -348,19 +339,17 @@ impl Disk for Vhdx {
             match entry & 7 {
                 FULLY_PRESENT => {
                     let at = entry & !(MB - 1);
-                    self.source.read_exact_at(at.saturating_add(within), part)?;
+                    self.source.read_exact_at(at.saturating_add(within), part)
                 }
-                PARTIALLY_PRESENT => {
-                    return Err(damaged(format!(
-                        "BAT entry {index} is partially present, which only a differencing disk may be"
-                    )));
+                PARTIALLY_PRESENT => Err(damaged(format!(
+                    "BAT entry {index} is partially present, which only a differencing disk may be"
+                ))),
+                _ => {
+                    part.fill(0);
+                    Ok(())
                 }
-                _ => part.fill(0),
             }
-            buf = rest;
-            offset += n as u64;
-        }
-        Ok(())
+        })
     }
 }
 
