@@ -122,7 +122,7 @@ fn a_scripted_editor_session() {
     .expect("reglint.toml");
     let hash_line = "\"Note\u{1F600}\"=\"x\" # comment";
     let text = format!(
-        "Windows Registry Editor Version 5.00\r\n\r\n{KEY}\r\n{hash_line}\r\n\"MaxUserPort\"=dword:0000fffe\r\n"
+        "Windows Registry Editor Version 5.00\r\n\r\n{KEY}\r\n{hash_line}\r\n\"MaxUserPort\"=dword:0000fffe\r\n\"Other\"=\"y\" # second\r\n"
     );
     let path = dir.join("tweak.reg");
     std::fs::write(&path, utf16le_with_bom(&text)).expect("tweak.reg");
@@ -135,6 +135,7 @@ fn a_scripted_editor_session() {
     );
     assert_eq!(init["capabilities"]["positionEncoding"], "utf-16");
     assert_eq!(init["capabilities"]["hoverProvider"], true);
+    assert_eq!(init["capabilities"]["codeActionProvider"], true);
     client.notify("initialized", json!({}));
 
     client.notify(
@@ -161,6 +162,47 @@ fn a_scripted_editor_session() {
     assert_eq!(hash["severity"], 1);
     assert_eq!(hash["source"], "reglint");
 
+    // The quick fix for the `#`: a preferred (safe) edit of exactly that character, in UTF-16
+    // columns, that turns the line into the corrected one.
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": hash["range"], "context": {"diagnostics": [hash]}}),
+    );
+    let list = actions.as_array().cloned().unwrap_or_default();
+    let quick = list
+        .iter()
+        .find(|a| {
+            a["kind"] == "quickfix" && a["title"].as_str().is_some_and(|t| t.contains("REG021"))
+        })
+        .unwrap_or_else(|| panic!("a REG021 quick fix: {list:?}"));
+    assert_eq!(quick["isPreferred"], true);
+    let edits = quick["edit"]["changes"][uri.as_str()]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(edits.len(), 1, "{edits:?}");
+    assert_eq!(edits[0]["newText"], ";");
+    assert_eq!(edits[0]["range"]["start"]["line"], 3);
+    assert_eq!(
+        edits[0]["range"]["start"]["character"].as_u64(),
+        column.map(|c| c as u64)
+    );
+    assert_eq!(
+        edits[0]["range"]["end"]["character"].as_u64(),
+        column.map(|c| c as u64 + 1)
+    );
+    // Both `#` lines are fixed at once by "fix all".
+    let all = list
+        .iter()
+        .find(|a| a["kind"] == "source.fixAll")
+        .unwrap_or_else(|| panic!("a fix-all action: {list:?}"));
+    let all_edits = all["edit"]["changes"][uri.as_str()]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(all_edits.len(), 2, "{all_edits:?}");
+    assert!(all_edits.iter().all(|e| e["newText"] == ";"));
+
     let fixed = text.replace(" # comment", " ; comment");
     client.notify(
         "textDocument/didChange",
@@ -168,7 +210,9 @@ fn a_scripted_editor_session() {
     );
     let after = client.diagnostics(2);
     assert!(
-        after.iter().all(|d| d["code"] != "REG021"),
+        after
+            .iter()
+            .all(|d| d["code"] != "REG021" || d["range"]["start"]["line"] != 3),
         "the fixed line still has REG021: {after:?}"
     );
 
@@ -188,7 +232,7 @@ fn a_scripted_editor_session() {
     );
     let items = client.request(
         "textDocument/completion",
-        json!({"textDocument": {"uri": uri}, "position": {"line": 5, "character": 1}}),
+        json!({"textDocument": {"uri": uri}, "position": {"line": 6, "character": 1}}),
     );
     let labels: Vec<&str> = items
         .as_array()

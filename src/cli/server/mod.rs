@@ -6,6 +6,7 @@
 //! `check`.
 
 mod catalog_help;
+mod code_actions;
 mod position;
 
 use lsp_server::{Connection, Message, Notification, Request, RequestId, Response};
@@ -13,14 +14,15 @@ use lsp_types::notification::{
     DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument,
     Notification as NotificationKind, PublishDiagnostics, ShowMessage,
 };
-use lsp_types::request::{Completion, HoverRequest, Request as RequestKind};
+use lsp_types::request::{CodeActionRequest, Completion, HoverRequest, Request as RequestKind};
 use lsp_types::{
-    CompletionOptions, CompletionParams, CompletionResponse, Diagnostic,
-    DiagnosticRelatedInformation, DiagnosticSeverity, DidChangeTextDocumentParams,
-    DidCloseTextDocumentParams, DidOpenTextDocumentParams, Hover, HoverContents, HoverParams,
-    HoverProviderCapability, Location, MarkupContent, MarkupKind, MessageType, NumberOrString,
-    PositionEncodingKind, PublishDiagnosticsParams, ServerCapabilities, ShowMessageParams,
-    TextDocumentSyncCapability, TextDocumentSyncKind, Uri,
+    CodeActionParams, CodeActionProviderCapability, CompletionOptions, CompletionParams,
+    CompletionResponse, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity,
+    DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams, Hover,
+    HoverContents, HoverParams, HoverProviderCapability, Location, MarkupContent, MarkupKind,
+    MessageType, NumberOrString, PositionEncodingKind, PublishDiagnosticsParams,
+    ServerCapabilities, ShowMessageParams, TextDocumentSyncCapability, TextDocumentSyncKind,
+    TextEdit, Uri,
 };
 use reglint::check::{CheckOptions, check_bytes};
 use reglint::config::Config;
@@ -34,6 +36,8 @@ use std::sync::Arc;
 struct Document {
     text: String,
     version: i32,
+    /// The fixes of the last lint, for code actions.
+    fixes: Vec<code_actions::StoredFix>,
 }
 
 struct Server {
@@ -54,6 +58,7 @@ pub fn run() -> std::io::Result<i32> {
         position_encoding: Some(PositionEncodingKind::UTF16),
         text_document_sync: Some(TextDocumentSyncCapability::Kind(TextDocumentSyncKind::FULL)),
         hover_provider: Some(HoverProviderCapability::Simple(true)),
+        code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
         completion_provider: Some(CompletionOptions {
             trigger_characters: Some(vec!["\"".to_string()]),
             ..CompletionOptions::default()
@@ -124,6 +129,7 @@ impl Server {
                         Document {
                             text: doc.text,
                             version: doc.version,
+                            fixes: Vec::new(),
                         },
                     );
                 }
@@ -141,6 +147,7 @@ impl Server {
                             Document {
                                 text: change.text,
                                 version: params.text_document.version,
+                                fixes: Vec::new(),
                             },
                         );
                     }
@@ -181,6 +188,20 @@ impl Server {
                 }
                 Err(e) => self.invalid(id, &e.to_string()),
             },
+            CodeActionRequest::METHOD => {
+                match request.extract::<CodeActionParams>(CodeActionRequest::METHOD) {
+                    Ok((_, params)) => {
+                        let uri = params.text_document.uri;
+                        let actions = self
+                            .documents
+                            .get(&uri)
+                            .map(|doc| code_actions::actions(&uri, &doc.fixes, params.range))
+                            .unwrap_or_default();
+                        self.respond(Response::new_ok(id, actions));
+                    }
+                    Err(e) => self.invalid(id, &e.to_string()),
+                }
+            }
             Completion::METHOD => match request.extract::<CompletionParams>(Completion::METHOD) {
                 Ok((_, params)) => {
                     let at = params.text_document_position;
@@ -226,10 +247,11 @@ impl Server {
                     },
                 );
             }
-            let Some(doc) = self.documents.get(&uri) else {
+            let Some(doc) = self.documents.get_mut(&uri) else {
                 continue;
             };
-            let diagnostics = lint(&uri, &doc.text, &options);
+            let (diagnostics, fixes) = lint(&uri, &doc.text, &options);
+            doc.fixes = fixes;
             self.publish(uri, diagnostics, Some(version));
         }
     }
@@ -347,10 +369,16 @@ fn bytes_as_on_disk(uri: &Uri, text: &str) -> Vec<u8> {
     }
 }
 
-fn lint(uri: &Uri, text: &str, options: &CheckOptions) -> Vec<Diagnostic> {
+/// The document's diagnostics, and the fixes of those that have one.
+fn lint(
+    uri: &Uri,
+    text: &str,
+    options: &CheckOptions,
+) -> (Vec<Diagnostic>, Vec<code_actions::StoredFix>) {
     let name = file_path(uri).map_or_else(|| uri.as_str().to_string(), |p| p.display().to_string());
     let report = check_bytes(&name, &bytes_as_on_disk(uri, text), options);
-    report
+    let mut fixes = Vec::new();
+    let diagnostics = report
         .diagnostics
         .iter()
         .map(|d| {
@@ -385,7 +413,7 @@ fn lint(uri: &Uri, text: &str, options: &CheckOptions) -> Vec<Diagnostic> {
                 message.push_str("\nhelp: ");
                 message.push_str(help);
             }
-            Diagnostic {
+            let diagnostic = Diagnostic {
                 range,
                 severity: Some(match d.severity {
                     Severity::Error => DiagnosticSeverity::ERROR,
@@ -397,7 +425,30 @@ fn lint(uri: &Uri, text: &str, options: &CheckOptions) -> Vec<Diagnostic> {
                 message,
                 related_information: (!related.is_empty()).then_some(related),
                 ..Diagnostic::default()
+            };
+            if let Some(fix) = d.fix.as_ref().filter(|f| !f.edits.is_empty()) {
+                let edits: Option<Vec<TextEdit>> = fix
+                    .edits
+                    .iter()
+                    .map(|e| {
+                        let file = report.sources.get(e.file)?;
+                        Some(TextEdit {
+                            range: position::range(file, e.start..e.end),
+                            new_text: e.replacement.clone(),
+                        })
+                    })
+                    .collect();
+                if let Some(edits) = edits {
+                    fixes.push(code_actions::StoredFix {
+                        diagnostic: diagnostic.clone(),
+                        title: format!("{} ({})", fix.message, d.code.code),
+                        applicability: fix.applicability,
+                        edits,
+                    });
+                }
             }
+            diagnostic
         })
-        .collect()
+        .collect();
+    (diagnostics, fixes)
 }
