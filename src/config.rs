@@ -278,23 +278,8 @@ impl Config {
         let selectors = |list: &[Spanned<String>]| -> Result<Vec<Selector>, ConfigError> {
             list.iter()
                 .map(|s| {
-                    let text = s.get_ref();
-                    match selector(text) {
-                        Some(found) if found.names_a_rule(&declared) => Ok(found),
-                        found => {
-                            let what = if found.is_some() {
-                                format!("`{text}` matches no rule: it would select or ignore nothing")
-                            } else {
-                                format!("`{text}` is not a rule code, family or name")
-                            };
-                            let list = "`reglint rules` lists the codes and names; families are REG, HIVE, CCS, TCP and POL";
-                            let help = match did_you_mean(text, &declared) {
-                                Some(near) => format!("did you mean `{near}`? {list}"),
-                                None => list.to_string(),
-                            };
-                            Err(error(Some(s.span()), what, Some(help)))
-                        }
-                    }
+                    checked_selector(s.get_ref(), &declared)
+                        .map_err(|(what, help)| error(Some(s.span()), what, Some(help)))
                 })
                 .collect()
         };
@@ -681,6 +666,89 @@ fn suppression_key(path: &str) -> Option<String> {
             Some(out)
         }
         None => Some(key.folded()),
+    }
+}
+
+/// A selector that names at least one rule, or what is wrong with it and a did-you-mean.
+fn checked_selector(text: &str, declared: &[String]) -> Result<Selector, (String, String)> {
+    match selector(text) {
+        Some(found) if found.names_a_rule(declared) => Ok(found),
+        found => {
+            let what = if found.is_some() {
+                format!("`{text}` matches no rule: it would select or ignore nothing")
+            } else {
+                format!("`{text}` is not a rule code, family or name")
+            };
+            let list = "`reglint rules` lists the codes and names; families are REG, HIVE, CCS, TCP, MSS, IMG and POL";
+            let help = match did_you_mean(text, declared) {
+                Some(near) => format!("did you mean `{near}`? {list}"),
+                None => list.to_string(),
+            };
+            Err((what, help))
+        }
+    }
+}
+
+/// The rule selection given on the command line, with reglint.toml's syntax: `--select`
+/// replaces the file's `select`, `--extend-select` adds to it, `--ignore` adds to `ignore`.
+#[derive(Debug, Clone, Default)]
+pub struct RuleOverrides {
+    pub select: Vec<String>,
+    pub extend_select: Vec<String>,
+    pub ignore: Vec<String>,
+}
+
+impl RuleOverrides {
+    pub fn is_empty(&self) -> bool {
+        self.select.is_empty() && self.extend_select.is_empty() && self.ignore.is_empty()
+    }
+}
+
+impl Config {
+    /// This configuration with the command line's rule selection applied.
+    pub fn with_overrides(mut self, overrides: &RuleOverrides) -> Result<Config, ConfigError> {
+        let declared: Vec<String> = self
+            .policies
+            .iter()
+            .map(|p| p.code.code.to_ascii_uppercase())
+            .collect();
+        let parse = |flag: &str, list: &[String]| -> Result<Vec<Selector>, ConfigError> {
+            list.iter()
+                .map(|text| {
+                    checked_selector(text, &declared).map_err(|(what, help)| ConfigError {
+                        file: Box::new(SourceFile::new(flag.to_string(), String::new())),
+                        span: None,
+                        message: format!("{flag}: {what}"),
+                        help: Some(help),
+                    })
+                })
+                .collect()
+        };
+        if !overrides.select.is_empty() {
+            self.select = Some(parse("--select", &overrides.select)?);
+            self.shown.push((
+                "select (--select)",
+                format!("[{}]", overrides.select.join(", ")),
+            ));
+        }
+        let more = parse("--extend-select", &overrides.extend_select)?;
+        if let Some(list) = &mut self.select {
+            list.extend(more);
+        }
+        if !overrides.extend_select.is_empty() {
+            self.shown.push((
+                "select (--extend-select)",
+                format!("[{}]", overrides.extend_select.join(", ")),
+            ));
+        }
+        self.ignore.extend(parse("--ignore", &overrides.ignore)?);
+        if !overrides.ignore.is_empty() {
+            self.shown.push((
+                "ignore (--ignore)",
+                format!("[{}]", overrides.ignore.join(", ")),
+            ));
+        }
+        Ok(self)
     }
 }
 

@@ -647,3 +647,102 @@ fn quiet_silent_statistics_exit_zero_and_deterministic_reports() {
     assert!(!text(&run(&["--format", "json"]).stdout).contains("elapsed_ms"));
     assert!(text(&run(&["--format", "json", "--timing"]).stdout).contains("elapsed_ms"));
 }
+
+#[test]
+fn rule_selection_and_stdin_filename_on_the_command_line() {
+    let dir = scratch("cli-selection");
+    let tweak = "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters]\r\n\"MaxUserPort\"=dword:00065534\r\n\"MaxUserPorts\"=dword:0000fffe\r\n";
+    std::fs::write(dir.join("tcp.reg"), tweak).unwrap();
+    let codes_of = |args: &[&str]| -> (i32, Vec<String>) {
+        let out = reglint(
+            &dir,
+            &[
+                &["check", "tcp.reg", "--no-config", "--format", "json"],
+                args,
+            ]
+            .concat(),
+        );
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+        let mut codes: Vec<String> = json["diagnostics"]
+            .as_array()
+            .map(|d| {
+                d.iter()
+                    .filter_map(|d| d["code"].as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default();
+        codes.sort();
+        codes.dedup();
+        (status(&out), codes)
+    };
+    let (_, all) = codes_of(&[]);
+    assert!(
+        all.contains(&"TCP003".to_string()) && all.contains(&"TCP004".to_string()),
+        "{all:?}"
+    );
+    assert_eq!(codes_of(&["--select", "TCP003"]).1, vec!["TCP003"]);
+    assert_eq!(
+        codes_of(&["--select", "TCP003,TCP004"]).1,
+        vec!["TCP003", "TCP004"]
+    );
+    assert_eq!(
+        codes_of(&[
+            "--select",
+            "TCP003",
+            "--extend-select",
+            "unknown-value-name"
+        ])
+        .1,
+        vec!["TCP003", "TCP004"]
+    );
+    let (_, ignored) = codes_of(&["--ignore", "TCP003"]);
+    assert!(!ignored.contains(&"TCP003".to_string()) && ignored.contains(&"TCP004".to_string()));
+    // A typo is a usage error with a did-you-mean, as in reglint.toml.
+    let out = reglint(
+        &dir,
+        &["check", "tcp.reg", "--no-config", "--select", "TCP0003"],
+    );
+    assert_eq!(status(&out), 2);
+    assert!(
+        text(&out.stderr).contains("did you mean `TCP003`"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // Standard input named by --stdin-filename: the report names it and per-path ignores apply.
+    std::fs::write(
+        dir.join("reglint.toml"),
+        "[[per-path-ignores]]\npath = \"legacy/*.reg\"\nignore = [\"TCP003\"]\n",
+    )
+    .unwrap();
+    let stdin = |extra: &[&str]| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_reglint"))
+            .args([&["check", "-", "--format", "concise"], extra].concat())
+            .current_dir(&dir)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        {
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(tweak.as_bytes())
+                .unwrap();
+        }
+        text(&child.wait_with_output().unwrap().stdout)
+    };
+    let plain = stdin(&[]);
+    assert!(
+        plain.contains("-:4:21: error: ") && plain.contains("[TCP003]"),
+        "{plain}"
+    );
+    let named = stdin(&["--stdin-filename", "legacy/tcp.reg"]);
+    assert!(
+        !named.contains("[TCP003]"),
+        "the per-path ignore applies: {named}"
+    );
+    assert!(named.contains("legacy/tcp.reg:5:2: "), "{named}");
+}

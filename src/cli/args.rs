@@ -145,6 +145,24 @@ pub struct CheckArgs {
     #[arg(long, value_name = "N", default_value_t = 100)]
     pub max_findings: usize,
 
+    /// Check only these rules: codes, families (TCP, REG, ...), prefixes or names, as in
+    /// reglint.toml's `select` (comma-separated or repeated; replaces the file's `select`).
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub select: Vec<String>,
+
+    /// Check these rules too (added to `select`).
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub extend_select: Vec<String>,
+
+    /// The path standard input (`-`) stands for: findings name it, and the reglint.toml above
+    /// it, its per-path ignores and baseline entries apply.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
+
+    /// Leave these rules out (added to reglint.toml's `ignore`).
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+
     /// Exit with status 0 even when there are findings (2 and 3 still report usage errors and
     /// unreadable inputs).
     #[arg(long)]

@@ -48,6 +48,16 @@ pub struct InputPath {
     pub failure: Option<String>,
     /// The reglint.toml that applies (filled in once the inputs are known).
     pub config: Option<std::sync::Arc<reglint::config::Config>>,
+    /// `--stdin-filename`: the path standard input is reported as, and matched by per-path
+    /// ignores, baselines and the configuration search.
+    pub stdin_name: Option<PathBuf>,
+}
+
+impl InputPath {
+    /// The path the input is known by: its own, or for standard input `--stdin-filename`.
+    pub fn shown_path(&self) -> &Path {
+        self.stdin_name.as_deref().unwrap_or(&self.path)
+    }
 }
 
 impl InputPath {
@@ -57,6 +67,7 @@ impl InputPath {
             explicit: false,
             failure: None,
             config: None,
+            stdin_name: None,
         }
     }
 
@@ -66,6 +77,7 @@ impl InputPath {
             explicit: false,
             failure: Some(failure),
             config: None,
+            stdin_name: None,
         }
     }
 }
@@ -139,6 +151,7 @@ pub fn collect(paths: &[PathBuf], excludes: &Excludes) -> Collected {
                 explicit: true,
                 failure: None,
                 config: None,
+                stdin_name: None,
             });
             continue;
         }
@@ -163,6 +176,7 @@ pub fn collect(paths: &[PathBuf], excludes: &Excludes) -> Collected {
                 explicit: true,
                 failure: None,
                 config: None,
+                stdin_name: None,
             }),
         }
     }

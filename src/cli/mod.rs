@@ -162,7 +162,10 @@ fn check(
     }
     let mut paths = collected.inputs;
     for input in &mut paths {
-        match configs.for_path(&input.path) {
+        if input.path.as_os_str() == "-" {
+            input.stdin_name = args.stdin_filename.clone();
+        }
+        match configs.for_path(input.shown_path()) {
             Ok(config) => input.config = Some(config),
             Err(e) => {
                 report_config_error(&e);

@@ -98,7 +98,7 @@ fn check_one(
     limit: u64,
     software: &BTreeMap<PathBuf, Target>,
 ) -> Outcome {
-    let name = input.path.display().to_string();
+    let name = input.shown_path().display().to_string();
     let mut options = input_options(input, options, overrides);
     let failed = |error: String| {
         eprintln!("reglint: {name}: {error}");

@@ -4,13 +4,15 @@
 
 use super::args::CheckArgs;
 use super::inputs;
-use reglint::config::{Config, ConfigError, absolute};
+use reglint::config::{Config, ConfigError, RuleOverrides, absolute};
 use std::collections::HashMap;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub struct Configs {
+    /// `--select`, `--extend-select` and `--ignore`, applied to every configuration.
+    overrides: RuleOverrides,
     /// `--config FILE` or `--no-config`: one configuration for every input.
     fixed: Option<Arc<Config>>,
     /// By file path.
@@ -22,19 +24,25 @@ pub struct Configs {
 
 impl Configs {
     pub fn new(args: &CheckArgs) -> Result<Configs, ConfigError> {
+        let overrides = RuleOverrides {
+            select: args.select.clone(),
+            extend_select: args.extend_select.clone(),
+            ignore: args.ignore.clone(),
+        };
         let fixed = if args.no_config {
-            Some(Arc::new(Config::default()))
+            Some(Arc::new(Config::default().with_overrides(&overrides)?))
         } else {
             match &args.config {
-                Some(path) => Some(Arc::new(Config::load(path)?)),
+                Some(path) => Some(Arc::new(Config::load(path)?.with_overrides(&overrides)?)),
                 None => None,
             }
         };
         Ok(Configs {
+            none: Arc::new(Config::default().with_overrides(&overrides)?),
+            overrides,
             fixed,
             loaded: HashMap::new(),
             by_dir: HashMap::new(),
-            none: Arc::new(Config::default()),
         })
     }
 
@@ -76,7 +84,7 @@ impl Configs {
         if let Some(config) = self.loaded.get(&file) {
             return Ok(config.clone());
         }
-        let config = Arc::new(Config::load(&file)?);
+        let config = Arc::new(Config::load(&file)?.with_overrides(&self.overrides)?);
         self.loaded.insert(file, config.clone());
         Ok(config)
     }
