@@ -49,6 +49,17 @@ impl Edit {
         }
     }
 
+    /// An edit of the first source text of an input (a .reg has one), for tests.
+    #[cfg(test)]
+    pub fn in_first_file(start: usize, end: usize, replacement: &str) -> Self {
+        Edit {
+            file: 0,
+            start,
+            end,
+            replacement: replacement.to_string(),
+        }
+    }
+
     /// Whether two edits touch the same text; two insertions at one place count as touching,
     /// because their order would be a guess.
     pub fn overlaps(&self, other: &Edit) -> bool {
@@ -207,12 +218,7 @@ mod tests {
     use super::*;
 
     fn edit(start: usize, end: usize, replacement: &str) -> Edit {
-        Edit {
-            file: 0,
-            start,
-            end,
-            replacement: replacement.to_string(),
-        }
+        Edit::in_first_file(start, end, replacement)
     }
 
     #[test]

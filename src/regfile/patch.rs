@@ -94,12 +94,7 @@ mod tests {
     use super::*;
 
     fn edit(start: usize, end: usize, replacement: &str) -> Edit {
-        Edit {
-            file: 0,
-            start,
-            end,
-            replacement: replacement.to_string(),
-        }
+        Edit::in_first_file(start, end, replacement)
     }
 
     fn utf16le(text: &str) -> Vec<u8> {
