@@ -246,7 +246,8 @@ pub struct ShowArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct DiffArgs {
-    /// The first input (`HIVE@N` for control set N).
+    /// The first input (`HIVE@N` for control set N, `HIVE@primary` for the primary file with its
+    /// transaction logs left out).
     pub a: PathBuf,
     /// The second input; `--apply` applies to this side.
     pub b: PathBuf,

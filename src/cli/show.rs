@@ -63,9 +63,11 @@ impl Reading {
         })
     }
 
-    /// Reads one input (`HIVE@N` for control set N), applying the .reg files to a hive.
+    /// Reads one input (`HIVE@N` for control set N, `HIVE@primary` for the primary file without
+    /// its transaction logs), applying the .reg files to a hive.
     fn load(&self, input: &Path) -> Result<Loaded, String> {
-        let (path, control_set) = split_control_set(input);
+        let (input, primary_only) = split_primary(input);
+        let (path, control_set) = split_control_set(&input);
         let bytes = read(&path, self.max_input_size)?;
         let name = path.display().to_string();
         let options = |apply: Vec<Arc<ChangeSet>>| CheckOptions {
@@ -73,6 +75,7 @@ impl Reading {
             hive: HiveOptions {
                 control_set: control_set.map_or(self.control_set, ControlSetChoice::Number),
                 hive_path: Some(path.clone()),
+                discover_logs: !primary_only,
                 ..HiveOptions::default()
             },
             apply,
@@ -89,15 +92,28 @@ impl Reading {
         }
         let before = (!self.apply.is_empty())
             .then(|| check::check_bytes(&name, &bytes, &options(Vec::new())));
-        let label = match control_set {
+        let mut label = match control_set {
             Some(n) => format!("{name}@{n}"),
             None => name,
         };
+        if primary_only {
+            label.push_str("@primary");
+        }
         Ok(Loaded {
             label,
             after,
             before,
         })
+    }
+}
+
+/// `SYSTEM@primary` is SYSTEM as its primary file holds it, its logs not replayed (so
+/// `diff SYSTEM@primary SYSTEM` shows what the logs change), unless a file is called that.
+fn split_primary(input: &Path) -> (PathBuf, bool) {
+    let text = input.to_string_lossy();
+    match text.strip_suffix("@primary") {
+        Some(path) if !input.exists() => (PathBuf::from(path), true),
+        _ => (input.to_path_buf(), false),
     }
 }
 
