@@ -746,3 +746,59 @@ fn rule_selection_and_stdin_filename_on_the_command_line() {
     );
     assert!(named.contains("legacy/tcp.reg:5:2: "), "{named}");
 }
+
+#[test]
+fn control_sets_are_named_as_select_names_them() {
+    let dir = scratch("named-control-sets");
+    let root = KeySpec::new("ROOT")
+        .path("Select", |k| {
+            k.dword("Current", 1)
+                .dword("Default", 1)
+                .dword("LastKnownGood", 2)
+                .dword("Failed", 0)
+        })
+        .path(r"ControlSet001\Services\Tcpip\Parameters", |k| {
+            k.dword("TcpTimedWaitDelay", 30)
+        })
+        .path(r"ControlSet002\Services\Tcpip\Parameters", |k| {
+            k.dword("TcpTimedWaitDelay", 60)
+        });
+    std::fs::write(dir.join("SYSTEM"), write(&HiveSpec::new("SYSTEM", root))).unwrap();
+    let linted = |set: &str| {
+        let out = reglint(
+            &dir,
+            &[
+                "check",
+                "SYSTEM",
+                "--no-config",
+                "--format",
+                "json",
+                "--control-set",
+                set,
+            ],
+        );
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+        (
+            status(&out),
+            json["inputs"][0]["hive"]["control_set"].as_u64(),
+            json,
+        )
+    };
+    assert_eq!(linted("current").1, Some(1));
+    assert_eq!(linted("default").1, Some(1));
+    assert_eq!(linted("lastknowngood").1, Some(2));
+    assert_eq!(linted("LastKnownGood").1, Some(2));
+    assert_eq!(linted("ControlSet002").1, Some(2));
+    assert_eq!(linted("2").1, Some(2));
+    // Select\Failed is 0: no set to lint is an incomplete run that says why.
+    let (failed_status, _, failed) = linted("failed");
+    assert_eq!(failed_status, 3);
+    assert!(failed.to_string().contains("Select\\\\Failed"), "{failed}");
+    let bogus = reglint(&dir, &["check", "SYSTEM", "--control-set", "yesterday"]);
+    assert_eq!(status(&bogus), 2);
+    assert!(
+        text(&bogus.stderr).contains("lastknowngood"),
+        "{}",
+        text(&bogus.stderr)
+    );
+}

@@ -98,8 +98,9 @@ pub struct CheckArgs {
     #[arg(long, value_enum)]
     pub edition: Option<Edition>,
 
-    /// Which control set of a SYSTEM hive to lint: current, all, or a number.
-    #[arg(long, default_value = "current", value_name = "current|all|N")]
+    /// Which control set of a SYSTEM hive to lint: current, all, default, lastknowngood,
+    /// failed (as Select names them), a number or ControlSetNNN.
+    #[arg(long, default_value = "current", value_name = "SET")]
     pub control_set: String,
 
     /// A transaction log to replay into a dirty hive (repeatable); by default logs next to the hive are used.
@@ -214,8 +215,9 @@ pub struct StateArgs {
     #[arg(long, value_enum)]
     pub edition: Option<Edition>,
 
-    /// Which control set of a SYSTEM hive: current or a number (`HIVE@N` picks one per input).
-    #[arg(long, default_value = "current", value_name = "current|N")]
+    /// Which control set of a SYSTEM hive: current, default, lastknowngood, failed, a number or
+    /// ControlSetNNN (`HIVE@N` picks one per input).
+    #[arg(long, default_value = "current", value_name = "SET")]
     pub control_set: String,
 
     /// Apply this .reg to the hive, as `reg import` would (repeatable, in order).

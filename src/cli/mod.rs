@@ -369,16 +369,7 @@ impl Plan {
             Err(message) => return Err(format!("--target: {message}")),
         };
         let os = cli_os.or(config.target);
-        let control_set = match args.control_set.as_str() {
-            "current" => ControlSetChoice::Current,
-            "all" => ControlSetChoice::All,
-            number => number
-                .parse::<u32>()
-                .map(ControlSetChoice::Number)
-                .map_err(|_| {
-                    "--control-set takes `current`, `all` or a control set number".to_string()
-                })?,
-        };
+        let control_set = ControlSetChoice::parse(&args.control_set)?;
         let baseline = match &args.baseline {
             Some(file) => Some((
                 std::fs::read_to_string(file)

@@ -37,12 +37,13 @@ impl Reading {
             .map(Os::parse)
             .transpose()
             .map_err(|m| format!("--target: {m}"))?;
-        let control_set = match args.control_set.as_str() {
-            "current" => ControlSetChoice::Current,
-            n => n
-                .parse()
-                .map(ControlSetChoice::Number)
-                .map_err(|_| "--control-set takes `current` or a control set number".to_string())?,
+        let control_set = match ControlSetChoice::parse(&args.control_set)? {
+            ControlSetChoice::All => {
+                return Err(
+                    "--control-set all: show one control set (or `HIVE@N` for each)".into(),
+                );
+            }
+            choice => choice,
         };
         let mut apply = Vec::new();
         for file in &args.apply {

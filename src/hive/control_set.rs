@@ -12,6 +12,62 @@ pub enum ControlSetChoice {
     /// Every `ControlSetNNN`, with drift between the current and last-known-good sets reported.
     All,
     Number(u32),
+    /// The one another `Select` value names (`--control-set lastknowngood`).
+    Named(SelectValue),
+}
+
+/// The `Select` values besides `Current` that name a control set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SelectValue {
+    Default,
+    LastKnownGood,
+    Failed,
+}
+
+impl SelectValue {
+    pub fn value_name(self) -> &'static str {
+        match self {
+            SelectValue::Default => "Default",
+            SelectValue::LastKnownGood => "LastKnownGood",
+            SelectValue::Failed => "Failed",
+        }
+    }
+
+    /// The set it names; `Failed` is 0 when no boot failed.
+    pub fn of(self, select: &Select) -> Option<u32> {
+        match self {
+            SelectValue::Default => select.default,
+            SelectValue::LastKnownGood => select.last_known_good,
+            SelectValue::Failed => select.failed,
+        }
+        .filter(|&n| n > 0)
+    }
+}
+
+impl ControlSetChoice {
+    /// `--control-set`: `current`, `all`, `default`, `lastknowngood`, `failed`, a number or a
+    /// key name such as `ControlSet002`.
+    pub fn parse(text: &str) -> Result<ControlSetChoice, String> {
+        let lower = text.to_ascii_lowercase();
+        let named = |v| Ok(ControlSetChoice::Named(v));
+        match lower.replace(['-', '_'], "").as_str() {
+            "current" => return Ok(ControlSetChoice::Current),
+            "all" => return Ok(ControlSetChoice::All),
+            "default" => return named(SelectValue::Default),
+            "lastknowngood" | "lkg" => return named(SelectValue::LastKnownGood),
+            "failed" => return named(SelectValue::Failed),
+            _ => {}
+        }
+        let digits = lower.strip_prefix("controlset").unwrap_or(&lower);
+        digits
+            .parse::<u32>()
+            .ok()
+            .filter(|&n| n > 0 && n < 1000)
+            .map(ControlSetChoice::Number)
+            .ok_or_else(|| {
+                format!("`{text}`: --control-set takes current, all, default, lastknowngood, failed, a number or ControlSetNNN")
+            })
+    }
 }
 
 /// The `Select` key's values; each is `None` when absent or not a 4-byte REG_DWORD.

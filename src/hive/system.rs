@@ -44,30 +44,39 @@ pub fn load_system<'a>(
     }
     let reported = extractor.reported;
     let current = resolve_current(name, select, &sets, front);
-    let chosen: Vec<u32> = match options.control_set {
-        ControlSetChoice::Current => current.into_iter().collect(),
-        ControlSetChoice::All => sets.clone(),
-        ControlSetChoice::Number(n) if sets.contains(&n) => vec![n],
-        ControlSetChoice::Number(n) => {
+    let picked = match options.control_set {
+        ControlSetChoice::Current | ControlSetChoice::All => None,
+        ControlSetChoice::Number(n) => Some(Ok(n)),
+        ControlSetChoice::Named(value) => {
+            Some(select.and_then(|s| value.of(&s)).ok_or_else(|| {
+                format!(
+                    "{name} has no control set to lint: Select\\{} is absent or names none",
+                    value.value_name()
+                )
+            }))
+        }
+    };
+    let chosen: Vec<u32> = match (options.control_set, picked) {
+        (ControlSetChoice::Current, _) => current.into_iter().collect(),
+        (ControlSetChoice::All, _) => sets.clone(),
+        (_, Some(Ok(n))) if sets.contains(&n) => vec![n],
+        (_, Some(picked)) => {
+            let message = picked
+                .map(|n| format!("{name} has no {} to lint", set_name(n)))
+                .unwrap_or_else(|why| why);
             front.incomplete = true;
             front.diagnostics.push(
-                Diagnostic::new(
-                    &codes::CCS005,
-                    format!("{name} has no {} to lint", set_name(n)),
-                )
-                .note(format!("control sets present: {}", list_sets(&sets)))
-                .help("choose one of the sets present, or lint the current one"),
+                Diagnostic::new(&codes::CCS005, message)
+                    .note(format!("control sets present: {}", list_sets(&sets)))
+                    .help("choose one of the sets present, or lint the current one"),
             );
             Vec::new()
         }
+        (_, None) => Vec::new(),
     };
     summary.control_set = match options.control_set {
-        ControlSetChoice::Number(n) => chosen
-            .first()
-            .copied()
-            .or(Some(n))
-            .filter(|_| !chosen.is_empty()),
-        _ => current,
+        ControlSetChoice::Current | ControlSetChoice::All => current,
+        _ => chosen.first().copied(),
     };
     let mut extractor = Extractor {
         reader,
@@ -91,7 +100,10 @@ pub fn load_system<'a>(
             linted,
             select,
             &sets,
-            matches!(options.control_set, ControlSetChoice::Number(_)),
+            matches!(
+                options.control_set,
+                ControlSetChoice::Number(_) | ControlSetChoice::Named(_)
+            ),
         ));
     }
     if options.control_set == ControlSetChoice::All {
