@@ -218,12 +218,7 @@ fn show_the_demo_hive() {
     let out = run_in_repo(&["show", "fixtures/demo/golden-image.SYSTEM"]);
     assert_eq!(status(&out), 0, "{}", text(&out.stderr));
     let shown = text(&out.stdout);
-    for line in shown.lines() {
-        assert!(
-            line.chars().count() <= 100,
-            "wider than 100 columns: {line}"
-        );
-    }
+    assert_fits_100_columns(&shown);
     insta::assert_snapshot!(shown);
 }
 
@@ -381,12 +376,7 @@ fn apply_shows_before_and_after_with_reg_lines() {
         text(&out.stderr)
     );
     let shown = text(&out.stdout);
-    for line in shown.lines() {
-        assert!(
-            line.chars().count() <= 100,
-            "wider than 100 columns: {line}"
-        );
-    }
+    assert_fits_100_columns(&shown);
     insta::assert_snapshot!(shown);
     // check --apply: findings on applied values point at the .reg line.
     std::fs::write(
@@ -690,4 +680,14 @@ fn diff_shows_what_the_logs_change() {
     // The same hive twice, logs replayed on both sides: nothing differs.
     let same = reglint(&dir, &["diff", "HIVE006.fires.hive", "HIVE006.fires.hive"]);
     assert_eq!(status(&same), 0, "{}", text(&same.stdout));
+}
+
+/// The human table's promise: no line wider than 100 columns.
+fn assert_fits_100_columns(shown: &str) {
+    for line in shown.lines() {
+        assert!(
+            line.chars().count() <= 100,
+            "wider than 100 columns: {line}"
+        );
+    }
 }
