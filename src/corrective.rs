@@ -90,7 +90,7 @@ pub fn for_hive(report: &InputReport, unsafe_allowed: bool) -> Result<Corrective
                 break;
             };
             match change {
-                Change::Set { name, data, .. } => {
+                Change::Set { name, data, .. } | Change::Add { name, data, .. } => {
                     lines.push((key, name.clone(), Some(data.clone())))
                 }
                 Change::Delete { name, .. } => lines.push((key, name.clone(), None)),

@@ -37,6 +37,9 @@ pub struct Edit {
     pub start: usize,
     pub end: usize,
     pub replacement: String,
+    /// Whole lines inserted at a line start (a new key section): several such insertions at one
+    /// place do not conflict, since each stands on its own in any order.
+    pub block: bool,
 }
 
 impl Edit {
@@ -46,6 +49,18 @@ impl Edit {
             start: origin.start as usize,
             end: origin.end as usize,
             replacement: replacement.into(),
+            block: false,
+        }
+    }
+
+    /// Whole lines inserted at `at`, which must be the start of a line or the end of the text.
+    pub fn insert_block(file: FileId, at: usize, lines: String) -> Self {
+        Edit {
+            file,
+            start: at,
+            end: at,
+            replacement: lines,
+            block: true,
         }
     }
 
@@ -57,12 +72,16 @@ impl Edit {
             start,
             end,
             replacement: replacement.to_string(),
+            block: false,
         }
     }
 
     /// Whether two edits touch the same text; two insertions at one place count as touching,
     /// because their order would be a guess.
     pub fn overlaps(&self, other: &Edit) -> bool {
+        if self.block && other.block && self.start == other.start {
+            return false;
+        }
         self.file == other.file
             && (self.start < other.end && other.start < self.end
                 || self.start == other.start
@@ -103,6 +122,13 @@ pub enum Change {
         name: String,
         anchor: Anchor,
     },
+    /// Store `data` under `name` in `key`, a key the finding's assignment is not in: with a
+    /// `Delete` of that assignment, a value moved to where Windows reads it.
+    Add {
+        key: KeyPath,
+        name: String,
+        data: ValueData,
+    },
     /// Give the anchored assignment another name, keeping its data.
     Rename {
         key: KeyPath,
@@ -142,11 +168,21 @@ impl Change {
         })
     }
 
+    /// `None` for a deletion (`"name"=-`), which has no data to carry over.
+    pub fn add(key: KeyPath, value: &Value) -> Option<Self> {
+        Some(Change::Add {
+            key,
+            name: value.name.to_string(),
+            data: value.data()?.clone(),
+        })
+    }
+
     pub fn key(&self) -> &KeyPath {
         match self {
-            Change::Set { key, .. } | Change::Delete { key, .. } | Change::Rename { key, .. } => {
-                key
-            }
+            Change::Set { key, .. }
+            | Change::Delete { key, .. }
+            | Change::Add { key, .. }
+            | Change::Rename { key, .. } => key,
         }
     }
 }
@@ -238,5 +274,18 @@ mod tests {
         assert!(edit(1, 1, "x").overlaps(&edit(0, 2, "y")));
         assert!(edit(1, 1, "x").overlaps(&edit(1, 2, "y")));
         assert!(!edit(1, 1, "x").overlaps(&edit(2, 3, "y")));
+    }
+
+    #[test]
+    fn blocks_inserted_at_one_place_do_not_overlap() {
+        let a = Edit::insert_block(0, 3, "[A]\n".into());
+        let b = Edit::insert_block(0, 3, "[B]\n".into());
+        assert!(!a.overlaps(&b));
+        assert!(a.overlaps(&edit(3, 3, "x")));
+        assert!(a.overlaps(&edit(2, 4, "x")));
+        assert_eq!(
+            apply_to_text("abc", &[&a, &b]).as_deref(),
+            Some("abc[A]\n[B]\n")
+        );
     }
 }

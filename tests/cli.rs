@@ -802,3 +802,56 @@ fn control_sets_are_named_as_select_names_them() {
         text(&bogus.stderr)
     );
 }
+
+#[test]
+fn repeated_identical_notes_are_shown_once_in_human_output() {
+    let dir = scratch("repeated-notes");
+    let reg = "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Linkage]\r\n\"Bind\"=hex(7):\r\n\"Export\"=hex(7):\r\n\"Route\"=hex(7):\r\n";
+    std::fs::write(dir.join("empty.reg"), reg).unwrap();
+    let human = reglint(
+        &dir,
+        &["check", "empty.reg", "--no-config", "--color", "never"],
+    );
+    let shown = text(&human.stdout);
+    assert_eq!(shown.matches("note[REG030]").count(), 1, "{shown}");
+    assert!(
+        shown.contains("the same note also at lines 5, 6 "),
+        "{shown}"
+    );
+    // The machine formats and the summary keep every finding.
+    assert!(shown.contains("3 infos"), "{shown}");
+    let json = reglint(
+        &dir,
+        &["check", "empty.reg", "--no-config", "--format", "json"],
+    );
+    assert_eq!(text(&json.stdout).matches("\"REG030\"").count(), 3);
+
+    // In a hive the places are keys: the same note in two control sets is printed once.
+    let adapter = r"Services\Tcpip\Parameters\Interfaces\{2c5e8d3a-1b4f-4e6a-9d7c-0a1b2c3d4e5f}";
+    let root = KeySpec::new("ROOT")
+        .path("Select", |k| k.dword("Current", 1).dword("Default", 1))
+        .path(&format!("ControlSet001\\{adapter}"), |k| {
+            k.dword("TcpDelAckTicks", 0)
+        })
+        .path(&format!("ControlSet002\\{adapter}"), |k| {
+            k.dword("TcpDelAckTicks", 0)
+        });
+    std::fs::write(dir.join("SYSTEM"), write(&HiveSpec::new("SYSTEM", root))).unwrap();
+    let args = [
+        "check",
+        "SYSTEM",
+        "--no-config",
+        "--color",
+        "never",
+        "--target",
+        "10",
+        "--control-set",
+        "all",
+    ];
+    let hive = text(&reglint(&dir, &args).stdout);
+    assert_eq!(hive.matches("note[TCP018]").count(), 1, "{hive}");
+    assert!(
+        hive.contains("the same note also for `TcpDelAckTicks` in [HKEY_LOCAL_MACHINE\\SYSTEM\\ControlSet002\\"),
+        "{hive}"
+    );
+}

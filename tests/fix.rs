@@ -28,6 +28,8 @@ const CASES: &[(&str, &str, bool)] = &[
     ("TCP001.reg", "TCP001", true),
     ("REG034.reg", "REG034", true),
     ("TCP019.reg", "TCP019", true),
+    ("TCP006.reg", "TCP006", true),
+    ("TCP020.reg", "TCP020", true),
 ];
 
 fn fixture(name: &str) -> PathBuf {
@@ -574,6 +576,103 @@ fn corrective_reg_reads_back_as_the_intended_changes_and_clears_the_findings() {
     assert!(
         !applied.iter().any(|c| c == "TCP003" || c == "TCP004"),
         "after --apply of the corrective .reg: {applied:?}"
+    );
+}
+
+#[test]
+fn a_hive_s_misplaced_values_are_moved_by_its_corrective_reg() {
+    let dir = temp_dir("emit-move");
+    let adapter = r"ControlSet001\Services\Tcpip\Parameters\Interfaces\{2c5e8d3a-1b4f-4e6a-9d7c-0a1b2c3d4e5f}";
+    let root = KeySpec::new("ROOT")
+        .path("Select", |k| k.dword("Current", 1).dword("Default", 1))
+        .path(PARAMETERS, |k| {
+            k.dword("MaximumDynamicBacklog", 20000)
+                .dword("TcpTimedWaitDelay", 30)
+        })
+        .path(r"ControlSet001\Services\Tcpip\Parameters\Interfaces", |k| {
+            k.dword("TcpAckFrequency", 1)
+        })
+        .path(adapter, |k| k.dword("EnableDHCP", 1));
+    std::fs::write(dir.join("SYSTEM"), write(&HiveSpec::new("SYSTEM", root))).unwrap();
+    let lint = |extra: &[&str]| {
+        let out = reglint(
+            &dir,
+            &[
+                &[
+                    "check",
+                    "SYSTEM",
+                    "--target",
+                    "xp-sp2",
+                    "--format",
+                    "json",
+                    "--no-config",
+                ],
+                extra,
+            ]
+            .concat(),
+        );
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", text(&out.stderr)));
+        json["diagnostics"]
+            .as_array()
+            .map(|d| {
+                d.iter()
+                    .filter_map(|d| d["code"].as_str().map(str::to_string))
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
+    let before = lint(&[]);
+    assert!(
+        before.iter().any(|c| c == "TCP006") && before.iter().any(|c| c == "TCP020"),
+        "{before:?}"
+    );
+    // The moves are judgements: without --unsafe-fixes nothing is written for them.
+    let safe_only = reglint(
+        &dir,
+        &[
+            "fix",
+            "SYSTEM",
+            "--emit-reg",
+            "safe.reg",
+            "--target",
+            "xp-sp2",
+        ],
+    );
+    let safe_text = std::fs::read(dir.join("safe.reg"))
+        .map(|b| decoded(&b))
+        .unwrap_or_default();
+    assert!(
+        !safe_text.contains("MaximumDynamicBacklog"),
+        "{}{safe_text}",
+        text(&safe_only.stderr)
+    );
+
+    let out = reglint(
+        &dir,
+        &[
+            "fix",
+            "SYSTEM",
+            "--emit-reg",
+            "fix.reg",
+            "--unsafe-fixes",
+            "--target",
+            "xp-sp2",
+        ],
+    );
+    assert_eq!(status(&out), 0, "{}", text(&out.stderr));
+    let body = decoded(&std::fs::read(dir.join("fix.reg")).unwrap());
+    let afd = "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\AFD\\Parameters]\r\n\"MaximumDynamicBacklog\"=dword:00004e20\r\n";
+    assert!(body.contains(afd), "{body}");
+    assert!(body.contains("\"MaximumDynamicBacklog\"=-"), "{body}");
+    assert!(
+        body.contains("Interfaces\\{2c5e8d3a-1b4f-4e6a-9d7c-0a1b2c3d4e5f}]\r\n\"TcpAckFrequency\"=dword:00000001"),
+        "{body}"
+    );
+    let after = lint(&["--apply", "fix.reg"]);
+    assert!(
+        !after.iter().any(|c| c == "TCP006" || c == "TCP020"),
+        "after --apply of the corrective .reg: {after:?}"
     );
 }
 

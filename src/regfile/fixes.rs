@@ -8,7 +8,7 @@
 use super::syntax;
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Anchor, Change, Edit};
-use crate::model::{RegType, ValueData};
+use crate::model::{KeyPath, RegType, ValueData};
 use crate::source::SourceFile;
 use std::fmt::Write;
 
@@ -22,7 +22,9 @@ pub fn realize_fixes(file_id: u32, source: &SourceFile, diagnostics: &mut [Diagn
         let edits: Option<Vec<Edit>> = fix
             .changes
             .iter()
+            .filter(|c| !matches!(c, Change::Add { .. }))
             .map(|c| edit_for(file_id, source, c))
+            .chain(new_sections(file_id, &source.text, &fix.changes))
             .collect();
         fix.edits = edits.unwrap_or_default();
     }
@@ -38,6 +40,7 @@ fn edit_for(file_id: u32, source: &SourceFile, change: &Change) -> Option<Edit> 
                 start,
                 end: anchor.data.end as usize,
                 replacement: data_text(data),
+                block: false,
             })
         }
         Change::Rename {
@@ -59,8 +62,75 @@ fn edit_for(file_id: u32, source: &SourceFile, change: &Change) -> Option<Edit> 
                 start,
                 end,
                 replacement: String::new(),
+                block: false,
             })
         }
+        // New sections are written together, one per key: `new_sections`.
+        Change::Add { .. } => None,
+    }
+}
+
+/// A fix's additions as new sections at the end of the file, one per key in the order the
+/// keys first appear: regedit merges a key named twice, and nothing after the end of the file
+/// can fall under a new section by accident. `None` in the list for data that cannot be written
+/// the same under either header.
+fn new_sections(file_id: u32, text: &str, changes: &[Change]) -> Vec<Option<Edit>> {
+    let mut sections: Vec<(&KeyPath, String)> = Vec::new();
+    let newline = if text.contains("\r\n") || !text.contains('\n') {
+        "\r\n"
+    } else {
+        "\n"
+    };
+    let mut unwritable = 0;
+    for change in changes {
+        let Change::Add { key, name, data } = change else {
+            continue;
+        };
+        if !header_independent(data) {
+            unwritable += 1;
+            continue;
+        }
+        let name = if name.is_empty() {
+            "@".to_string()
+        } else {
+            format!("\"{}\"", escape(name))
+        };
+        let line = format!("{name}={}{newline}", data_text(data));
+        match sections
+            .iter_mut()
+            .find(|(k, _)| k.folded() == key.folded())
+        {
+            Some((_, body)) => body.push_str(&line),
+            None => sections.push((key, line)),
+        }
+    }
+    let lead = if text.is_empty() || text.ends_with('\n') {
+        ""
+    } else {
+        newline
+    };
+    let mut out: Vec<Option<Edit>> = sections
+        .into_iter()
+        .map(|(key, body)| {
+            Some(Edit::insert_block(
+                file_id,
+                text.len(),
+                format!("{lead}{newline}[{key}]{newline}{body}"),
+            ))
+        })
+        .collect();
+    out.extend(std::iter::repeat_n(None, unwritable));
+    out
+}
+
+/// Data whose .reg text means the same under either header: `hex(2)` and `hex(7)` bytes are
+/// read as UTF-16 or as ANSI depending on it, and a quoted string's characters beyond ASCII
+/// depend on the file's code page.
+fn header_independent(data: &ValueData) -> bool {
+    match data.ty {
+        RegType::DWORD | RegType::QWORD | RegType::BINARY => true,
+        RegType::SZ => plain_string(&data.bytes).is_some_and(|t| t.is_ascii()),
+        _ => false,
     }
 }
 

@@ -3,8 +3,9 @@
 //! Two things keep the output proportional to the input on hostile files: a line longer than
 //! [`LONG_LINE`] is shown as a window around each label on it (codespan would reprint the whole
 //! line for every finding), and findings of one code and severity whose labels start on the same
-//! line that say the same thing are shown once, with a note counting the others. The machine
-//! formats keep every finding.
+//! line that say the same thing are shown once, with a note counting the others. Info findings
+//! (notes) that repeat one another word for word within an input are shown once too, with a
+//! note naming where the others are. The machine formats keep every finding.
 
 use super::Summary;
 use crate::check::InputReport;
@@ -42,8 +43,9 @@ fn to_codespan(
     report: &InputReport,
     d: &Diagnostic,
     view: &mut View<'_>,
-    hidden_on_line: usize,
+    collapsed: &Collapsed,
 ) -> cs::Diagnostic<Shown> {
+    let hidden_on_line = collapsed.on_line;
     let mut labels = Vec::new();
     if let Some(p) = &d.primary {
         let (file, range) = view.place(p.origin.file, p.origin.range());
@@ -60,6 +62,12 @@ fn to_codespan(
             d.code.code,
             if hidden_on_line == 1 { "" } else { "s" },
             if hidden_on_line == 1 { "is" } else { "are" },
+        ));
+    }
+    if !collapsed.elsewhere.is_empty() {
+        notes.push(format!(
+            "the same note also {} (not repeated here; the JSON and SARIF reports list each)",
+            list_places(&collapsed.elsewhere)
         ));
     }
     if let Some(offset) = d.primary.as_ref().and_then(|p| p.origin.hive_offset) {
@@ -111,12 +119,12 @@ fn render_reports(
     let config = Config::default();
     for report in reports {
         let shown = collapse(report);
-        for (d, hidden) in report.diagnostics.iter().zip(shown) {
-            let Some(hidden_on_line) = hidden else {
+        for (d, collapsed) in report.diagnostics.iter().zip(shown) {
+            let Some(collapsed) = collapsed else {
                 continue;
             };
             let mut view = View::new(&report.sources);
-            let diagnostic = to_codespan(report, d, &mut view, hidden_on_line);
+            let diagnostic = to_codespan(report, d, &mut view, &collapsed);
             term::emit_to_write_style(out, &config, &view, &diagnostic)
                 .map_err(io::Error::other)?;
         }
@@ -134,42 +142,101 @@ fn render_reports(
     Ok(())
 }
 
-/// For each finding: `None` when it is left out because an earlier finding with the same code,
-/// severity and message starts on the same line, else how many such findings it stands for
-/// besides itself. Findings that say different things are all shown.
-fn collapse(report: &InputReport) -> Vec<Option<usize>> {
-    let mut shown: Vec<Option<usize>> = vec![Some(0); report.diagnostics.len()];
+/// What a shown finding stands for besides itself.
+#[derive(Debug, Default)]
+struct Collapsed {
+    /// Findings of the same code, severity and message starting on the same line.
+    on_line: usize,
+    /// Where the info findings that repeat this one word for word are (line or key).
+    elsewhere: Vec<String>,
+}
+
+/// At most this many places are named in a collapsed note; the rest are counted.
+const PLACES_NAMED: usize = 8;
+
+fn list_places(places: &[String]) -> String {
+    let lines: Option<Vec<&str>> = places.iter().map(|p| p.strip_prefix("line ")).collect();
+    let (lead, named): (&str, Vec<&str>) = match lines {
+        Some(numbers) if numbers.len() > 1 => ("at lines ", numbers),
+        Some(numbers) => ("at line ", numbers),
+        None => ("for ", places.iter().map(String::as_str).collect()),
+    };
+    let shown = named.get(..PLACES_NAMED).unwrap_or(&named).join(", ");
+    match named.len().checked_sub(PLACES_NAMED) {
+        Some(rest) if rest > 0 => format!("{lead}{shown} and {rest} more"),
+        _ => format!("{lead}{shown}"),
+    }
+}
+
+/// For each finding: `None` when it is left out, else what it stands for. A finding is left out
+/// when an earlier one with the same code, severity and message starts on the same line, or
+/// when it is an info finding that says exactly what an earlier one said (message, notes and
+/// help) and has no fix of its own. Findings that say different things are all shown.
+fn collapse(report: &InputReport) -> Vec<Option<Collapsed>> {
+    let mut shown: Vec<Option<Collapsed>> = report
+        .diagnostics
+        .iter()
+        .map(|_| Some(Collapsed::default()))
+        .collect();
     let mut first_on_line: HashMap<(FileId, usize, &str, Severity, &str), usize> = HashMap::new();
+    type Words<'a> = (&'a str, &'a str, &'a [String], Option<&'a str>);
+    let mut first_note: HashMap<Words<'_>, usize> = HashMap::new();
     for (i, d) in report.diagnostics.iter().enumerate() {
-        let Some(p) = &d.primary else {
+        let line = d.primary.as_ref().and_then(|p| {
+            let file = report.sources.get(p.origin.file)?;
+            Some((p.origin.file, file.line_index(p.origin.start as usize)))
+        });
+        if let Some((file, line)) = line {
+            let key = (file, line, d.code.code, d.severity, d.message.as_str());
+            if let Some(&first) = first_on_line.get(&key) {
+                if let Some(shown) = shown.get_mut(first).and_then(Option::as_mut) {
+                    shown.on_line += 1;
+                }
+                if let Some(this) = shown.get_mut(i) {
+                    *this = None;
+                }
+                continue;
+            }
+            first_on_line.insert(key, i);
+        }
+        if d.severity != Severity::Info || d.fix.is_some() {
             continue;
-        };
-        let Some(file) = report.sources.get(p.origin.file) else {
-            continue;
-        };
-        let line = file.line_index(p.origin.start as usize);
-        let key = (
-            p.origin.file,
-            line,
+        }
+        let words = (
             d.code.code,
-            d.severity,
             d.message.as_str(),
+            d.notes.as_slice(),
+            d.help.as_deref(),
         );
-        match first_on_line.get(&key) {
+        match first_note.get(&words) {
             Some(&first) => {
-                if let Some(count) = shown.get_mut(first).and_then(Option::as_mut) {
-                    *count += 1;
+                let place = place_of(report, d, line.map(|(_, l)| l));
+                if let Some(shown) = shown.get_mut(first).and_then(Option::as_mut) {
+                    shown.elsewhere.push(place);
                 }
                 if let Some(this) = shown.get_mut(i) {
                     *this = None;
                 }
             }
             None => {
-                first_on_line.insert(key, i);
+                first_note.insert(words, i);
             }
         }
     }
     shown
+}
+
+/// Where a finding is, in words: its key and value in a hive, its line in a text.
+fn place_of(report: &InputReport, d: &Diagnostic, line: Option<usize>) -> String {
+    let hive_offset = d.primary.as_ref().and_then(|p| p.origin.hive_offset);
+    match (&d.key, &d.value, line) {
+        (Some(key), Some(value), _) if hive_offset.is_some() || line.is_none() => {
+            format!("`{value}` in [{key}]")
+        }
+        (Some(key), None, _) if hive_offset.is_some() || line.is_none() => format!("[{key}]"),
+        (_, _, Some(line)) => format!("line {}", line + 1),
+        _ => report.path.clone(),
+    }
 }
 
 /// Where a label points for codespan: into a source as it is, or into an excerpt of a long line.

@@ -4,9 +4,11 @@
 
 use crate::codes;
 use crate::diagnostic::Diagnostic;
+use crate::fix::Fix;
 use crate::model::{Key, Value};
 use crate::rules::Context;
 use crate::rules::catalog::{ValueFact, key_matches};
+use crate::rules::tcp::relocate::Destinations;
 
 /// Keys whose value names reglint knows well enough to say a catalogued stranger is misplaced.
 /// Interface keys are left out: Windows keeps per-interface copies of several global values
@@ -20,6 +22,7 @@ const GLOBAL_KEYS: &[&str] = &[
 ];
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let mut destinations = Destinations::new(cx.registry);
     for key in cx.registry.keys() {
         let global = key
             .path
@@ -45,9 +48,28 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             if wrong.is_none() && (!global || known_here || fact.is_undocumented()) {
                 continue;
             }
-            out.push(finding(key, value, fact, wrong.map(|p| p.note.as_str())));
+            let d = finding(key, value, fact, wrong.map(|p| p.note.as_str()));
+            out.push(match move_fix(&mut destinations, key, value, fact) {
+                Some(fix) => d.fix(fix),
+                None => d,
+            });
         }
     }
+}
+
+/// The move to where Windows reads the value, when the catalog names exactly one such place.
+fn move_fix(
+    destinations: &mut Destinations<'_>,
+    key: &Key,
+    value: &Value,
+    fact: &ValueFact,
+) -> Option<Fix> {
+    let mut places = fact.reading_places();
+    let (Some(place), None) = (places.next(), places.next()) else {
+        return None;
+    };
+    let targets = destinations.of(place, &key.path);
+    destinations.move_fix(key, &[value], &targets)
 }
 
 fn finding(key: &Key, value: &Value, fact: &ValueFact, wrong_note: Option<&str>) -> Diagnostic {

@@ -11,6 +11,7 @@ pub mod keepalive;
 pub mod max_user_port_range;
 pub mod misplaced_value;
 pub mod port_budget;
+pub mod relocate;
 pub mod reserved_ports;
 pub mod risky_values;
 pub mod syn_protection;

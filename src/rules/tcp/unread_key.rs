@@ -13,7 +13,8 @@ use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::model::{ControlSet, Key, KeyPath, Root, Value};
 use crate::rules::Context;
-use crate::rules::catalog::{Catalog, Scope, is_guid};
+use crate::rules::catalog::{Catalog, Place, Scope, is_guid};
+use crate::rules::tcp::relocate::Destinations;
 use crate::spelling::{is_typo_of, within};
 
 /// Keys below `Services` that hold TCP/IP values, as the catalog and Windows name them.
@@ -30,7 +31,10 @@ const SERVICE_KEYS: &[&str] = &[
 ];
 
 pub fn check_container(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    each_key_with_values(cx, out, |_, key, values| interfaces_container(key, values));
+    let mut destinations = Destinations::new(cx.registry);
+    each_key_with_values(cx, out, |_, key, values| {
+        interfaces_container(&mut destinations, key, values)
+    });
 }
 
 pub fn check_near_miss(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -48,7 +52,7 @@ pub fn check_outside(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 fn each_key_with_values(
     cx: &Context<'_>,
     out: &mut Vec<Diagnostic>,
-    finding: impl Fn(&Catalog, &Key, &[&Value]) -> Option<Diagnostic>,
+    mut finding: impl FnMut(&Catalog, &Key, &[&Value]) -> Option<Diagnostic>,
 ) {
     for key in cx.registry.keys() {
         let values: Vec<&Value> = key
@@ -63,7 +67,11 @@ fn each_key_with_values(
 }
 
 /// TCP020: the Interfaces container, or a placeholder where the adapter's GUID belongs.
-fn interfaces_container(key: &Key, values: &[&Value]) -> Option<Diagnostic> {
+fn interfaces_container(
+    destinations: &mut Destinations<'_>,
+    key: &Key,
+    values: &[&Value],
+) -> Option<Diagnostic> {
     let rest = key.path.under_services()?;
     let (service, tail) = rest.split_first()?;
     if !["Tcpip", "Tcpip6", "NetBT"]
@@ -95,12 +103,26 @@ fn interfaces_container(key: &Key, values: &[&Value]) -> Option<Diagnostic> {
         services_prefix(&key.path),
         service
     );
+    // The input's own adapter keys are where these values were meant to go.
+    let adapters = destinations.of(
+        &Place {
+            scope: Scope::System,
+            path: format!("{service}\\Parameters\\Interfaces\\{{GUID}}"),
+            note: String::new(),
+            reads: true,
+        },
+        &key.path,
+    );
+    let d = with_values(
+        Diagnostic::new(&codes::TCP020, message).at(key.origin, label),
+        values,
+    );
+    let d = match destinations.move_fix(key, values, &adapters) {
+        Some(fix) => d.fix(fix),
+        None => d,
+    };
     Some(
-        with_values(
-            Diagnostic::new(&codes::TCP020, message).at(key.origin, label),
-            values,
-        )
-        .note("Windows reads per-interface values only from a subkey named by the adapter's GUID, e.g. `Interfaces\\{2c5e8d3a-1b4f-4e6a-9d7c-0a1b2c3d4e5f}`")
+        d.note("Windows reads per-interface values only from a subkey named by the adapter's GUID, e.g. `Interfaces\\{2c5e8d3a-1b4f-4e6a-9d7c-0a1b2c3d4e5f}`")
         .help(format!(
             "did you mean [{container}\\{{<adapter GUID>}}]? List the GUIDs with `Get-NetAdapter | Select-Object Name, InterfaceGuid` (or `wmic nicconfig get Description,SettingID`) and write the values under each adapter's key"
         ))
