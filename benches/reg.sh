@@ -27,11 +27,25 @@ input="$work/SYSTEM-utf16.reg"
 bytes=$(stat -c %s "$input")
 echo "input: $bytes bytes of UTF-16LE ($(( bytes / 1024 / 1024 )) MiB), $(grep -c . "$hive" >/dev/null 2>&1; echo exported from "$hive")"
 
-cargo build --release --quiet --bin reglint
+cargo build --release --quiet --bin reglint --example reg_floor
 reglint="$target/release/reglint"
+floor="$target/release/examples/reg_floor"
 
-# Exit status 1 (findings) is expected; anything else is a failure of the benchmark.
-hyperfine --warmup 2 --min-runs 10 -N --ignore-failure "$reglint check $input"
+# Side by side in one run: reglint, the floor (benches/floor.rs: streaming decode and parse
+# into keys and values, nothing else) and iconv (decode only). Exit status 1 (findings) is
+# expected of reglint; anything else is a failure of the benchmark.
+hyperfine --warmup 2 --min-runs 10 -N --ignore-failure --export-json "$work/times.json" \
+    -n reglint "$reglint check $input" \
+    -n floor "$floor $input" \
+    -n iconv "iconv -f UTF-16LE -t UTF-8 $input -o /dev/null"
+python3 - "$work/times.json" <<'PY'
+import json, sys
+runs = {r["command"]: r["mean"] for r in json.load(open(sys.argv[1]))["results"]}
+print(f"reglint / floor: {runs['reglint'] / runs['floor']:.2f}x   reglint / iconv: {runs['reglint'] / runs['iconv']:.2f}x")
+PY
 
-rss_kb=$(/usr/bin/time -f %M "$reglint" check "$input" 2>&1 >/dev/null | tail -1)
-echo "peak memory: $rss_kb kB = $(awk -v r="$rss_kb" -v b="$bytes" 'BEGIN { printf "%.2f", r * 1024 / b }') x the input size"
+for name in reglint floor; do
+    if [ "$name" = reglint ]; then cmd=("$reglint" check "$input"); else cmd=("$floor" "$input"); fi
+    rss_kb=$(/usr/bin/time -f %M "${cmd[@]}" 2>&1 >/dev/null | tail -1)
+    echo "$name peak memory: $rss_kb kB = $(awk -v r="$rss_kb" -v b="$bytes" 'BEGIN { printf "%.2f", r * 1024 / b }') x the input size"
+done

@@ -2,6 +2,7 @@
 
 use crate::codes;
 use crate::diagnostic::Diagnostic;
+pub use crate::front::{FrontEnd, RegSummary};
 use crate::hive::{self, HiveOptions, HiveSummary, MemoryLog};
 use crate::image;
 use crate::model::Registry;
@@ -19,33 +20,6 @@ pub enum InputKind {
     /// A disk image itself, reported when reading it found damage or no installation.
     Image,
     Unknown,
-}
-
-/// What a front end hands on: the model, the texts it points into, and its own findings.
-#[derive(Debug, Default, Clone)]
-pub struct FrontEnd {
-    pub sources: SourceMap,
-    pub registry: Registry,
-    pub diagnostics: Vec<Diagnostic>,
-    /// The input could not be read in full (exit status 3).
-    pub incomplete: bool,
-    pub hive: Option<HiveSummary>,
-    /// Encoding and header of a .reg input.
-    pub reg: Option<RegSummary>,
-    /// `; reglint: allow` comments of a .reg input.
-    pub suppressions: Vec<crate::suppress::Suppression>,
-    /// What the input itself says about the Windows version (hives only).
-    pub inferred_target: Option<Target>,
-}
-
-/// What the JSON report says about a .reg input (the `"reg"` object).
-#[derive(Debug, Clone, Serialize)]
-pub struct RegSummary {
-    pub encoding: &'static str,
-    /// `v5`, `v4`, `win31`, `fuzzy` or `invalid`.
-    pub header: &'static str,
-    /// Whether regedit would import anything from the file at all.
-    pub imports: bool,
 }
 
 #[derive(Debug, Clone, Default)]

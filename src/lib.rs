@@ -13,6 +13,7 @@ pub mod corrective;
 pub mod diagnostic;
 pub mod effective;
 pub mod fix;
+pub mod front;
 pub mod hive;
 pub mod image;
 pub mod model;

@@ -1,7 +1,7 @@
 //! Control sets: what `Select` says, and which `ControlSetNNN` keys exist.
 
 use super::keys::{KeyNode, Reader};
-use serde::Serialize;
+use crate::front::Select;
 
 /// Which control set(s) to lint.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -68,15 +68,6 @@ impl ControlSetChoice {
                 format!("`{text}`: --control-set takes current, all, default, lastknowngood, failed, a number or ControlSetNNN")
             })
     }
-}
-
-/// The `Select` key's values; each is `None` when absent or not a 4-byte REG_DWORD.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct Select {
-    pub current: Option<u32>,
-    pub default: Option<u32>,
-    pub last_known_good: Option<u32>,
-    pub failed: Option<u32>,
 }
 
 pub fn set_name(number: u32) -> String {

@@ -68,20 +68,20 @@ pub mod tree;
 #[cfg(any(test, feature = "test-support"))]
 pub mod writer;
 
-use crate::check::FrontEnd;
 use crate::codes;
 use crate::diagnostic::Diagnostic;
+use crate::front::FrontEnd;
+pub use crate::front::{HiveSummary, Select, Sequence};
 use crate::model::{RegType, ValueData};
 use crate::target::Target;
 use base_block::{BASE_BLOCK_LEN, BaseBlock, filetime_to_rfc3339};
 use cells::Cells;
-pub use control_set::{ControlSetChoice, Select};
+pub use control_set::ControlSetChoice;
 use error::ReadError;
 use keys::{ReadState, Reader};
 use kind::HiveKind;
 use log::replay::{Buffer, LogInput, replay_into};
 use nt::NtHive;
-use serde::Serialize;
 use std::path::{Path, PathBuf};
 
 /// True when the bytes start with a regf base block signature.
@@ -125,40 +125,6 @@ impl Default for HiveOptions {
             memory_logs: Vec::new(),
         }
     }
-}
-
-/// What the JSON report says about a hive input (the `"hive"` object).
-#[derive(Debug, Clone, Serialize)]
-pub struct HiveSummary {
-    /// SYSTEM, SOFTWARE, SAM, SECURITY, NTUSER, ...
-    #[serde(rename = "type")]
-    pub hive_type: String,
-    pub dirty: bool,
-    /// Log entries applied (an old-format log counts as one).
-    pub logs_applied: u32,
-    pub control_set: Option<u32>,
-    pub last_written: Option<String>,
-    /// `major.minor` from the base block, e.g. `1.5`.
-    pub format_version: String,
-    pub sequence: Sequence,
-    pub checksum_ok: bool,
-    /// The file name Windows recorded in the base block (the end of its path).
-    pub name: String,
-    pub select: Option<Select>,
-    /// File names of the logs that were applied.
-    pub logs: Vec<String>,
-    /// Length in bytes of the primary file as read (before any log replay).
-    pub file_size: u64,
-    /// Which control set was read and why, with what `Select` says (the report's header line;
-    /// CCS004 until it was retired as a finding).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub control_set_note: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, Serialize)]
-pub struct Sequence {
-    pub primary: u32,
-    pub secondary: u32,
 }
 
 impl HiveSummary {

@@ -1,16 +1,17 @@
 //! A SYSTEM hive: resolve the control set, extract the keys reglint lints, infer the Windows
 //! version, and report drift and what the logs changed.
 
-use super::control_set::{ControlSetChoice, Select, numbered_sets, read_select, set_name};
+use super::control_set::{ControlSetChoice, numbered_sets, read_select, set_name};
 use super::drift::drift;
 use super::error::ReadError;
 use super::extract::{Extractor, Reported};
 use super::infer::{self, SystemFacts};
 use super::keys::{KeyNode, Reader, ValueCell, fold};
 use super::{HiveOptions, HiveSummary};
-use crate::check::FrontEnd;
 use crate::codes;
 use crate::diagnostic::Diagnostic;
+use crate::front::FrontEnd;
+use crate::front::Select;
 use crate::model::{KeyPath, Origin, RegType, Root, ValueData};
 
 #[allow(clippy::too_many_arguments)]

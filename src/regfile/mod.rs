@@ -13,9 +13,9 @@ pub use fixes::{data_text, escape, realize_fixes};
 pub use header::Format;
 pub use patch::apply as apply_edits;
 
-use crate::check::{FrontEnd, RegSummary};
 use crate::codes;
 use crate::diagnostic::Diagnostic;
+use crate::front::{FrontEnd, RegSummary};
 use crate::model::Origin;
 use crate::source::{SourceFile, SourceMap};
 

@@ -3,7 +3,7 @@
 use super::Summary;
 use crate::check::{InputKind, InputReport, RegSummary};
 use crate::diagnostic::{Diagnostic, Label};
-use crate::hive::HiveSummary;
+use crate::front::HiveSummary;
 use crate::model::Origin;
 use crate::target::Target;
 use serde::Serialize;
