@@ -232,6 +232,10 @@ fn apply_change_set(front: &mut FrontEnd, changes: &ChangeSet) -> AppliedReg {
         for label in &mut d.secondary {
             shift(&mut label.origin);
         }
+        // A fix edits the .reg's text, which now has the shifted id too.
+        for edit in d.fix.iter_mut().flat_map(|f| f.edits.iter_mut()) {
+            edit.file = edit.file.saturating_add(offset);
+        }
         front.diagnostics.push(d);
     }
     let summary = front.hive.as_ref();

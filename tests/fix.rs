@@ -151,6 +151,29 @@ fn all_reg_fixtures() -> Vec<PathBuf> {
     out
 }
 
+/// A code that offers a fix anywhere in the fixtures has a case above, so its fix is proven.
+#[test]
+fn every_code_that_offers_a_fix_has_a_case() {
+    let proven: Vec<&str> = CASES.iter().map(|&(_, code, _)| code).collect();
+    let mut offered = Vec::new();
+    for path in all_reg_fixtures() {
+        let name = path.display().to_string();
+        let report = check_bytes(&name, &std::fs::read(&path).unwrap(), &options_for(&path));
+        for d in report.diagnostics.iter().filter(|d| d.fix.is_some()) {
+            offered.push((d.code.code, name.clone()));
+        }
+    }
+    assert!(!offered.is_empty(), "no fixture offers a fix");
+    let missing: Vec<_> = offered
+        .iter()
+        .filter(|(code, _)| !proven.contains(code))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "fixable codes without a case in CASES: {missing:?}"
+    );
+}
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum TestEncoding {
     Utf8,

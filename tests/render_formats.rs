@@ -620,3 +620,57 @@ fn junit_xml_validates_against_the_schema() {
     std::fs::write(&broken, text.replacen(" classname=", " class=", 1)).unwrap();
     assert!(!run(&broken).status.success());
 }
+
+/// Every fixture folder's JSON report, and one of a hive with `--apply` and `--timing`, is valid
+/// under schemas/check.schema.json (which forbids fields it does not describe).
+#[test]
+fn json_reports_match_the_check_schema() {
+    let schema: Value = serde_json::from_slice(
+        &std::fs::read(repo().join("schemas/check.schema.json")).expect("schema"),
+    )
+    .expect("schema is JSON");
+    let validator = jsonschema::options()
+        .build(&schema)
+        .expect("schema compiles");
+    let mut runs: Vec<Vec<&str>> = ["reg", "rules", "fix", "demo", "hives", "realistic"]
+        .iter()
+        .map(|dir| vec!["check", "--format", "json", *dir])
+        .collect();
+    runs.push(vec![
+        "check",
+        "--format",
+        "json",
+        "--timing",
+        "demo/golden-image.SYSTEM",
+        "--apply",
+        "demo/tcpip-tuning.reg",
+    ]);
+    let (mut findings, mut fixes, mut hives) = (0, 0, 0);
+    for args in runs {
+        let out = support::reglint(&repo().join("fixtures"), &args);
+        let doc: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{args:?}: not JSON ({e})"));
+        let errors: Vec<String> = validator
+            .iter_errors(&doc)
+            .map(|e| format!("{e} (at {})", e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{args:?}:\n{}", errors.join("\n"));
+        let diagnostics = doc["diagnostics"].as_array().expect("diagnostics");
+        findings += diagnostics.len();
+        fixes += diagnostics
+            .iter()
+            .filter(|d| d.get("fix").is_some())
+            .count();
+        hives += doc["inputs"]
+            .as_array()
+            .expect("inputs")
+            .iter()
+            .filter(|i| i["hive"].is_object())
+            .count();
+    }
+    // The reports validated above hold every part the schema describes.
+    assert!(
+        findings > 100 && fixes > 10 && hives > 10,
+        "{findings} {fixes} {hives}"
+    );
+}

@@ -447,6 +447,33 @@ fn check_apply_lints_the_state_after_import() {
 }
 
 #[test]
+fn fixes_of_an_applied_reg_point_into_that_reg() {
+    let bytes = system("ServerNT", TUNED);
+    let mut opts = options("2003-sp2");
+    opts.apply = vec![changes(
+        "fix.reg",
+        "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters]\r\n\"DefaultTTL\"=DWORD:00000080\r\n",
+    )];
+    let report = check_bytes("SYSTEM", &bytes, &opts);
+    let edits: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter_map(|d| d.fix.as_ref())
+        .flat_map(|f| &f.edits)
+        .collect();
+    assert!(!edits.is_empty(), "the upper-case DWORD: gets a fix");
+    for edit in edits {
+        let file = report.sources.get(edit.file).expect("the edit's file");
+        assert_eq!(file.name, "fix.reg");
+        let replaced = file
+            .text
+            .get(edit.start..edit.end)
+            .expect("a span of fix.reg");
+        assert!(replaced.contains("DWORD"), "{replaced:?}");
+    }
+}
+
+#[test]
 fn diff_tells_control_sets_and_applied_changes_apart() {
     let dir = scratch("diff");
     std::fs::write(dir.join("SYSTEM"), system("ServerNT", TUNED)).expect("write hive");

@@ -51,7 +51,7 @@ pub fn read(file: FileId, lines: &mut Peekable<Lines<'_>>, out: &mut Vec<Diagnos
         out.push(
             Diagnostic::new(&codes::REG004, "`REGEDIT` is the Windows 3.1 format")
                 .at(here(at, text.len()), "Windows 3.1 header")
-                .note("regedit reads the rest as `HKEY_CLASSES_ROOT\\Key = Value` lines that set default values; nothing else can be written (H-04, section L)")
+                .note("regedit reads the rest as `HKEY_CLASSES_ROOT\\Key = Value` lines that set default values; nothing else can be written")
                 .help(format!("for registry values use `{V5}`")),
         );
         return Format::Win31;
@@ -63,7 +63,7 @@ pub fn read(file: FileId, lines: &mut Peekable<Lines<'_>>, out: &mut Vec<Diagnos
         out.push(
             Diagnostic::new(&codes::REG006, "text after the header on the header line")
                 .at(here(start, rest.len()), "not part of the header")
-                .note("regedit is reported to accept this (H-19), but Wine compares the whole line and rejects it; reglint reads the file as version 5")
+                .note("regedit is reported to accept this, but Wine compares the whole line and rejects it; reglint reads the file as version 5")
                 .help("put comments on their own `;` line below the header"),
         );
         return Format::V5;
@@ -72,7 +72,7 @@ pub fn read(file: FileId, lines: &mut Peekable<Lines<'_>>, out: &mut Vec<Diagnos
         out.push(
             Diagnostic::new(&codes::REG002, format!("`{}` is not a header regedit imports from", text.trim_end()))
                 .at(here(at, text.trim_end().len()), "accepted, then nothing imported")
-                .note("regedit accepts any first line that starts with REGEDIT, but imports nothing from such a file and still reports success (H-05, H-18)")
+                .note("regedit accepts any first line that starts with REGEDIT, but imports nothing from such a file and still reports success")
                 .help(format!("use `{V5}` or `{V4}`")),
         );
         return Format::Fuzzy;
@@ -92,22 +92,22 @@ fn invalid_header(
     let (message, note) = if text.is_empty() {
         (
             "the header is not on the first line".to_string(),
-            "regedit rejects a file whose first line is blank (H-08, H-17)",
+            "regedit rejects a file whose first line is blank",
         )
     } else if text.eq_ignore_ascii_case(V5) || text.eq_ignore_ascii_case(V4) {
         (
             format!("`{text}` differs from the header only in letter case"),
-            "the header is case-sensitive (H-03, H-11)",
+            "the header is case-sensitive",
         )
     } else if text.starts_with("Windows Registry Editor Version") {
         (
             format!("`{text}` is not a version regedit knows"),
-            "only `Version 5.00` is accepted (H-09, H-10)",
+            "only `Version 5.00` is accepted",
         )
     } else if text.contains(WIN31) {
         (
             format!("`{text}` does not start with the header"),
-            "nothing may stand before REGEDIT on the header line (H-06)",
+            "nothing may stand before REGEDIT on the header line",
         )
     } else {
         (

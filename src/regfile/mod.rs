@@ -120,7 +120,7 @@ fn encoding_diagnostics(file: u32, decoded: &encoding::Decoded) -> Vec<Diagnosti
         Encoding::Utf16LeNoBom => out.push(
             Diagnostic::new(&codes::REG003, "this UTF-16 file has no byte-order mark")
                 .at(start_of_file, "regedit rejects the file")
-                .note("regedit reads UTF-16 only after the bytes FF FE (H-14); reglint decoded it as UTF-16LE to check the rest")
+                .note("regedit reads UTF-16 only after the bytes FF FE; reglint decoded it as UTF-16LE to check the rest")
                 .help("save the file as \"Unicode\" (UTF-16LE with BOM), which is what regedit exports"),
         ),
         Encoding::Utf16BeBom => out.push(
@@ -132,7 +132,7 @@ fn encoding_diagnostics(file: u32, decoded: &encoding::Decoded) -> Vec<Diagnosti
         Encoding::Utf8Bom => out.push(
             Diagnostic::new(&codes::REG005, "this file is UTF-8 with a byte-order mark")
                 .at(start_of_file, "the header line follows a UTF-8 BOM")
-                .note("regedit's reading of UTF-8 is not covered by the conformance tests (H-20); a regedit that reads the file as ANSI sees the BOM as three characters before the header and rejects the file")
+                .note("regedit's reading of UTF-8 is not covered by the conformance tests; a regedit that reads the file as ANSI sees the BOM as three characters before the header and rejects the file")
                 .help("save the file as UTF-16LE with BOM (regedit's export format), or as ASCII"),
         ),
         Encoding::Utf8 => {
@@ -140,7 +140,7 @@ fn encoding_diagnostics(file: u32, decoded: &encoding::Decoded) -> Vec<Diagnosti
                 out.push(
                     Diagnostic::new(&codes::REG005, "this UTF-8 file has characters outside ASCII")
                         .at(Origin::text(file, at, at + c.len_utf8()), "not ASCII")
-                        .note("regedit reads a file without a byte-order mark in the ANSI code page, so this character becomes two or three other characters (H-20, unverified)")
+                        .note("regedit reads a file without a byte-order mark in the ANSI code page, so this character becomes two or three other characters (unverified)")
                         .help("save the file as UTF-16LE with BOM (regedit's export format)"),
                 );
             }

@@ -232,7 +232,7 @@ impl<'a> Parser<'a> {
                 },
             )
             .at(first, "the first of them")
-            .note("regedit ignores a `;` comment after data (C-03, C-05, C-09) or after a key line's `]` (K-07), but not every tool that reads .reg files does, and the same comment written with `#` after data drops the value (C-04)")
+            .note("regedit ignores a `;` comment after data or after a key line's `]`, but not every tool that reads .reg files does, and the same comment written with `#` after data drops the value")
             .help("put comments on lines of their own");
             self.push(d);
         }
@@ -244,7 +244,7 @@ impl<'a> Parser<'a> {
             let start = end - last.len_utf8();
             let d = Diagnostic::new(&codes::REG008, "the last line has no line ending")
                 .at(self.origin(start, end), "the file ends here")
-                .note("regedit still imports the last line (L-02), but tools that read line by line may drop it")
+                .note("regedit still imports the last line, but tools that read line by line may drop it")
                 .help("end the file with a line break (regedit exports end with CRLF)");
             self.push(d);
         }
@@ -271,9 +271,9 @@ impl<'a> Parser<'a> {
                 "regedit does not skip this whitespace",
             )
             .note(if deletion {
-                "regedit ignores `[ -HKEY_...]` and deletes nothing (D-02)"
+                "regedit ignores `[ -HKEY_...]` and deletes nothing"
             } else {
-                "regedit ignores the line and creates no key (W-07)"
+                "regedit ignores the line and creates no key"
             })
             .note(self.ignored_line_consequence())
             .help("remove the whitespace");
@@ -286,22 +286,25 @@ impl<'a> Parser<'a> {
         };
         let Some(close) = body.rfind(']') else {
             let mut d = Diagnostic::new(&codes::REG014, "this key line has no closing `]`")
-                .at(
-                    self.origin(at, line.end()),
-                    "regedit ignores this line (K-04)",
-                )
+                .at(self.origin(at, line.end()), "regedit ignores this line")
                 .note(self.ignored_line_consequence());
             if body.trim_end().ends_with('\\') {
-                d = d.note("a key path cannot be continued on the next line with `\\` (K-05)");
+                d = d.note("a key path cannot be continued on the next line with `\\`");
             }
             self.push(d.help("write the whole key path on one line and close it with `]`"));
             return;
         };
         if deletion && body.starts_with([' ', '\t']) {
-            let d = Diagnostic::new(&codes::REG012, "whitespace after `[-` means nothing is deleted")
-                .at(self.origin(body_at, body_at + 1), "regedit does not skip this whitespace")
-                .note("regedit closes the current key, deletes nothing (D-02) and drops the value lines below")
-                .help("remove the whitespace");
+            let d = Diagnostic::new(
+                &codes::REG012,
+                "whitespace after `[-` means nothing is deleted",
+            )
+            .at(
+                self.origin(body_at, body_at + 1),
+                "regedit does not skip this whitespace",
+            )
+            .note("regedit closes the current key, deletes nothing and drops the value lines below")
+            .help("remove the whitespace");
             self.close_section();
             self.reject_section(d);
             return;
@@ -341,7 +344,7 @@ impl<'a> Parser<'a> {
                     )
                     .at(root_origin, "abbreviated root")
                     .note(format!(
-                        "root abbreviations in .reg files are not covered by the conformance tests (K-09); Wine's regedit treats them as unknown roots: {consequence}"
+                        "root abbreviations in .reg files are not covered by the conformance tests; Wine's regedit treats them as unknown roots: {consequence}"
                     ))
                     .help(format!("write `{}`", root.full_name()))
                     .fix(Fix::safe(format!("write `{}`", root.full_name())).edit(root_origin, root.full_name())),
@@ -350,7 +353,7 @@ impl<'a> Parser<'a> {
                         format!("`{root_text}` is not a registry root"),
                     )
                     .at(root_origin, "unknown root")
-                    .note(format!("{consequence} (K-02)"))
+                    .note(consequence.to_string())
                     .help("start the path with HKEY_LOCAL_MACHINE, HKEY_CURRENT_USER, HKEY_CLASSES_ROOT, HKEY_USERS or HKEY_CURRENT_CONFIG"),
                 };
                 self.reject_section(d.key(path_text));
@@ -368,7 +371,7 @@ impl<'a> Parser<'a> {
             .note(if deletion {
                 "regedit looks for a key whose name ends in this whitespace; the key without it is not deleted"
             } else {
-                "regedit creates a key whose name ends in a space (W-08); Windows will not find it under the name without one"
+                "regedit creates a key whose name ends in a space; Windows will not find it under the name without one"
             })
             .help("remove the whitespace before `]`")
             .key(path_text);
@@ -444,7 +447,7 @@ impl<'a> Parser<'a> {
                     self.origin(trailing_at, trailing_at + trailing.len()),
                     "ignored",
                 )
-                .note("regedit takes the key path up to the last `]` on the line (K-07)")
+                .note("regedit takes the key path up to the last `]` on the line")
                 .help("move the text to its own `;` comment line")
                 .key(path_text);
             self.push(d);
@@ -456,7 +459,7 @@ impl<'a> Parser<'a> {
                 "the key path runs on past a `]`, to the last `]` on the line",
             )
             .at(self.origin(start, body_at + path_text.len()), "part of the key name")
-            .note("regedit takes the key path up to the last `]` on the line (K-07), so a comment or a second `]` becomes part of the key name")
+            .note("regedit takes the key path up to the last `]` on the line, so a comment or a second `]` becomes part of the key name")
             .help("end the line at the first `]` and put comments on their own line")
             .key(path_text);
             self.push(d);
@@ -549,7 +552,7 @@ impl<'a> Parser<'a> {
                         self.origin(at, at + stop.max(1)),
                         "regedit would import nothing from this line",
                     )
-                    .note("a value name must be one quoted string on one line (N-05, N-06)");
+                    .note("a value name must be one quoted string on one line");
                 self.push(d);
                 return None;
             }
@@ -565,7 +568,7 @@ impl<'a> Parser<'a> {
                 self.origin(at, at + 2),
                 "an empty name is the default value",
             )
-            .note("regedit treats an empty quoted name as the default value (N-02)")
+            .note("regedit treats an empty quoted name as the default value")
             .help("replace `\"\"` with `@`")
             .fix(Fix::safe("replace `\"\"` with `@`").edit(self.origin(at, at + 2), "@"));
             self.push(d);
@@ -582,7 +585,7 @@ impl<'a> Parser<'a> {
                     format!("`\\{escape}` in a {what} is not an escape regedit is known to read"),
                 )
                 .at(self.origin(start, start + 1 + escape.len_utf8()), "unusual escape")
-                .note("only `\\\\` and `\\\"` are documented; Wine turns `\\n` and `\\r` into control characters and drops the backslash of any other escape, so `C:\\Logs` becomes `C:Logs`; Windows' behaviour is unverified (S-08)")
+                .note("only `\\\\` and `\\\"` are documented; Wine turns `\\n` and `\\r` into control characters and drops the backslash of any other escape, so `C:\\Logs` becomes `C:Logs`; Windows' behaviour is unverified")
                 .help("write a literal backslash as `\\\\`");
                 self.push(d);
             }
@@ -600,7 +603,7 @@ impl<'a> Parser<'a> {
             let d = Diagnostic::new(&codes::REG027, "there is no data after `=`")
                 .at(
                     self.origin(at.saturating_sub(1), at),
-                    "regedit drops this value (S-02)",
+                    "regedit drops this value",
                 )
                 .help("write `\"\"` for an empty string, or `-` to delete the value")
                 .value(value);
@@ -623,19 +626,11 @@ impl<'a> Parser<'a> {
         let quoted = match syntax::quoted(data) {
             Ok(q) => q,
             Err(_) => {
-                let continued = data.trim_end().ends_with('\\');
                 let mut d = Diagnostic::new(&codes::REG027, "the string has no closing quote")
-                    .at(
-                        self.origin(at, at + data.len()),
-                        if continued {
-                            "regedit drops this value (S-09)"
-                        } else {
-                            "regedit drops this value (S-03)"
-                        },
-                    )
+                    .at(self.origin(at, at + data.len()), "regedit drops this value")
                     .value(value);
                 if data.trim_end().ends_with('\\') {
-                    d = d.note("a string cannot be continued on the next line with `\\` (S-09); use hex(1) or hex(2) data for long text");
+                    d = d.note("a string cannot be continued on the next line with `\\`; use hex(1) or hex(2) data for long text");
                 }
                 self.push(d);
                 return None;
@@ -652,7 +647,7 @@ impl<'a> Parser<'a> {
                 &codes::REG027,
                 "`\\0` inside a string makes regedit drop the value",
             )
-            .at(self.origin(start, start + 2), "rejected (S-07)")
+            .at(self.origin(start, start + 2), "rejected")
             .help("write a NUL with hex(1)/hex(7) data, or `\\\\0` for a backslash followed by 0")
             .value(value);
             self.push(d);
@@ -677,10 +672,7 @@ impl<'a> Parser<'a> {
                     &codes::REG027,
                     "text after the closing quote makes regedit drop the value",
                 )
-                .at(
-                    self.origin(start, start + junk.len()),
-                    "unexpected text (S-04)",
-                )
+                .at(self.origin(start, start + junk.len()), "unexpected text")
                 .also(origin, "the string ends here")
                 .note("there is no `\"\"` escape: a quote inside a string is written `\\\"`")
                 .value(value);
@@ -701,7 +693,7 @@ impl<'a> Parser<'a> {
             self.origin(start, start + hash.len()),
             "`#` is a comment only at the start of a line",
         )
-        .note("regedit imports nothing from this line (C-04, C-06, C-10, D-07)")
+        .note("regedit imports nothing from this line")
         .help("use `;` for a comment after data")
         .fix(Fix::safe("write `;` for `#`").edit(self.origin(start, start + 1), ";"))
         .value(value);
@@ -731,16 +723,14 @@ impl<'a> Parser<'a> {
             Err(error) => {
                 let body = rest.trim_end();
                 let (message, note) = match error {
-                    DwordError::Empty => {
-                        ("`dword:` has no digits", "regedit drops the value (DW-02)")
-                    }
+                    DwordError::Empty => ("`dword:` has no digits", "regedit drops the value"),
                     DwordError::TooManyDigits => (
                         "dword data has more than 8 hex digits",
-                        "regedit reads at most 8 digits and drops the value, even when the extra ones are leading zeros (DW-03)",
+                        "regedit reads at most 8 digits and drops the value, even when the extra ones are leading zeros",
                     ),
                     _ => (
                         "dword data must be hex digits only",
-                        "no `0x` prefix, spaces or other text (DW-02, DW-04); regedit drops the value",
+                        "no `0x` prefix, spaces or other text; regedit drops the value",
                     ),
                 };
                 let mut d = Diagnostic::new(&codes::REG022, message)
@@ -754,7 +744,7 @@ impl<'a> Parser<'a> {
                     d = d.help(help);
                 }
                 if body.ends_with('\\') {
-                    d = d.note("dword data cannot be continued on the next line (DW-05)");
+                    d = d.note("dword data cannot be continued on the next line");
                 }
                 self.push(d);
                 None
@@ -777,7 +767,7 @@ impl<'a> Parser<'a> {
                 )
                 .at(
                     self.origin(at, at + 1 + rest.trim_end().len()),
-                    "neither deleted nor set (D-08)",
+                    "neither deleted nor set",
                 )
                 .help("write `\"name\"=-` alone to delete the value")
                 .value(value);
@@ -800,7 +790,7 @@ impl<'a> Parser<'a> {
                 format!("`{}` is not recognised: type tags are lower case", &data[..token_len]),
             )
             .at(origin, "regedit drops this value")
-            .note("Wine compares type tags case-sensitively (DW-06); regedit writes `dword:`, `hex:` and `hex(N):`")
+            .note("Wine compares type tags case-sensitively; regedit writes `dword:`, `hex:` and `hex(N):`")
             .help(format!("write `{}`", data[..token_len].to_ascii_lowercase()))
             .fix(
                 Fix::safe(format!("write `{}`", data[..token_len].to_ascii_lowercase()))
@@ -810,7 +800,7 @@ impl<'a> Parser<'a> {
                 &codes::REG024,
                 "the type in `hex(N):` must be 1 to 8 hex digits without a prefix",
             )
-            .at(origin, "regedit drops this value (X-03)"),
+            .at(origin, "regedit drops this value"),
             TagError::Unknown => {
                 let mut d = Diagnostic::new(&codes::REG020, "regedit does not know this kind of data")
                     .at(origin, "regedit would import nothing from this line");
@@ -868,10 +858,7 @@ impl<'a> Parser<'a> {
                             )
                             .at(
                                 self.origin(at, file_end),
-                                format!(
-                                    "regedit imports the {} bytes read so far (G-25)",
-                                    bytes.len()
-                                ),
+                                format!("regedit imports the {} bytes read so far", bytes.len()),
                             )
                             .help("remove the final `,\\` or add the missing data")
                             .value(value);
@@ -924,7 +911,7 @@ impl<'a> Parser<'a> {
                 "`#` is a comment only at the start of a line",
             )
             .also(tag, "this value is dropped")
-            .note("regedit imports nothing from this value (C-10, G-04)")
+            .note("regedit imports nothing from this value")
             .help("use `;` for a comment after data")
             .fix(Fix::safe("write `;` for `#`").edit(self.origin(start, start + 1), ";"))
             .value(value);
@@ -938,15 +925,15 @@ impl<'a> Parser<'a> {
         let (message, note) = match kind {
             HexError::ByteTooLarge => (
                 "a hex byte is larger than ff",
-                "regedit drops the whole value (X-04)",
+                "regedit drops the whole value",
             ),
             HexError::MisplacedBackslash => (
                 "a backslash here does not continue the data",
-                "only `,\\` at the end of a line continues hex data (G-05, G-21); regedit drops the whole value",
+                "only `,\\` at the end of a line continues hex data; regedit drops the whole value",
             ),
             _ => (
                 "hex data must be bytes separated by commas",
-                "regedit drops the whole value (G-06, G-08, G-24)",
+                "regedit drops the whole value",
             ),
         };
         let d = Diagnostic::new(&codes::REG024, message)
@@ -982,7 +969,7 @@ impl<'a> Parser<'a> {
                     )
                     .at(self.origin(at, line.end()), "ends the continuation")
                     .also(tag, "this value is dropped")
-                    .note("regedit rejects the value; the line after the comment is read normally (G-12)")
+                    .note("regedit rejects the value; the line after the comment is read normally")
                     .help("use `;` for comment lines inside hex data")
                     .value(value);
                     self.push(d);
@@ -1010,9 +997,9 @@ impl<'a> Parser<'a> {
                         "the `\\` continues onto the next line",
                     )
                     .note(if rest.starts_with('[') {
-                        "both are lost: the value is dropped and the key is not created, so the value lines after it land in the key that was open before (G-17)"
+                        "both are lost: the value is dropped and the key is not created, so the value lines after it land in the key that was open before"
                     } else {
-                        "both are lost: neither value is imported (G-13 to G-18)"
+                        "both are lost: neither value is imported"
                     })
                     .help("remove the `\\` after the last byte of the value")
                     .value(value);
@@ -1032,7 +1019,7 @@ impl<'a> Parser<'a> {
                     )
                     .at(self.origin(at, line.end()), "regedit stops reading here")
                     .also(tag, "this value is dropped")
-                    .note("after `,\\` regedit reads the next line as more data; anything but a hex digit rejects the value, and the line is lost with it (G-06, G-09)")
+                    .note("after `,\\` regedit reads the next line as more data; anything but a hex digit rejects the value, and the line is lost with it")
                     .value(value);
                     self.push(d);
                     return Continuation::Dropped;
@@ -1075,7 +1062,7 @@ impl<'a> Parser<'a> {
         if bytes.is_empty() && typed_numbers.contains(&ty) {
             let d = Diagnostic::new(&codes::REG030, format!("this {ty} value has no data at all"))
                 .at(origin, "zero bytes")
-                .note("regedit stores a zero-length value of this type (X-06); programs reading it usually fail or fall back to a default")
+                .note("regedit stores a zero-length value of this type; programs reading it usually fail or fall back to a default")
                 .value(value);
             // Windows itself writes empty strings this way; an empty number is the real trap.
             let d = if ty.is_string() || ty == RegType::MULTI_SZ {
@@ -1094,7 +1081,7 @@ impl<'a> Parser<'a> {
         if ty == RegType::MULTI_SZ && !multi_sz_terminated(&bytes) {
             let d = Diagnostic::new(&codes::REG031, "this hex(7) list lacks its final empty string")
                 .at(origin, "missing the double NUL at the end")
-                .note("regedit adds one NUL terminator but not the empty string that ends the list (X-07); readers may run past the last item")
+                .note("regedit adds one NUL terminator but not the empty string that ends the list; readers may run past the last item")
                 .help("end the data with 00,00,00,00 (version 5 header, UTF-16 bytes) or 00,00 (REGEDIT4, single-byte text)")
                 .value(value);
             self.push(match list_end_fix {
@@ -1115,7 +1102,7 @@ impl<'a> Parser<'a> {
                 format!("a {ty} holds {expected} bytes, but this one has {}", bytes.len()),
             )
             .at(origin, plural(bytes.len(), "byte"))
-            .note("regedit imports a 1-byte hex(4) (X-11; other sizes and hex(b) are untested, X-12); Windows components that read it expect exactly that size and ignore or misread it")
+            .note("regedit imports a 1-byte hex(4) (other sizes and hex(b) are untested); Windows components that read it expect exactly that size and ignore or misread it")
             .value(value);
             self.push(d);
         }
@@ -1123,7 +1110,7 @@ impl<'a> Parser<'a> {
     }
 
     /// How Windows reads hex(2)/hex(7) bytes. It goes by the header, not by the file encoding
-    /// (reg-format.md, section A, corrected 2026-12): a `REGEDIT4` file carries single-byte text
+    /// (the reg-format reference, section A, corrected 2026-12): a `REGEDIT4` file carries single-byte text
     /// that is widened, a version 5 file carries UTF-16LE that is stored as written. A file whose
     /// header regedit does not import has no such rule, so the bytes are read as they look.
     /// The bytes that end a hex(7) list as written: two NUL characters at its width.
@@ -1178,13 +1165,13 @@ impl<'a> Parser<'a> {
             Format::V5 if looks_narrow(bytes) => (
                 "these bytes look like single-byte text, but a version 5 file stores them as UTF-16",
                 "stored as written, read back as other characters",
-                "under `Windows Registry Editor Version 5.00` Windows stores hex(2)/hex(7) bytes as they are written and reads them as UTF-16LE, whether the file itself is UTF-16 or 8-bit (reg-format.md, section A); single-byte text then pairs up into unrelated characters",
+                "under `Windows Registry Editor Version 5.00` Windows stores hex(2)/hex(7) bytes as they are written and reads them as UTF-16LE, whether the file itself is UTF-16 or 8-bit; single-byte text then pairs up into unrelated characters",
                 "write UTF-16LE bytes (`25,00,50,00,...`), or use the `REGEDIT4` header, under which Windows widens single-byte text",
             ),
             Format::V4 if looks_wide(bytes) => (
                 "these bytes look like UTF-16 text, but a REGEDIT4 file widens every byte again",
                 "widened again: a NUL after every character",
-                "under `REGEDIT4` Windows reads hex(2)/hex(7) bytes as single-byte ANSI text and widens each one to UTF-16, so UTF-16 bytes come out with a NUL after every character and programs see only the first one (reg-format.md, section A)",
+                "under `REGEDIT4` Windows reads hex(2)/hex(7) bytes as single-byte ANSI text and widens each one to UTF-16, so UTF-16 bytes come out with a NUL after every character and programs see only the first one",
                 "use the `Windows Registry Editor Version 5.00` header, under which these bytes are stored as written, or drop every second 00 byte",
             ),
             _ => return,
@@ -1230,7 +1217,7 @@ impl<'a> Parser<'a> {
                         },
                     )
                     .also(origin, "meant as more data, ignored as a line of its own")
-                    .note("a line continues only when it ends in `,\\` (G-19, G-20)")
+                    .note("a line continues only when it ends in `,\\`")
                     .help(if truncation.trailing_comma {
                         "add `\\` after the last comma of each line but the last"
                     } else {
@@ -1255,7 +1242,7 @@ impl<'a> Parser<'a> {
         if let Some((name, _)) = text.split_once('=') {
             let name = name.trim().trim_matches('"');
             d = d
-                .note("a value line starts with `\"name\"=` or `@=` (N-05)")
+                .note("a value line starts with `\"name\"=` or `@=`")
                 .help(format!("quote the name: `\"{name}\"=`"));
         } else if text.ends_with(']') || text.to_ascii_uppercase().starts_with("HKEY_") {
             d = d.help("a key line starts with `[`");
@@ -1319,7 +1306,7 @@ impl<'a> Parser<'a> {
                         "value lines under a `[-key]` deletion are not applied anywhere",
                     )
                     .at(value.name_origin, "ignored")
-                    .note("regedit deletes the key and skips the value lines that follow until the next key line (D-04)")
+                    .note("regedit deletes the key and skips the value lines that follow until the next key line")
                     .help("put the values under a `[key]` line of their own")
                     .key(path_text.clone())
                     .value(std::mem::take(&mut value.name).to_string());
