@@ -49,6 +49,7 @@ cases=(
     "demo fixtures/demo"
     "reg-cases fixtures/reg/A-hex-width-utf16.reg fixtures/reg/C-04.reg fixtures/reg/H-03.reg fixtures/rules/REG034.fires.reg fixtures/rules/TCP010.fires.reg"
     "reg-all fixtures/reg"
+    "apply fixtures/demo/golden-image.SYSTEM --apply fixtures/demo/tcpip-tuning.reg"
 )
 
 failed=0

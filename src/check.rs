@@ -99,6 +99,9 @@ pub struct InputReport {
     pub error: Option<String>,
     /// The `--apply` files applied to this hive, in order.
     pub applied: Vec<AppliedReg>,
+    /// What the command line should warn about this input on standard error (an `--edition`
+    /// that contradicts the hive); also said in `target.reason`.
+    pub warnings: Vec<String>,
 }
 
 impl InputReport {
@@ -120,6 +123,7 @@ impl InputReport {
             used_key_suppressions: Vec::new(),
             error: Some(error),
             applied: Vec::new(),
+            warnings: Vec::new(),
         }
     }
 }
@@ -165,6 +169,14 @@ fn finish(path: &str, kind: InputKind, mut front: FrontEnd, options: &CheckOptio
         Vec::new()
     };
     let mut target = options.target.resolve(front.inferred_target.as_ref());
+    let warnings: Vec<String> = options
+        .target
+        .edition_conflict(front.inferred_target.as_ref())
+        .into_iter()
+        .collect();
+    for warning in &warnings {
+        target.reason = format!("{}; {warning}", target.reason);
+    }
     let nothing_inferred = front.inferred_target.is_none() && options.target.paired.is_none();
     if kind != InputKind::Reg
         && target.source == crate::target::TargetSource::Unknown
@@ -210,6 +222,7 @@ fn finish(path: &str, kind: InputKind, mut front: FrontEnd, options: &CheckOptio
         used_key_suppressions,
         error: None,
         applied,
+        warnings,
     }
 }
 

@@ -303,6 +303,15 @@ pub enum Edition {
 }
 
 impl Edition {
+    /// The `--edition` spelling.
+    pub fn name(self) -> &'static str {
+        match self {
+            Edition::Workstation => "workstation",
+            Edition::Server => "server",
+            Edition::DomainController => "domain-controller",
+        }
+    }
+
     /// Servers and domain controllers run the server builds and limits.
     pub fn is_server(self) -> bool {
         !matches!(self, Edition::Workstation)
@@ -370,6 +379,21 @@ pub struct TargetChoice {
 }
 
 impl TargetChoice {
+    /// What `--edition` says against what the input says (a hive's ProductType), when they
+    /// disagree. The flag still wins; the user is told, since one of the two is wrong.
+    pub fn edition_conflict(&self, inferred: Option<&Target>) -> Option<String> {
+        let flag = self.edition?;
+        let seen = inferred?.edition?;
+        (flag != seen).then(|| {
+            format!(
+                "--edition {} contradicts what the input says ({}); judged as {}",
+                flag.name(),
+                seen.name(),
+                flag.name()
+            )
+        })
+    }
+
     /// The flag wins over what the input says; without either the version is unknown.
     pub fn resolve(&self, inferred: Option<&Target>) -> Target {
         if let Some(os) = self.os {

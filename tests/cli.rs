@@ -855,3 +855,58 @@ fn repeated_identical_notes_are_shown_once_in_human_output() {
         "{hive}"
     );
 }
+
+/// `--edition` against a hive whose ProductType says otherwise: the flag wins, and the user is
+/// told on standard error and in the JSON target's reason; an agreeing flag says nothing.
+#[test]
+fn an_edition_that_contradicts_the_hive_is_warned_about() {
+    let demo = repo().join("fixtures/demo");
+    let out = reglint(
+        &demo,
+        &[
+            "check",
+            "golden-image.SYSTEM",
+            "--edition",
+            "workstation",
+            "--format",
+            "json",
+        ],
+    );
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains(
+            "golden-image.SYSTEM: --edition workstation contradicts what the input says (server)"
+        ),
+        "{stderr}"
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let target = &doc["inputs"][0]["target"];
+    assert_eq!(target["edition"], "workstation");
+    assert!(
+        target["reason"]
+            .as_str()
+            .unwrap_or("")
+            .contains("contradicts"),
+        "{target}"
+    );
+    let agreeing = reglint(
+        &demo,
+        &["check", "golden-image.SYSTEM", "--edition", "server"],
+    );
+    assert!(
+        !text(&agreeing.stderr).contains("contradicts"),
+        "{}",
+        text(&agreeing.stderr)
+    );
+    let silent = reglint(
+        &demo,
+        &[
+            "check",
+            "-s",
+            "golden-image.SYSTEM",
+            "--edition",
+            "workstation",
+        ],
+    );
+    assert!(text(&silent.stderr).is_empty(), "{}", text(&silent.stderr));
+}

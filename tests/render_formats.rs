@@ -674,3 +674,65 @@ fn json_reports_match_the_check_schema() {
         "{findings} {fixes} {hives}"
     );
 }
+
+/// Hive findings in SARIF quote the key's `.reg`-style rendering as the region's snippet, with
+/// the finding's line in it, info findings are `informational`, and a
+/// value an `--apply` .reg set points at that .reg's line.
+#[test]
+fn sarif_hive_findings_carry_their_rendering_and_infos_are_informational() {
+    let sarif = |args: &[&str]| -> Vec<Value> {
+        let out = support::reglint(&repo().join("fixtures/demo"), args);
+        let doc: Value = serde_json::from_slice(&out.stdout).expect("SARIF is JSON");
+        doc["runs"][0]["results"]
+            .as_array()
+            .expect("results")
+            .clone()
+    };
+    let mut results = sarif(&["check", "--format", "sarif", "golden-image.SYSTEM"]);
+    // The .reg overrides every value the hive's findings are about.
+    results.extend(sarif(&[
+        "check",
+        "--format",
+        "sarif",
+        "golden-image.SYSTEM",
+        "--apply",
+        "tcpip-tuning.reg",
+    ]));
+    let physical = |r: &Value| r["locations"][0]["physicalLocation"].clone();
+    let in_hive: Vec<Value> = results
+        .iter()
+        .map(physical)
+        .filter(|p| p["region"]["byteOffset"].is_u64())
+        .collect();
+    assert!(!in_hive.is_empty(), "no finding located in the hive");
+    for p in &in_hive {
+        let key = p["region"]["snippet"]["text"]
+            .as_str()
+            .expect("key snippet");
+        assert!(key.starts_with("[HKEY_LOCAL_MACHINE\\SYSTEM\\"), "{key}");
+        let n = p["region"]["properties"]["renderingLine"]
+            .as_u64()
+            .expect("line");
+        let line = key
+            .lines()
+            .nth(n as usize - 1)
+            .expect("the line is in the rendering");
+        assert!(line.starts_with('"'), "a value line: {line:?}");
+    }
+    let from_reg: Vec<Value> = results
+        .iter()
+        .map(physical)
+        .filter(|p| p["artifactLocation"]["uri"] == "tcpip-tuning.reg")
+        .collect();
+    assert!(
+        !from_reg.is_empty(),
+        "no finding points into the applied .reg"
+    );
+    assert!(from_reg.iter().all(|p| p["region"]["startLine"].is_u64()));
+    for r in &results {
+        let info = r["kind"] == "informational";
+        assert_eq!(info, r["level"] == "none", "{r}");
+        assert!(info || r["kind"] == "fail", "{r}");
+    }
+    assert!(results.iter().any(|r| r["kind"] == "informational"));
+}

@@ -211,6 +211,11 @@ fn check(
     for note in run.notes.iter().filter(|_| chatty) {
         eprintln!("reglint: info: {note}");
     }
+    for report in run.reports.iter().filter(|_| !args.silent) {
+        for warning in &report.warnings {
+            eprintln!("reglint: warning: {}: {warning}", report.path);
+        }
+    }
     // Everything a walk found was left out (hives reglint does not lint): nothing was checked.
     if run.reports.is_empty() && bad_logs.is_empty() {
         eprintln!(

@@ -127,6 +127,17 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
+/// An info finding reports a fact (a limit, an effect the catalog cannot confirm), not a
+/// failed check: SARIF's `informational` kind, whose level must then be `none` (SARIF 2.1.0,
+/// 3.27.10). The rule's default level stays `note`, so a rule's configuration still reads as
+/// its severity.
+fn kind_and_level(severity: Severity) -> (&'static str, &'static str) {
+    match severity {
+        Severity::Info => ("informational", "none"),
+        other => ("fail", level(other)),
+    }
+}
+
 fn result(
     report: &InputReport,
     artifact: usize,
@@ -153,10 +164,12 @@ fn result(
     if let Some(label) = d.primary.as_ref().filter(|p| !p.message.is_empty()) {
         location.insert("message".into(), json!({ "text": label.message }));
     }
+    let (kind, level) = kind_and_level(d.severity);
     let mut result = json!({
         "ruleId": d.code.code,
         "ruleIndex": rule_index,
-        "level": level(d.severity),
+        "kind": kind,
+        "level": level,
         "message": { "text": message_text(report, d) },
         "locations": [Value::Object(location)],
         "partialFingerprints": { FINGERPRINT_KEY: fingerprint },
@@ -243,6 +256,15 @@ fn message_text(report: &InputReport, d: &Diagnostic) -> String {
 }
 
 fn physical_location(report: &InputReport, artifact: usize, origin: Option<&Origin>) -> Value {
+    // A value an `--apply` .reg set lives in that file's text, not in the hive.
+    if let Some((name, span)) =
+        origin.and_then(|o| super::applied_source(report, o).zip(super::text_span(report, o)))
+    {
+        return json!({
+            "artifactLocation": artifact_location(name, None),
+            "region": text_region(&span),
+        });
+    }
     let mut physical =
         json!({ "artifactLocation": artifact_location(&report.path, Some(artifact)) });
     let region = match origin {
@@ -253,6 +275,15 @@ fn physical_location(report: &InputReport, artifact: usize, origin: Option<&Orig
         physical["region"] = region;
     }
     physical
+}
+
+fn text_region(span: &super::TextSpan) -> Value {
+    json!({
+        "startLine": span.line,
+        "startColumn": span.column,
+        "endLine": span.end_line,
+        "endColumn": span.end_column,
+    })
 }
 
 /// A finding about a whole input spans all of it (SARIF2017 asks for an explicit region): every
@@ -275,20 +306,31 @@ fn whole_input_region(report: &InputReport) -> Option<Value> {
 /// and `SourceFile::line_column` both count), the cell offset for hive inputs.
 fn region(report: &InputReport, origin: &Origin) -> Option<Value> {
     match report.kind {
-        InputKind::Reg => {
-            let span = super::text_span(report, origin)?;
-            Some(json!({
-                "startLine": span.line,
-                "startColumn": span.column,
-                "endLine": span.end_line,
-                "endColumn": span.end_column,
-            }))
-        }
+        InputKind::Reg => Some(text_region(&super::text_span(report, origin)?)),
         // The hive's text renderings exist only inside reglint; the offset is what a hex
         // editor or a forensic tool can use. The cell's length is not recorded in the model.
-        InputKind::Hive => origin
-            .hive_offset
-            .map(|offset| json!({ "byteOffset": offset })),
+        // The snippet is the key's `.reg`-style rendering (what the human report quotes), so a
+        // viewer has text to show for a file without lines; `properties` say where in it the
+        // finding's span lies. (A `contextRegion` would have to be a proper superset of a
+        // region whose length the model does not record: SARIF1008.)
+        InputKind::Hive => {
+            let offset = origin.hive_offset?;
+            let mut region = json!({ "byteOffset": offset });
+            if let Some(file) = report.sources.get(origin.file) {
+                let (line, column) = file.line_column(origin.start as usize);
+                let (end_line, end_column) = file.line_column(origin.end as usize);
+                if !file.text.is_empty() {
+                    region["snippet"] = json!({ "text": file.text });
+                    region["properties"] = json!({
+                        "renderingLine": line,
+                        "renderingColumn": column,
+                        "renderingEndLine": end_line,
+                        "renderingEndColumn": end_column,
+                    });
+                }
+            }
+            Some(region)
+        }
         InputKind::Image | InputKind::Unknown => None,
     }
 }
