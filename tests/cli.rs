@@ -847,6 +847,8 @@ fn repeated_identical_notes_are_shown_once_in_human_output() {
         "10",
         "--control-set",
         "all",
+        "--width",
+        "1000",
     ];
     let hive = text(&reglint(&dir, &args).stdout);
     assert_eq!(hive.matches("note[TCP018]").count(), 1, "{hive}");
@@ -909,4 +911,56 @@ fn an_edition_that_contradicts_the_hive_is_warned_about() {
         ],
     );
     assert!(text(&silent.stderr).is_empty(), "{}", text(&silent.stderr));
+}
+
+/// Human output fits the width `--width` or `COLUMNS` gives: only the quoted source lines and
+/// their labels (the gutter lines, whose columns must match the source) may be wider.
+#[test]
+fn human_output_fits_the_width_except_quoted_source() {
+    let fixtures = repo().join("fixtures");
+    let dirs = ["demo", "reg", "rules", "fix", "hives", "realistic"];
+    let gutter = |line: &str| {
+        let rest = line.trim_start_matches(|c: char| c == ' ' || c.is_ascii_digit());
+        rest.starts_with('│') || rest.starts_with('┌') || rest.starts_with('·')
+    };
+    let mut checked = 0;
+    for width in [60usize, 80, 100] {
+        let flag = width.to_string();
+        let by_flag = reglint(
+            &fixtures,
+            &[&["check", "--width", &flag][..], &dirs[..]].concat(),
+        );
+        let by_env = Command::new(env!("CARGO_BIN_EXE_reglint"))
+            .args([&["check"][..], &dirs[..]].concat())
+            .current_dir(&fixtures)
+            .env("COLUMNS", &flag)
+            .output()
+            .expect("run reglint");
+        // The summary's elapsed time differs from run to run; the rest must not.
+        let findings = |out: &std::process::Output| {
+            let all = text(&out.stdout);
+            let end = all.rfind("checked ").unwrap_or(all.len());
+            all.get(..end).unwrap_or_default().to_string()
+        };
+        assert_eq!(findings(&by_flag), findings(&by_env), "COLUMNS={width}");
+        for line in text(&by_flag.stdout).lines().filter(|l| !gutter(l)) {
+            checked += 1;
+            assert!(
+                line.chars().count() <= width,
+                "{} columns at --width {width}: {line}",
+                line.chars().count()
+            );
+        }
+    }
+    assert!(checked > 3000, "only {checked} lines checked");
+    // Wrapping happened: the same run at a wide width has fewer lines.
+    let wide = reglint(
+        &fixtures,
+        &[&["check", "--width", "1000"][..], &dirs[..]].concat(),
+    );
+    let narrow = reglint(
+        &fixtures,
+        &[&["check", "--width", "60"][..], &dirs[..]].concat(),
+    );
+    assert!(text(&wide.stdout).lines().count() < text(&narrow.stdout).lines().count());
 }

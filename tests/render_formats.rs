@@ -454,7 +454,7 @@ fn github_hive_findings_name_file_key_and_offset() {
 
 fn human(reports: &[InputReport]) -> String {
     let mut out = termcolor::NoColor::new(Vec::new());
-    render::human::render(&mut out, reports, &render::Summary::of(reports)).unwrap();
+    render::human::render(&mut out, reports, &render::Summary::of(reports), None).unwrap();
     String::from_utf8(out.into_inner()).unwrap()
 }
 

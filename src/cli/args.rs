@@ -177,6 +177,11 @@ pub struct CheckArgs {
     #[arg(long, short = 's')]
     pub silent: bool,
 
+    /// Wrap the human report's prose to this many columns (default: $COLUMNS, else the
+    /// terminal's width, else 80); quoted source lines and labels are never broken.
+    #[arg(long, value_name = "COLUMNS")]
+    pub width: Option<usize>,
+
     /// Print the number of findings per code instead of the findings.
     #[arg(long)]
     pub statistics: bool,

@@ -256,7 +256,14 @@ fn check(
     };
     if let Some(file) = &args.output {
         let mut buffer = Vec::new();
-        write_report(&mut buffer, args.format, &reports, summary, exit)?;
+        write_report(
+            &mut buffer,
+            args.format,
+            &reports,
+            summary,
+            exit,
+            args.width.unwrap_or(80),
+        )?;
         atomic::write(file, &buffer)?;
     }
     // With --output the file holds the report asked for, and the terminal gets the human one.
@@ -269,18 +276,28 @@ fn check(
     } else if args.quiet && (args.output.is_some() || args.format == ReportFormat::Human) {
         let mut out =
             BufferedStandardStream::stdout(color_choice(args.color, stdout.is_terminal()));
-        render::human::render_findings(&mut out, &reports).and_then(|()| out.flush())
+        render::human::render_findings(&mut out, &reports, Some(human_width(args)))
+            .and_then(|()| out.flush())
     } else if args.output.is_some() || args.format == ReportFormat::Human {
         let mut out =
             BufferedStandardStream::stdout(color_choice(args.color, stdout.is_terminal()));
-        render::human::render(&mut out, &reports, &summary).and_then(|()| out.flush())
+        render::human::render(&mut out, &reports, &summary, Some(human_width(args)))
+            .and_then(|()| out.flush())
     } else if args.format == ReportFormat::Concise {
         let mut out =
             BufferedStandardStream::stdout(color_choice(args.color, stdout.is_terminal()));
         render::concise::render(&mut out, &reports).and_then(|()| out.flush())
     } else {
         let mut out = io::BufWriter::new(stdout.lock());
-        write_report(&mut out, args.format, &reports, summary, exit).and_then(|()| out.flush())
+        write_report(
+            &mut out,
+            args.format,
+            &reports,
+            summary,
+            exit,
+            human_width(args),
+        )
+        .and_then(|()| out.flush())
     };
     match printed {
         // `reglint check dir | head -1`: the reader has what it wanted; the verdict stands.
@@ -522,6 +539,7 @@ fn write_report(
     reports: &[InputReport],
     summary: Summary,
     exit: i32,
+    human_width: usize,
 ) -> io::Result<()> {
     match format {
         ReportFormat::Json => {
@@ -546,9 +564,20 @@ fn write_report(
         ReportFormat::Junit => render::junit::render(out, reports),
         ReportFormat::Human => {
             let mut plain = termcolor::NoColor::new(out);
-            render::human::render(&mut plain, reports, &summary)
+            render::human::render(&mut plain, reports, &summary, Some(human_width))
         }
     }
+}
+
+/// The columns the human report on standard output wraps to.
+fn human_width(args: &CheckArgs) -> usize {
+    let terminal = io::stdout()
+        .is_terminal()
+        .then(terminal_size::terminal_size)
+        .flatten()
+        .map(|(terminal_size::Width(w), _)| usize::from(w));
+    let columns = std::env::var("COLUMNS").ok();
+    render::wrap::output_width(args.width, columns.as_deref(), terminal)
 }
 
 /// A configuration error, shown like any diagnostic, pointing into reglint.toml.

@@ -8,6 +8,7 @@
 //! note naming where the others are. The machine formats keep every finding.
 
 use super::Summary;
+use super::wrap::wrap;
 use crate::check::InputReport;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::hive::base_block::filetime_to_rfc3339;
@@ -44,6 +45,7 @@ fn to_codespan(
     d: &Diagnostic,
     view: &mut View<'_>,
     collapsed: &Collapsed,
+    width: Option<usize>,
 ) -> cs::Diagnostic<Shown> {
     let hidden_on_line = collapsed.on_line;
     let mut labels = Vec::new();
@@ -89,33 +91,81 @@ fn to_codespan(
     if let Some(help) = &d.help {
         notes.push(format!("help: {help}"));
     }
+    let mut message = d.message.clone();
+    if let Some(width) = width {
+        // codespan starts each note line with the line-number gutter and `= ` (or two spaces).
+        let gutter = gutter_digits(report, d) + 3;
+        for note in &mut notes {
+            *note = wrap(note, width.saturating_sub(gutter), 0, 0);
+        }
+        let header = severity_word(d.severity).len() + d.code.code.len() + 4;
+        message = wrap(&message, width, header, 4);
+    }
     cs::Diagnostic::new(severity(d.severity))
         .with_code(d.code.code)
-        .with_message(&d.message)
+        .with_message(message)
         .with_labels(labels)
         .with_notes(notes)
 }
 
+/// How codespan names a severity in the header line.
+fn severity_word(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// The digits of the largest line number the labels show: the width of codespan's gutter.
+/// Excerpts of long lines never number higher than the line itself, so this is an upper bound.
+fn gutter_digits(report: &InputReport, d: &Diagnostic) -> usize {
+    d.primary
+        .iter()
+        .chain(&d.secondary)
+        .filter_map(|l| {
+            let file = report.sources.get(l.origin.file)?;
+            Some(file.line_index(l.origin.end as usize) + 1)
+        })
+        .max()
+        .map_or(0, |n| n.to_string().len())
+}
+
 /// Writes every finding of every report, then one summary line.
+/// `width`: wrap prose to this many columns (`None`: never wrap, as the snapshots are kept).
 pub fn render(
     out: &mut dyn WriteColor,
     reports: &[InputReport],
     summary: &Summary,
+    width: Option<usize>,
 ) -> io::Result<()> {
-    render_reports(out, reports, true)?;
-    writeln!(out, "{}", summary_line(summary))
+    render_reports(out, reports, true, width)?;
+    let line = summary_line(summary);
+    match width {
+        Some(width) => writeln!(out, "{}", wrap(&line, width, 0, 4)),
+        None => writeln!(out, "{line}"),
+    }
 }
 
 /// The findings alone (`--quiet`): no target lines and no summary.
-pub fn render_findings(out: &mut dyn WriteColor, reports: &[InputReport]) -> io::Result<()> {
-    render_reports(out, reports, false)
+pub fn render_findings(
+    out: &mut dyn WriteColor,
+    reports: &[InputReport],
+    width: Option<usize>,
+) -> io::Result<()> {
+    render_reports(out, reports, false, width)
 }
 
 fn render_reports(
     out: &mut dyn WriteColor,
     reports: &[InputReport],
     with_targets: bool,
+    width: Option<usize>,
 ) -> io::Result<()> {
+    let prose = |text: String| match width {
+        Some(width) => wrap(&text, width, 0, 4),
+        None => text,
+    };
     let config = Config::default();
     for report in reports {
         let shown = collapse(report);
@@ -124,18 +174,19 @@ fn render_reports(
                 continue;
             };
             let mut view = View::new(&report.sources);
-            let diagnostic = to_codespan(report, d, &mut view, &collapsed);
+            let diagnostic = to_codespan(report, d, &mut view, &collapsed, width);
             term::emit_to_write_style(out, &config, &view, &diagnostic)
                 .map_err(io::Error::other)?;
         }
         if with_targets && (!report.diagnostics.is_empty() || report.target.os.is_some()) {
-            writeln!(out, "{}: target {}", report.path, report.target.describe())?;
+            let target = format!("{}: target {}", report.path, report.target.describe());
+            writeln!(out, "{}", prose(target))?;
             if let Some(note) = report
                 .hive
                 .as_ref()
                 .and_then(|h| h.control_set_note.as_ref())
             {
-                writeln!(out, "{}: {note}", report.path)?;
+                writeln!(out, "{}", prose(format!("{}: {note}", report.path)))?;
             }
         }
     }

@@ -9,6 +9,7 @@ pub mod junit;
 pub mod sarif;
 pub mod show;
 pub mod show_diff;
+pub mod wrap;
 
 use crate::check::{InputKind, InputReport};
 use crate::diagnostic::{Diagnostic, Severity};

@@ -99,7 +99,7 @@ pub fn check_file(path: &Path, options: &CheckOptions) -> InputReport {
 
 pub fn human(reports: &[InputReport]) -> String {
     let mut out = termcolor::NoColor::new(Vec::new());
-    render::human::render(&mut out, reports, &Summary::of(reports)).expect("render");
+    render::human::render(&mut out, reports, &Summary::of(reports), None).expect("render");
     String::from_utf8(out.into_inner()).expect("utf-8")
 }
 
