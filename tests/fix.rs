@@ -704,3 +704,54 @@ fn options_xp() -> CheckOptions {
     options.target.os = reglint::target::Os::parse("xp-sp2").ok();
     options
 }
+
+/// Suppressions and per-path ignores hold back fixes as they hide findings: `--fix` leaves an
+/// allowed line and an ignored file byte for byte as they were, and fixes the rest.
+#[test]
+fn suppressed_and_ignored_findings_are_not_fixed() {
+    let dir = temp_dir("suppressed");
+    let key = "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters]";
+    let allowed = format!(
+        "Windows Registry Editor Version 5.00\r\n\r\n{key}\r\n; reglint: allow TCP003 -- the vendor wants 415028\r\n\"MaxUserPort\"=dword:00065534\r\n\"DefaultTTL\"=DWORD:00000080\r\n"
+    );
+    let plain = format!(
+        "Windows Registry Editor Version 5.00\r\n\r\n{key}\r\n\"MaxUserPort\"=dword:00065534\r\n"
+    );
+    std::fs::create_dir_all(dir.join("legacy")).unwrap();
+    std::fs::write(dir.join("allowed.reg"), &allowed).unwrap();
+    std::fs::write(dir.join("legacy/old.reg"), &plain).unwrap();
+    std::fs::write(dir.join("fixed.reg"), &plain).unwrap();
+    std::fs::write(
+        dir.join("reglint.toml"),
+        "[[per-path-ignores]]\npath = \"legacy/*.reg\"\nignore = [\"TCP003\"]\n",
+    )
+    .unwrap();
+    let out = reglint(
+        &dir,
+        &[
+            "check",
+            "--fix",
+            "--target",
+            "xp-sp2",
+            "allowed.reg",
+            "legacy",
+            "fixed.reg",
+        ],
+    );
+    assert!(status(&out) <= 1, "{}", text(&out.stderr));
+    let allowed_after = std::fs::read_to_string(dir.join("allowed.reg")).unwrap();
+    assert!(
+        allowed_after.contains("\"MaxUserPort\"=dword:00065534"),
+        "{allowed_after}"
+    );
+    assert!(
+        allowed_after.contains("\"DefaultTTL\"=dword:00000080"),
+        "the unsuppressed fix is applied: {allowed_after}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("legacy/old.reg")).unwrap(),
+        plain
+    );
+    let fixed = std::fs::read_to_string(dir.join("fixed.reg")).unwrap();
+    assert!(fixed.contains("\"MaxUserPort\"=dword:0000fffe"), "{fixed}");
+}
