@@ -964,3 +964,32 @@ fn human_output_fits_the_width_except_quoted_source() {
     );
     assert!(text(&wide.stdout).lines().count() < text(&narrow.stdout).lines().count());
 }
+
+/// An input with many findings gets its counts first, and its errors come before its warnings
+/// and notes even when they stand last in the file.
+#[test]
+fn many_findings_are_counted_first_and_errors_lead() {
+    let dir = scratch("errors-first");
+    let mut reg = String::from(
+        "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters]\r\n",
+    );
+    for n in 0..25 {
+        reg.push_str(&format!("\"MaxUserPortz{n}\"=dword:00000001\r\n"));
+    }
+    reg.push_str("\"MaxUserPort\"=dword:00065534\r\n");
+    std::fs::write(dir.join("many.reg"), reg).unwrap();
+    let out = reglint(
+        &dir,
+        &["check", "many.reg", "--no-config", "--target", "xp-sp2"],
+    );
+    let shown = text(&out.stdout);
+    let counts = shown
+        .find("many.reg: 1 error, ")
+        .unwrap_or_else(|| panic!("no counts line: {shown}"));
+    let first_error = shown.find("error[TCP003]").expect("the error is shown");
+    let first_other = shown
+        .find("warning[")
+        .or_else(|| shown.find("note["))
+        .expect("the other findings are shown");
+    assert!(counts < first_error && first_error < first_other, "{shown}");
+}

@@ -168,16 +168,7 @@ fn render_reports(
     };
     let config = Config::default();
     for report in reports {
-        let shown = collapse(report);
-        for (d, collapsed) in report.diagnostics.iter().zip(shown) {
-            let Some(collapsed) = collapsed else {
-                continue;
-            };
-            let mut view = View::new(&report.sources);
-            let diagnostic = to_codespan(report, d, &mut view, &collapsed, width);
-            term::emit_to_write_style(out, &config, &view, &diagnostic)
-                .map_err(io::Error::other)?;
-        }
+        // What was linted, and as which Windows, comes first: it frames every finding below.
         if with_targets && (!report.diagnostics.is_empty() || report.target.os.is_some()) {
             let target = format!("{}: target {}", report.path, report.target.describe());
             writeln!(out, "{}", prose(target))?;
@@ -189,8 +180,57 @@ fn render_reports(
                 writeln!(out, "{}", prose(format!("{}: {note}", report.path)))?;
             }
         }
+        let shown: Vec<(&Diagnostic, Collapsed)> = report
+            .diagnostics
+            .iter()
+            .zip(collapse(report))
+            .filter_map(|(d, c)| Some((d, c?)))
+            .collect();
+        if with_targets && shown.len() > MANY {
+            writeln!(
+                out,
+                "{}",
+                prose(counts_line(&report.path, &report.diagnostics))
+            )?;
+        }
+        if with_targets && !shown.is_empty() {
+            writeln!(out)?;
+        }
+        // Errors first, then warnings, then infos, each in file order: a screenful of notes
+        // never hides an error below it.
+        let mut ordered: Vec<&(&Diagnostic, Collapsed)> = shown.iter().collect();
+        ordered.sort_by_key(|(d, _)| severity_rank(d.severity));
+        for (d, collapsed) in ordered {
+            let mut view = View::new(&report.sources);
+            let diagnostic = to_codespan(report, d, &mut view, collapsed, width);
+            term::emit_to_write_style(out, &config, &view, &diagnostic)
+                .map_err(io::Error::other)?;
+        }
     }
     Ok(())
+}
+
+/// Above this many shown findings an input's counts are printed before them.
+const MANY: usize = 20;
+
+fn severity_rank(s: Severity) -> u8 {
+    match s {
+        Severity::Error => 0,
+        Severity::Warning => 1,
+        Severity::Info => 2,
+    }
+}
+
+/// `path: 3 errors, 12 warnings, 40 infos, errors first`, for an input with many findings.
+fn counts_line(path: &str, diagnostics: &[Diagnostic]) -> String {
+    let count = |s: Severity| diagnostics.iter().filter(|d| d.severity == s).count();
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    format!(
+        "{path}: {}, {}, {} (errors first)",
+        plural(count(Severity::Error), "error"),
+        plural(count(Severity::Warning), "warning"),
+        plural(count(Severity::Info), "info")
+    )
 }
 
 /// What a shown finding stands for besides itself.
