@@ -993,3 +993,25 @@ fn many_findings_are_counted_first_and_errors_lead() {
         .expect("the other findings are shown");
     assert!(counts < first_error && first_error < first_other, "{shown}");
 }
+
+/// `explain CODE` ends with the title and address of every catalogued source its doc names, and
+/// `explain ID` gives one source (the evidence notes name sources by id).
+#[test]
+fn explain_names_sources_by_title_and_address() {
+    let dir = repo();
+    let rule = text(&reglint(&dir, &["explain", "TCP003"]).stdout);
+    let sources = rule
+        .split("## Sources named above")
+        .nth(1)
+        .expect("a sources section");
+    assert!(
+        sources.contains("- KB314053: TCP/IP and NBT configuration parameters"),
+        "{sources}"
+    );
+    assert!(sources.contains("\n  https://"), "{sources}");
+    let one = reglint(&dir, &["explain", "kb151418"]);
+    assert_eq!(status(&one), 0);
+    assert!(text(&one.stdout).starts_with("KB151418: WinNT TCP/IP May Reuse TIME-WAIT"));
+    let unknown = reglint(&dir, &["explain", "KB0"]);
+    assert_eq!(status(&unknown), 2, "{}", text(&unknown.stderr));
+}

@@ -683,9 +683,21 @@ fn rules(format: Format) -> io::Result<i32> {
 }
 
 fn explain(query: &str) -> io::Result<i32> {
+    let catalog = reglint::rules::catalog::catalog();
     let Some(code) = codes::lookup(query) else {
+        // The evidence notes name sources by id; `explain ID` gives the title and address.
+        if let Some(source) = catalog.source_ignoring_case(query.trim()) {
+            let mut out = io::stdout().lock();
+            writeln!(
+                out,
+                "{}: {}
+  {}",
+                source.id, source.title, source.url
+            )?;
+            return Ok(EXIT_CLEAN);
+        }
         return usage_error(&format!(
-            "no rule is called `{query}`; `reglint rules` lists them all"
+            "no rule or source is called `{query}`; `reglint rules` lists the rules"
         ));
     };
     let mut out = io::stdout().lock();
@@ -698,5 +710,12 @@ fn explain(query: &str) -> io::Result<i32> {
         code.family.prefix()
     )?;
     out.write_all(code.doc.as_bytes())?;
+    let cited = catalog.sources_cited_in(code.doc);
+    if !cited.is_empty() {
+        writeln!(out, "\n## Sources named above\n")?;
+        for source in cited {
+            writeln!(out, "- {}: {}\n  {}", source.id, source.title, source.url)?;
+        }
+    }
     Ok(EXIT_CLEAN)
 }

@@ -412,6 +412,27 @@ impl Catalog {
     pub fn source(&self, id: &str) -> Option<&Source> {
         self.sources.iter().find(|s| s.id == id)
     }
+
+    /// The source `id` names, in any case (`kb151418` is `KB151418`).
+    pub fn source_ignoring_case(&self, id: &str) -> Option<&Source> {
+        self.sources.iter().find(|s| s.id.eq_ignore_ascii_case(id))
+    }
+
+    /// The catalogued sources whose id stands in `text` as a word of its own (`KB314053`, not
+    /// the `KB31405` inside it), in catalog order.
+    pub fn sources_cited_in(&self, text: &str) -> Vec<&Source> {
+        let is_word = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+        self.sources
+            .iter()
+            .filter(|s| {
+                text.match_indices(s.id.as_str()).any(|(at, id)| {
+                    let before = text.get(..at).and_then(|t| t.chars().next_back());
+                    let after = text.get(at + id.len()..).and_then(|t| t.chars().next());
+                    !before.is_some_and(is_word) && !after.is_some_and(is_word)
+                })
+            })
+            .collect()
+    }
 }
 
 pub fn catalog() -> &'static Catalog {
