@@ -8,8 +8,13 @@ use crate::model::Origin;
 use crate::target::Target;
 use serde::Serialize;
 
+/// The document's `schema`: it names schemas/check.schema.json and its version.
+pub const SCHEMA: &str = "reglint-check/1";
+
 #[derive(Serialize)]
 pub struct Document<'a> {
+    /// Always `SCHEMA`.
+    pub schema: &'static str,
     pub version: u32,
     pub inputs: Vec<Input<'a>>,
     pub diagnostics: Vec<Finding<'a>>,
@@ -180,6 +185,7 @@ fn fix<'a>(report: &'a InputReport, fix: &'a crate::fix::Fix) -> FixOut<'a> {
 
 pub fn document<'a>(reports: &'a [InputReport], summary: Summary, exit_code: i32) -> Document<'a> {
     Document {
+        schema: SCHEMA,
         version: 1,
         inputs: reports
             .iter()
