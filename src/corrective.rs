@@ -145,7 +145,7 @@ fn in_current_set(path: &KeyPath, current: Option<u32>) -> Option<KeyPath> {
         ControlSet::Current => Some(path.clone()),
         ControlSet::Numbered(n) if Some(n) == current => {
             let mut parts: Vec<Box<str>> = vec![
-                path.parts
+                path.parts()
                     .first()
                     .cloned()
                     .unwrap_or_else(|| "SYSTEM".into()),

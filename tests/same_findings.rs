@@ -29,10 +29,10 @@ fn hive_from(registry: &Registry) -> Vec<u8> {
             }
             // A SYSTEM path with no control set (a misspelled import) lands at the hive's root.
             None if key.path.root == Root::LocalMachine
-                && key.path.parts.len() > 1
-                && key.path.parts[0].eq_ignore_ascii_case("SYSTEM") =>
+                && key.path.parts().len() > 1
+                && key.path.parts()[0].eq_ignore_ascii_case("SYSTEM") =>
             {
-                key.path.parts[1..].join("\\")
+                key.path.parts()[1..].join("\\")
             }
             None => continue,
         };

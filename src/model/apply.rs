@@ -37,11 +37,11 @@ impl HiveScope<'_> {
         if path.root != Root::LocalMachine {
             return None;
         }
-        let (mount, rest) = path.parts.split_first()?;
+        let (mount, rest) = path.parts().split_first()?;
         if !mount.eq_ignore_ascii_case(self.mount) {
             return None;
         }
-        let mut parts: Vec<Box<str>> = Vec::with_capacity(path.parts.len());
+        let mut parts: Vec<Box<str>> = Vec::with_capacity(path.parts().len());
         parts.push(mount.clone());
         match rest.split_first() {
             Some((set, below)) if ControlSet::parse(set) == Some(ControlSet::Current) => {

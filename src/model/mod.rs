@@ -119,10 +119,17 @@ pub fn names_equal(a: &str, b: &str) -> bool {
 
 /// The form of a name that [`names_equal`] compares: upper case.
 pub fn fold_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    push_folded(&mut out, name);
+    out
+}
+
+/// Appends the folded form of `name` (see [`fold_name`]) without a string of its own.
+pub fn push_folded(out: &mut String, name: &str) {
     if name.is_ascii() {
-        name.to_ascii_uppercase()
+        out.extend(name.chars().map(|c| c.to_ascii_uppercase()));
     } else {
-        name.chars().flat_map(char::to_uppercase).collect()
+        out.extend(name.chars().flat_map(char::to_uppercase));
     }
 }
 

@@ -70,10 +70,14 @@ impl Root {
 }
 
 /// A key path: a root and its components, spelled as the input spelled them.
+///
+/// The control set a path lies in is recognised once, when the path is made: rules ask for it
+/// for every key, and parsing `ControlSetNNN` each time was a fifth of a large file's check.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct KeyPath {
     pub root: Root,
-    pub parts: Vec<Box<str>>,
+    parts: Vec<Box<str>>,
+    control_set: Option<ControlSet>,
 }
 
 /// Which control set a path lies in.
@@ -115,9 +119,26 @@ impl ControlSet {
     }
 }
 
+/// `HKLM\SYSTEM\<control set>\...`: the set, read from the second component.
+fn recognise_control_set(root: Root, parts: &[Box<str>]) -> Option<ControlSet> {
+    if root != Root::LocalMachine {
+        return None;
+    }
+    let (system, rest) = parts.split_first()?;
+    if !system.eq_ignore_ascii_case("SYSTEM") {
+        return None;
+    }
+    ControlSet::parse(rest.first()?)
+}
+
 impl KeyPath {
     pub fn new(root: Root, parts: Vec<Box<str>>) -> Self {
-        Self { root, parts }
+        let control_set = recognise_control_set(root, &parts);
+        Self {
+            root,
+            parts,
+            control_set,
+        }
     }
 
     /// Parses `HKEY_LOCAL_MACHINE\A\B`; separators are collapsed as regedit does (K-08).
@@ -125,20 +146,17 @@ impl KeyPath {
         let mut pieces = path.split('\\');
         let root = Root::from_full_name(pieces.next()?)?;
         let parts = pieces.filter(|p| !p.is_empty()).map(Box::from).collect();
-        Some(KeyPath { root, parts })
+        Some(KeyPath::new(root, parts))
+    }
+
+    /// The components below the root, as the input spelled them.
+    pub fn parts(&self) -> &[Box<str>] {
+        &self.parts
     }
 
     /// If the path is `HKLM\SYSTEM\<control set>\...`, the set and the rest of the path.
     pub fn control_set(&self) -> Option<(ControlSet, &[Box<str>])> {
-        if self.root != Root::LocalMachine {
-            return None;
-        }
-        let (system, rest) = self.parts.split_first()?;
-        if !system.eq_ignore_ascii_case("SYSTEM") {
-            return None;
-        }
-        let (set, rest) = rest.split_first()?;
-        Some((ControlSet::parse(set)?, rest))
+        Some((self.control_set?, self.parts.get(2..)?))
     }
 
     /// The components below `ControlSetNNN\Services` (or `CurrentControlSet\Services`).
@@ -171,10 +189,13 @@ impl KeyPath {
 
     /// A case-folded form for identity: two paths that Windows treats as one key fold equal.
     pub fn folded(&self) -> String {
-        let mut out = String::from(self.root.full_name());
+        let root = self.root.full_name();
+        let len = root.len() + self.parts.iter().map(|p| p.len() + 1).sum::<usize>();
+        let mut out = String::with_capacity(len);
+        out.push_str(root);
         for part in &self.parts {
             out.push('\\');
-            out.push_str(&super::fold_name(part));
+            super::push_folded(&mut out, part);
         }
         out
     }

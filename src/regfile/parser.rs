@@ -385,7 +385,7 @@ impl<'a> Parser<'a> {
             .collect();
         let path = KeyPath::new(root, parts);
         if deletion {
-            let d = if path.parts.is_empty() {
+            let d = if path.parts().is_empty() {
                 Diagnostic::new(&codes::REG017, format!("this asks to delete the root {path}"))
                     .severity(crate::diagnostic::Severity::Warning)
                     .at(path_origin, "a root key cannot be deleted")

@@ -514,7 +514,7 @@ fn normalised_key(key: &str) -> String {
             parts.extend(["SYSTEM", "CurrentControlSet"]);
             parts.extend(rest.iter().map(|p| &**p));
         }
-        None => parts.extend(path.parts.iter().map(|p| &**p)),
+        None => parts.extend(path.parts().iter().map(|p| &**p)),
     }
     fold_name(&parts.join("\\"))
 }

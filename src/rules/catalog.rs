@@ -96,13 +96,13 @@ impl Place {
             Scope::System => path.under_services(),
             Scope::Control => path.control_set().map(|(_, rest)| rest),
             Scope::Software => (path.root == Root::LocalMachine)
-                .then(|| path.parts.split_first())
+                .then(|| path.parts().split_first())
                 .flatten()
                 .filter(|(first, _)| first.eq_ignore_ascii_case("SOFTWARE"))
                 .map(|(_, rest)| rest),
             Scope::User => match path.root {
-                Root::CurrentUser => Some(&path.parts[..]),
-                Root::Users => path.parts.split_first().map(|(_, rest)| rest),
+                Root::CurrentUser => Some(&path.parts()[..]),
+                Root::Users => path.parts().split_first().map(|(_, rest)| rest),
                 _ => None,
             },
         };

@@ -54,14 +54,14 @@ impl<'r> Destinations<'r> {
                     .iter()
                     .filter(|k| {
                         k.path.root == from.root
-                            && k.path.parts.len() > prefix.len()
+                            && k.path.parts().len() > prefix.len()
                             && k.path
-                                .parts
+                                .parts()
                                 .iter()
                                 .zip(&prefix)
                                 .all(|(a, b)| a.eq_ignore_ascii_case(b))
                             && k.path
-                                .parts
+                                .parts()
                                 .get(prefix.len()..)
                                 .is_some_and(|rest| key_matches(rest, &place.path))
                     })
@@ -130,5 +130,5 @@ fn scope_prefix(scope: Scope, from: &KeyPath) -> Option<Vec<Box<str>>> {
         // applies to: not a fix reglint can judge.
         Scope::Software | Scope::User => return None,
     };
-    from.parts.get(..depth).map(<[Box<str>]>::to_vec)
+    from.parts().get(..depth).map(<[Box<str>]>::to_vec)
 }

@@ -135,7 +135,7 @@ fn near_miss(catalog: &Catalog, key: &Key, values: &[&Value]) -> Option<Diagnost
     if key.path.root != Root::LocalMachine || !has_tcpip_value(catalog, values) {
         return None;
     }
-    let parts = &key.path.parts;
+    let parts = &key.path.parts();
     // A real TCP/IP key (any control set), or one the catalog names, is not a near miss.
     if key
         .path
@@ -206,13 +206,13 @@ fn near_miss(catalog: &Catalog, key: &Key, values: &[&Value]) -> Option<Diagnost
 /// has a whole registry path pasted into it.
 fn outside_services(catalog: &Catalog, key: &Key, values: &[&Value]) -> Option<Diagnostic> {
     let pasted =
-        key.path.parts.iter().position(|p| {
+        key.path.parts().iter().position(|p| {
             Root::from_full_name(p).is_some() || Root::from_abbreviation(p).is_some()
         });
     let in_system = key.path.root == Root::LocalMachine
         && key
             .path
-            .parts
+            .parts()
             .first()
             .is_some_and(|p| p.eq_ignore_ascii_case("SYSTEM"));
     // The SYSTEM hive itself is TCP021's (a misspelled or missing control set segment).
@@ -227,7 +227,7 @@ fn outside_services(catalog: &Catalog, key: &Key, values: &[&Value]) -> Option<D
     if tcpip.is_empty() {
         return None;
     }
-    let mentions_tcpip = key.path.parts.iter().any(|p| {
+    let mentions_tcpip = key.path.parts().iter().any(|p| {
         [
             "Tcpip",
             "Tcpip6",
@@ -247,7 +247,7 @@ fn outside_services(catalog: &Catalog, key: &Key, values: &[&Value]) -> Option<D
     }
     let (message, help) = match pasted {
         Some(i) => {
-            let inner: Vec<&str> = key.path.parts.iter().skip(i).map(|p| &**p).collect();
+            let inner: Vec<&str> = key.path.parts().iter().skip(i).map(|p| &**p).collect();
             (
                 "a whole registry path is pasted inside another key, so these TCP/IP values land where nothing reads them".to_string(),
                 format!("write the key as [{}]", inner.join("\\")),
@@ -357,7 +357,7 @@ fn is_distinctive(name: &str) -> bool {
 }
 
 fn where_name(path: &KeyPath) -> String {
-    match (path.root, path.parts.first()) {
+    match (path.root, path.parts().first()) {
         (Root::LocalMachine, Some(first)) if first.eq_ignore_ascii_case("SOFTWARE") => {
             "HKEY_LOCAL_MACHINE\\SOFTWARE".to_string()
         }
