@@ -101,7 +101,7 @@ impl Place {
                 .filter(|(first, _)| first.eq_ignore_ascii_case("SOFTWARE"))
                 .map(|(_, rest)| rest),
             Scope::User => match path.root {
-                Root::CurrentUser => Some(&path.parts()[..]),
+                Root::CurrentUser => Some(path.parts()),
                 Root::Users => path.parts().split_first().map(|(_, rest)| rest),
                 _ => None,
             },
