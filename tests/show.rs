@@ -419,15 +419,18 @@ fn apply_shows_before_and_after_with_reg_lines() {
     );
 }
 
+/// The tuned Server 2003 SP2 hive checked with `reg` applied as `fix.reg`.
+fn check_with_applied(reg: &str) -> reglint::check::InputReport {
+    let mut opts = options("2003-sp2");
+    opts.apply = vec![changes("fix.reg", reg)];
+    check_bytes("SYSTEM", &system("ServerNT", TUNED), &opts)
+}
+
 #[test]
 fn check_apply_lints_the_state_after_import() {
-    let bytes = system("ServerNT", TUNED);
-    let mut opts = options("2003-sp2");
-    opts.apply = vec![changes(
-        "fix.reg",
+    let report = check_with_applied(
         "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters]\r\n\"TcpNumConnections\"=-\r\n\"DefaultTTL\"=dword:00000001\r\n",
-    )];
-    let report = check_bytes("SYSTEM", &bytes, &opts);
+    );
     let applied = report.applied.first().expect("applied");
     assert_eq!((applied.values_set, applied.values_deleted), (1, 1));
     let d = report
@@ -448,13 +451,9 @@ fn check_apply_lints_the_state_after_import() {
 
 #[test]
 fn fixes_of_an_applied_reg_point_into_that_reg() {
-    let bytes = system("ServerNT", TUNED);
-    let mut opts = options("2003-sp2");
-    opts.apply = vec![changes(
-        "fix.reg",
+    let report = check_with_applied(
         "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters]\r\n\"DefaultTTL\"=DWORD:00000080\r\n",
-    )];
-    let report = check_bytes("SYSTEM", &bytes, &opts);
+    );
     let edits: Vec<_> = report
         .diagnostics
         .iter()

@@ -140,11 +140,7 @@ pub fn render(
     width: Option<usize>,
 ) -> io::Result<()> {
     render_reports(out, reports, true, width)?;
-    let line = summary_line(summary);
-    match width {
-        Some(width) => writeln!(out, "{}", wrap(&line, width, 0, 4)),
-        None => writeln!(out, "{line}"),
-    }
+    writeln!(out, "{}", prose(summary_line(summary), width))
 }
 
 /// The findings alone (`--quiet`): no target lines and no summary.
@@ -162,22 +158,18 @@ fn render_reports(
     with_targets: bool,
     width: Option<usize>,
 ) -> io::Result<()> {
-    let prose = |text: String| match width {
-        Some(width) => wrap(&text, width, 0, 4),
-        None => text,
-    };
     let config = Config::default();
     for report in reports {
         // What was linted, and as which Windows, comes first: it frames every finding below.
         if with_targets && (!report.diagnostics.is_empty() || report.target.os.is_some()) {
             let target = format!("{}: target {}", report.path, report.target.describe());
-            writeln!(out, "{}", prose(target))?;
+            writeln!(out, "{}", prose(target, width))?;
             if let Some(note) = report
                 .hive
                 .as_ref()
                 .and_then(|h| h.control_set_note.as_ref())
             {
-                writeln!(out, "{}", prose(format!("{}: {note}", report.path)))?;
+                writeln!(out, "{}", prose(format!("{}: {note}", report.path), width))?;
             }
         }
         let shown: Vec<(&Diagnostic, Collapsed)> = report
@@ -187,11 +179,9 @@ fn render_reports(
             .filter_map(|(d, c)| Some((d, c?)))
             .collect();
         if with_targets && shown.len() > MANY {
-            writeln!(
-                out,
-                "{}",
-                prose(counts_line(&report.path, &report.diagnostics))
-            )?;
+            let counts = severity_counts(&Summary::of(std::slice::from_ref(report)));
+            let line = format!("{}: {counts} (errors first)", report.path);
+            writeln!(out, "{}", prose(line, width))?;
         }
         if with_targets && !shown.is_empty() {
             writeln!(out)?;
@@ -199,7 +189,7 @@ fn render_reports(
         // Errors first, then warnings, then infos, each in file order: a screenful of notes
         // never hides an error below it.
         let mut ordered: Vec<&(&Diagnostic, Collapsed)> = shown.iter().collect();
-        ordered.sort_by_key(|(d, _)| severity_rank(d.severity));
+        ordered.sort_by_key(|(d, _)| std::cmp::Reverse(d.severity));
         for (d, collapsed) in ordered {
             let mut view = View::new(&report.sources);
             let diagnostic = to_codespan(report, d, &mut view, collapsed, width);
@@ -213,24 +203,12 @@ fn render_reports(
 /// Above this many shown findings an input's counts are printed before them.
 const MANY: usize = 20;
 
-fn severity_rank(s: Severity) -> u8 {
-    match s {
-        Severity::Error => 0,
-        Severity::Warning => 1,
-        Severity::Info => 2,
+/// Report prose (target lines, counts, the summary) wrapped to `width` when there is one.
+fn prose(text: String, width: Option<usize>) -> String {
+    match width {
+        Some(width) => wrap(&text, width, 0, 4),
+        None => text,
     }
-}
-
-/// `path: 3 errors, 12 warnings, 40 infos, errors first`, for an input with many findings.
-fn counts_line(path: &str, diagnostics: &[Diagnostic]) -> String {
-    let count = |s: Severity| diagnostics.iter().filter(|d| d.severity == s).count();
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    format!(
-        "{path}: {}, {}, {} (errors first)",
-        plural(count(Severity::Error), "error"),
-        plural(count(Severity::Warning), "warning"),
-        plural(count(Severity::Info), "info")
-    )
 }
 
 /// What a shown finding stands for besides itself.
@@ -487,17 +465,14 @@ impl<'a> Files<'a> for View<'_> {
 }
 
 pub fn summary_line(s: &Summary) -> String {
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let time = s
         .elapsed_ms
         .map(|ms| format!(" in {:.2} s", ms as f64 / 1000.0))
         .unwrap_or_default();
     let mut line = format!(
-        "checked {}{time}: {}, {}, {}",
+        "checked {}{time}: {}",
         plural(s.inputs, "input"),
-        plural(s.errors, "error"),
-        plural(s.warnings, "warning"),
-        plural(s.infos, "info")
+        severity_counts(s)
     );
     if s.incomplete > 0 {
         line.push_str(&format!(
@@ -506,4 +481,18 @@ pub fn summary_line(s: &Summary) -> String {
         ));
     }
     line
+}
+
+/// `3 errors, 12 warnings, 40 infos`.
+fn severity_counts(s: &Summary) -> String {
+    format!(
+        "{}, {}, {}",
+        plural(s.errors, "error"),
+        plural(s.warnings, "warning"),
+        plural(s.infos, "info")
+    )
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
