@@ -196,6 +196,7 @@ fn finish(path: &str, kind: InputKind, mut front: FrontEnd, options: &CheckOptio
         rules::run(
             &front.registry,
             &target,
+            options.config.catalog(),
             &options.profiles,
             &mut diagnostics,
         );

@@ -7,6 +7,7 @@
 use crate::codes::{self, Code, Family};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{KeyPath, RegType, fold_name};
+use crate::rules::catalog::{self, Catalog};
 use crate::source::SourceFile;
 use crate::target::{Edition, Os};
 use globset::{Glob, GlobMatcher};
@@ -14,6 +15,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use toml::Spanned;
 
 pub const FILE_NAME: &str = "reglint.toml";
@@ -50,6 +52,9 @@ struct RawConfig {
     /// Hardening baselines to check (`cis-l1`, `cis-l2`, `stig`).
     #[serde(default)]
     profiles: Vec<Spanned<String>>,
+    /// Site value catalogs, relative to this file.
+    #[serde(default)]
+    catalog: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -205,6 +210,8 @@ pub struct Config {
     pub extend_exclude: Vec<String>,
     /// The hardening baselines `profiles = [...]` selects; `--profile` replaces them.
     pub profiles: Vec<&'static crate::rules::hardening::Profile>,
+    /// The built-in catalog with the site catalogs `catalog = [...]` names, if it names any.
+    site_catalog: Option<Arc<Catalog>>,
 }
 
 /// What a directory walk leaves out unless `exclude` says otherwise: version-control metadata
@@ -247,13 +254,31 @@ impl Config {
             message: format!("cannot read {}: {e}", path.display()),
             help: None,
         })?;
-        let mut config = Config::parse(&path.display().to_string(), &text)?;
+        let root = absolute(path).parent().map(Path::to_path_buf);
+        let mut config = Config::parse_in(
+            &path.display().to_string(),
+            &text,
+            root.as_deref().unwrap_or(Path::new(".")),
+        )?;
         config.path = Some(path.to_path_buf());
-        config.root = absolute(path).parent().map(Path::to_path_buf);
+        config.root = root;
         Ok(config)
     }
 
+    /// The value catalog checks run with: the built-in one, extended by the site's.
+    pub fn catalog(&self) -> &Catalog {
+        match &self.site_catalog {
+            Some(site) => site,
+            None => catalog::catalog(),
+        }
+    }
+
+    /// A configuration read from `text`; site catalogs are relative to the working directory.
     pub fn parse(name: &str, text: &str) -> Result<Config, ConfigError> {
+        Config::parse_in(name, text, Path::new("."))
+    }
+
+    fn parse_in(name: &str, text: &str, dir: &Path) -> Result<Config, ConfigError> {
         let file = Box::new(SourceFile::new(name.to_string(), text.to_string()));
         let error =
             |span: Option<Range<usize>>, message: String, help: Option<String>| ConfigError {
@@ -360,6 +385,35 @@ impl Config {
             if !config.profiles.iter().any(|p| p.name == profile.name) {
                 config.profiles.push(profile);
             }
+        }
+        if !raw.catalog.is_empty() {
+            let mut merged = catalog::catalog().clone();
+            for entry in &raw.catalog {
+                let site_path = dir.join(entry.get_ref());
+                let site_text = std::fs::read_to_string(&site_path).map_err(|e| {
+                    error(
+                        Some(entry.span()),
+                        format!("cannot read the site catalog {}: {e}", site_path.display()),
+                        None,
+                    )
+                })?;
+                let site = crate::rules::site_catalog::parse(&site_text, &merged).map_err(|e| {
+                    ConfigError {
+                        file: Box::new(SourceFile::new(
+                            site_path.display().to_string(),
+                            site_text.clone(),
+                        )),
+                        span: e.span,
+                        message: e.message,
+                        help: e.help,
+                    }
+                })?;
+                merged = merged.with_site(site);
+            }
+            config.site_catalog = Some(Arc::new(merged));
+            config
+                .shown
+                .push(("catalog", format!("[{}]", list(&raw.catalog))));
         }
         if let Some(target) = &raw.target {
             config.target = Some(

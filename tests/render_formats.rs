@@ -122,6 +122,7 @@ fn rule_descriptors_cover_every_code() {
     assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
     let rules = driver["rules"].as_array().unwrap();
     assert_eq!(rules.len(), codes::ALL.len());
+    let mut helped = 0;
     for (rule, code) in rules.iter().zip(codes::ALL) {
         assert_eq!(rule["id"], code.code);
         assert_eq!(rule["help"]["markdown"], code.doc);
@@ -133,7 +134,22 @@ fn rule_descriptors_cover_every_code() {
             "{name} is not PascalCase"
         );
         assert!(rule["fullDescription"]["text"].as_str().unwrap().len() > 20);
+        // A rule whose doc cites catalogued sources links the first as its help, with all of
+        // them listed by title and address; no other rule has an address.
+        let cited = reglint::rules::catalog::catalog().sources_cited_in(code.doc);
+        match cited.first() {
+            Some(first) => {
+                assert_eq!(rule["helpUri"], first.url.as_str(), "{}", code.code);
+                assert!(first.url.starts_with("http"), "{}", first.url);
+                let listed = rule["properties"]["sources"].as_array().unwrap();
+                assert_eq!(listed.len(), cited.len());
+                assert_eq!(listed[0]["title"], first.title.as_str());
+                helped += 1;
+            }
+            None => assert!(rule.get("helpUri").is_none(), "{}", code.code),
+        }
     }
+    assert!(helped >= 20, "only {helped} rules link a source");
     // Every result's ruleIndex points at its rule.
     let demo = sarif(&demo());
     for result in demo["runs"][0]["results"].as_array().unwrap() {

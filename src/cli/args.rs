@@ -30,8 +30,9 @@ pub enum Command {
     Show(ShowArgs),
     /// Compare the effective TCP/IP values of two inputs; exit status 1 when they differ.
     Diff(DiffArgs),
-    /// Show the documentation of a rule, by code (TCP002) or name (value-out-of-range), or the
-    /// title and address of a source the evidence notes cite (KB314053).
+    /// Show the documentation of a rule, by code (TCP002) or name (value-out-of-range), what the
+    /// catalog knows of a value with all its sources (MaxUserPort), or the title and address of
+    /// one source (KB314053).
     Explain { rule: String },
     /// Write a corrective .reg for a hive's fixable findings in its current control set; the
     /// hive itself is never written.

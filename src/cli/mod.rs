@@ -683,11 +683,30 @@ fn rules(format: Format) -> io::Result<i32> {
 }
 
 fn explain(query: &str) -> io::Result<i32> {
-    let catalog = reglint::rules::catalog::catalog();
+    // A site catalog named by the reglint.toml here explains its own values and sources.
+    let config = match std::env::current_dir()
+        .ok()
+        .as_deref()
+        .and_then(Config::discover)
+    {
+        Some(path) => match Config::load(&path) {
+            Ok(config) => config,
+            Err(e) => {
+                report_config_error(&e);
+                return Ok(EXIT_USAGE);
+            }
+        },
+        None => Config::default(),
+    };
+    let catalog = config.catalog();
     let Some(code) = codes::lookup(query) else {
-        // The evidence notes name sources by id; `explain ID` gives the title and address.
+        let mut out = io::stdout().lock();
+        // The evidence notes name a value's first source; `explain NAME` lists them all.
+        if let Some(fact) = catalog.value_anywhere(query.trim()) {
+            writeln!(out, "{}", server::fact_markdown(catalog, fact, None))?;
+            return Ok(EXIT_CLEAN);
+        }
         if let Some(source) = catalog.source_ignoring_case(query.trim()) {
-            let mut out = io::stdout().lock();
             writeln!(
                 out,
                 "{}: {}
@@ -697,7 +716,7 @@ fn explain(query: &str) -> io::Result<i32> {
             return Ok(EXIT_CLEAN);
         }
         return usage_error(&format!(
-            "no rule or source is called `{query}`; `reglint rules` lists the rules"
+            "no rule, value or source is called `{query}`; `reglint rules` lists the rules"
         ));
     };
     let mut out = io::stdout().lock();

@@ -1,6 +1,7 @@
 //! One line per finding, as gcc prints them, so editors' and CI systems' gcc problem matchers
 //! read it: `path:line:col: error: message [CODE]` (`warning`, `note` for info; hives:
-//! `path@0xOFFSET: ...` followed by the key and value).
+//! `path@0xOFFSET: ...` followed by the key and value). A finding with a safe fix (which
+//! `check --fix` tries) ends in `[*]`.
 
 use crate::check::{InputKind, InputReport};
 use crate::diagnostic::Severity;
@@ -41,7 +42,13 @@ pub fn render(out: &mut dyn WriteColor, reports: &[InputReport]) -> io::Result<(
             out.set_color(ColorSpec::new().set_fg(Some(color)).set_bold(true))?;
             write!(out, " {word}:")?;
             out.reset()?;
-            writeln!(out, " {} [{}]{subject}", d.message, d.code.code)?;
+            // `[*]` marks a finding with a safe fix, which `check --fix` tries, as ruff marks it.
+            let fixable = if super::fixable_by_fix(report, d) == Some(true) {
+                " [*]"
+            } else {
+                ""
+            };
+            writeln!(out, " {} [{}]{fixable}{subject}", d.message, d.code.code)?;
         }
     }
     Ok(())

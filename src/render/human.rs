@@ -140,7 +140,11 @@ pub fn render(
     width: Option<usize>,
 ) -> io::Result<()> {
     render_reports(out, reports, true, width)?;
-    writeln!(out, "{}", prose(summary_line(summary), width))
+    writeln!(out, "{}", prose(summary_line(summary), width))?;
+    match fixes_line(summary) {
+        Some(line) => writeln!(out, "{}", prose(line, width)),
+        None => Ok(()),
+    }
 }
 
 /// The findings alone (`--quiet`): no target lines and no summary.
@@ -481,6 +485,34 @@ pub fn summary_line(s: &Summary) -> String {
         ));
     }
     line
+}
+
+/// How many findings offer a fix that `check --fix` would try, as ruff counts them. "Offer":
+/// `--fix` still leaves out a fix that would add a finding, and says so.
+pub fn fixes_line(s: &Summary) -> Option<String> {
+    let offer = |n: usize| if n == 1 { "offers" } else { "offer" };
+    match (s.fixable, s.unsafe_fixable) {
+        (0, 0) => None,
+        (0, risky) => Some(format!(
+            "{} {} an unsafe fix (`reglint check --fix --unsafe-fixes`)",
+            plural(risky, "finding"),
+            offer(risky)
+        )),
+        (safe, risky) => {
+            let mut line = format!(
+                "[*] {} {} a safe fix (`reglint check --fix`)",
+                plural(safe, "finding"),
+                offer(safe)
+            );
+            if risky > 0 {
+                line.push_str(&format!(
+                    "; {risky} more {} an unsafe one (`--unsafe-fixes`)",
+                    offer(risky)
+                ));
+            }
+            Some(line)
+        }
+    }
 }
 
 /// `3 errors, 12 warnings, 40 infos`.

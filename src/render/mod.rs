@@ -28,6 +28,12 @@ pub struct Summary {
     /// Wall time of the whole run, when the command line measured it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub elapsed_ms: Option<u64>,
+    /// Findings in .reg files that `check --fix` fixes, and those that need `--unsafe-fixes`
+    /// too (JSON readers have each finding's fix and its applicability instead).
+    #[serde(skip)]
+    pub fixable: usize,
+    #[serde(skip)]
+    pub unsafe_fixable: usize,
 }
 
 impl Summary {
@@ -44,6 +50,11 @@ impl Summary {
                     Severity::Warning => s.warnings += 1,
                     Severity::Info => s.infos += 1,
                 }
+                match fixable_by_fix(r, d) {
+                    Some(true) => s.fixable += 1,
+                    Some(false) => s.unsafe_fixable += 1,
+                    None => {}
+                }
             }
         }
         s
@@ -56,6 +67,14 @@ impl Summary {
             Severity::Info => self.errors + self.warnings + self.infos,
         }
     }
+}
+
+/// Whether `check --fix` can fix `d`: `Some(true)` as it is, `Some(false)` with
+/// `--unsafe-fixes` too, `None` not at all (no fix, or not in a .reg file, which is all
+/// `--fix` edits).
+pub fn fixable_by_fix(report: &InputReport, d: &Diagnostic) -> Option<bool> {
+    let fix = d.fix.as_ref().filter(|f| !f.edits.is_empty())?;
+    (report.kind == InputKind::Reg).then(|| fix.applies(false))
 }
 
 /// Where a finding lies in a .reg input's text: 1-based lines and columns (in characters), the

@@ -88,12 +88,11 @@ pub fn document(reports: &[InputReport], exit_code: i32) -> Value {
 
 fn driver() -> Value {
     let version = env!("CARGO_PKG_VERSION");
-    // No `informationUri` and no rule `helpUri`: SARIF requires both to be absolute URIs
-    // (SARIF1005), and reglint has no published home page or documentation site to point at.
-    // A made-up address would be a lie a code-scanning UI turns into a dead link, and a relative
-    // reference to rules/docs/ would resolve against the *scanned* repository, not reglint's.
-    // Instead the whole explanation (`reglint explain CODE`) is embedded in each rule's `help`,
-    // which is what GitHub code scanning and the SARIF viewers display.
+    // No `informationUri`: SARIF requires an absolute URI (SARIF1005), and reglint has no
+    // published home page to point at; a made-up address would be a dead link in a
+    // code-scanning UI. The whole explanation (`reglint explain CODE`) is embedded in each
+    // rule's `help` instead, and a rule whose doc cites a catalogued source links that source
+    // (a real, absolute address) as its `helpUri`.
     json!({
         "name": "reglint",
         "fullName": format!("reglint {version}"),
@@ -104,7 +103,7 @@ fn driver() -> Value {
 }
 
 fn rule(code: &Code) -> Value {
-    json!({
+    let mut rule = json!({
         "id": code.code,
         // SARIF2012 asks for PascalCase friendly names; `reglint explain` takes the id too.
         "name": pascal_case(code.name),
@@ -116,7 +115,16 @@ fn rule(code: &Code) -> Value {
             "tags": [code.family.prefix()],
             "reglintName": code.name,
         },
-    })
+    });
+    let cited = crate::rules::catalog::catalog().sources_cited_in(code.doc);
+    if let Some(source) = cited.first() {
+        rule["helpUri"] = Value::String(source.url.clone());
+        rule["properties"]["sources"] = cited
+            .iter()
+            .map(|s| json!({ "id": s.id, "title": s.title, "url": s.url }))
+            .collect();
+    }
+    rule
 }
 
 fn level(severity: Severity) -> &'static str {

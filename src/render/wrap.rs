@@ -5,7 +5,9 @@
 /// Breaks `text` into lines of at most `width` characters, the first of which already starts
 /// `first_used` characters in, and each later one is indented by `indent` spaces (counted in
 /// the width). A word longer than a whole line (a key path) is broken after a `\\` where it
-/// can be, else at the width. Existing line breaks are kept.
+/// can be, else at the width; an address in angle brackets (`<https://...>`) is never broken,
+/// so terminals still recognise it, and stands on a line of its own. Existing line breaks are
+/// kept.
 pub fn wrap(text: &str, width: usize, first_used: usize, indent: usize) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 16);
     let pad = " ".repeat(indent);
@@ -40,9 +42,12 @@ pub fn wrap(text: &str, width: usize, first_used: usize, indent: usize) -> Strin
     out
 }
 
-/// `word` cut into pieces of at most `room` characters, each ending after its last `\\`
+/// `word` cut into pieces of at most `room` characters (an address: one piece), each ending after its last `\\`
 /// when it has one past its start.
 fn pieces(word: &str, room: usize) -> Vec<&str> {
+    if word.starts_with("<http") {
+        return vec![word];
+    }
     let mut out = Vec::new();
     let mut rest = word;
     while rest.chars().count() > room {
@@ -98,6 +103,17 @@ mod tests {
         assert_eq!(
             path,
             "[HKEY_LOCAL_MACHINE\\\n  SYSTEM\\\n  CurrentControlSet]"
+        );
+    }
+
+    #[test]
+    fn an_address_is_never_broken_and_stands_alone() {
+        let url = "<https://learn.microsoft.com/troubleshoot/windows-server/networking/default-dynamic-port-range>;";
+        let wrapped = wrap(&format!("source: Title {url} 4 more"), 40, 4, 4);
+        let lines: Vec<&str> = wrapped.lines().collect();
+        assert_eq!(
+            lines,
+            ["source: Title", &format!("    {url}"), "    4 more"]
         );
     }
 

@@ -18,8 +18,10 @@ struct CatalogFile {
     known: KnownNamesFile,
 }
 
-/// What is known about one registry value (one file in rules/values/).
+/// What is known about one registry value (one file in rules/values/, or one `[[value]]` of a
+/// site catalog).
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ValueFact {
     pub name: String,
     #[serde(default)]
@@ -29,6 +31,7 @@ pub struct ValueFact {
     pub misspellings: Vec<String>,
     #[serde(default)]
     pub misspelling_notes: Vec<String>,
+    #[serde(default)]
     pub group: String,
     /// Where the value lives, relative to `ControlSet00N\Services` (`Tcpip\Parameters`).
     pub key: String,
@@ -36,22 +39,37 @@ pub struct ValueFact {
     pub key_alternatives: Vec<String>,
     #[serde(rename = "type")]
     pub value_type: String,
+    #[serde(default)]
     pub unit: String,
+    #[serde(default)]
     pub default: String,
     #[serde(default)]
     pub default_by_os: BTreeMap<String, String>,
+    #[serde(default)]
     pub min: u64,
+    #[serde(default = "u32_max")]
     pub max: u64,
+    #[serde(default)]
     pub range_known: bool,
     #[serde(default)]
     pub honoured: Vec<String>,
+    #[serde(default)]
     pub ignored_from: String,
+    #[serde(default)]
     pub superseded_by: String,
     pub evidence: String,
     pub confidence: String,
     #[serde(default)]
     pub sources: Vec<String>,
+    #[serde(default)]
     pub facts: String,
+    /// What reads the value, for messages: empty for Windows itself; a site catalog names its
+    /// vendor's component ("the Contoso NIC driver").
+    #[serde(default)]
+    pub reader: String,
+    /// The fact comes from a site catalog, not from reglint's own.
+    #[serde(skip)]
+    pub from_site: bool,
     /// The catalog's own words for the primary key, including any scope or note.
     #[serde(default)]
     pub key_text: String,
@@ -62,6 +80,10 @@ pub struct ValueFact {
     /// although nothing reads it there.
     #[serde(default, rename = "place")]
     pub places: Vec<Place>,
+}
+
+fn u32_max() -> u64 {
+    u64::from(u32::MAX)
 }
 
 /// Which part of the registry a place's path is relative to.
@@ -80,6 +102,7 @@ pub enum Scope {
 
 /// One place a value can be written, as the catalog names it.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Place {
     pub scope: Scope,
     pub path: String,
@@ -159,26 +182,76 @@ impl ValueFact {
         }
     }
 
-    pub fn evidence_note(&self) -> String {
-        let what = match self.evidence.as_str() {
-            "ms-doc" | "ms-kb" => "Microsoft documentation",
-            "ms-doc+ms-blog" => "Microsoft documentation and support blogs",
-            "ms-doc+folk" => "Microsoft documentation and tuning guides",
-            "seed+folk" | "seed" => "tuning articles, not Microsoft documentation",
-            "folk" => "tuning sites and scripts only, not Microsoft documentation",
-            other => other,
-        };
-        let shown: Vec<&str> = self.sources.iter().take(4).map(String::as_str).collect();
-        let more = if self.sources.len() > shown.len() {
-            ", ..."
+    /// Whether `evidence` is a word the catalog uses: parts such as `ms-doc`, `folk` or
+    /// `vendor-doc` joined by `+`, or `not-a-registry-value`.
+    pub fn evidence_is_known(evidence: &str) -> bool {
+        evidence == "not-a-registry-value"
+            || evidence.split('+').all(|part| {
+                matches!(
+                    part,
+                    "ms-doc" | "ms-kb" | "ms-blog" | "folk" | "seed" | "vendor-doc"
+                )
+            })
+    }
+
+    /// What reads the value, for messages: `Windows` unless a site catalog names its reader.
+    pub fn reader(&self) -> &str {
+        if self.reader.is_empty() {
+            "Windows"
         } else {
-            ""
+            &self.reader
+        }
+    }
+
+    /// How good the evidence is: `evidence: Microsoft documentation (high confidence)`.
+    pub fn evidence_level(&self) -> String {
+        let what = match self.evidence.as_str() {
+            "ms-doc" | "ms-kb" => "Microsoft documentation".to_string(),
+            "ms-doc+ms-blog" => "Microsoft documentation and support blogs".to_string(),
+            "ms-doc+folk" => "Microsoft documentation and tuning guides".to_string(),
+            "seed+folk" | "seed" => "tuning articles, not Microsoft documentation".to_string(),
+            "folk" => "tuning sites and scripts only, not Microsoft documentation".to_string(),
+            other => {
+                let parts: Vec<&str> = other
+                    .split('+')
+                    .map(|part| match part {
+                        "ms-doc" => "Microsoft documentation",
+                        "ms-kb" => "Microsoft KB articles",
+                        "ms-blog" => "Microsoft blogs",
+                        "folk" => "tuning guides",
+                        "seed" => "tuning articles",
+                        "vendor-doc" => "the vendor's documentation",
+                        other => other,
+                    })
+                    .collect();
+                match parts.split_last() {
+                    Some((last, rest)) if !rest.is_empty() => {
+                        format!("{} and {last}", rest.join(", "))
+                    }
+                    _ => parts.concat(),
+                }
+            }
         };
-        format!(
-            "evidence: {what} ({} confidence); sources: {}{more}",
-            self.confidence,
-            shown.join(", ")
-        )
+        format!("evidence: {what} ({} confidence)", self.confidence)
+    }
+
+    /// How good the evidence is and where to read it: the first source by title and address,
+    /// and how to list the rest.
+    pub fn evidence_note(&self, catalog: &Catalog) -> String {
+        let mut note = self.evidence_level();
+        let mut cited = self.sources.iter().filter_map(|id| catalog.source(id));
+        if let Some(first) = cited.next() {
+            note.push_str(&format!(
+                "; source: {} <{}>",
+                first.short_title(),
+                first.url
+            ));
+            let more = cited.count();
+            if more > 0 {
+                note.push_str(&format!("; {more} more: `reglint explain {}`", self.name));
+            }
+        }
+        note
     }
 
     /// The range as text for messages: `5000..=65534`, in decimal.
@@ -281,11 +354,35 @@ fn segment_matches(pattern: &str, have: &str) -> bool {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Source {
     pub id: String,
     pub title: String,
     pub url: String,
+    #[serde(default)]
     pub kind: String,
+}
+
+impl Source {
+    /// The title up to its first aside (`; ...` or ` (...)`) when it is long, for notes; the
+    /// address identifies the source, and `explain` gives the whole title.
+    pub fn short_title(&self) -> &str {
+        const LONG: usize = 60;
+        if self.title.len() <= LONG {
+            return &self.title;
+        }
+        let cut = ["; ", " ("]
+            .iter()
+            .filter_map(|sep| {
+                self.title
+                    .match_indices(sep)
+                    .map(|(at, _)| at)
+                    .find(|&at| at >= 20)
+            })
+            .min();
+        cut.and_then(|at| self.title.get(..at))
+            .unwrap_or(&self.title)
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -315,7 +412,7 @@ struct KnownNamesFile {
     windows_default: Vec<WindowsDefault>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Catalog {
     pub values: Vec<ValueFact>,
     /// The built-in hardening baselines (rules/profiles/*.toml).
@@ -344,6 +441,15 @@ impl Catalog {
                 ..Catalog::default()
             },
         }
+    }
+
+    /// This catalog with a site's facts and sources added. A site fact comes first, so one that
+    /// names a built-in value in the same key replaces it.
+    pub fn with_site(&self, site: crate::rules::site_catalog::SiteCatalog) -> Catalog {
+        let mut merged = self.clone();
+        merged.values.splice(0..0, site.values);
+        merged.sources.extend(site.sources);
+        merged
     }
 
     /// The fact for a value name that lives in the key `rest` below `Services`.

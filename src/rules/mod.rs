@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod hardening;
 pub mod policy;
 mod reg;
+pub mod site_catalog;
 mod tcp;
 pub mod versions;
 
@@ -20,7 +21,7 @@ pub use catalog::{Catalog, ValueFact, catalog};
 pub struct Context<'a> {
     pub registry: &'a Registry,
     pub target: &'a Target,
-    pub catalog: &'static Catalog,
+    pub catalog: &'a Catalog,
     /// The hardening baselines selected for this check; the MSS rules do nothing without one.
     pub profiles: &'a [&'static hardening::Profile],
 }
@@ -177,13 +178,14 @@ pub static RULES: &[Rule] = &[
 pub fn run(
     registry: &Registry,
     target: &Target,
+    catalog: &Catalog,
     profiles: &[&'static hardening::Profile],
     out: &mut Vec<Diagnostic>,
 ) {
     let cx = Context {
         registry,
         target,
-        catalog: catalog(),
+        catalog,
         profiles,
     };
     for rule in RULES {

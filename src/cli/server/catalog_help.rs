@@ -7,7 +7,7 @@ use lsp_types::{
 };
 use reglint::effective::defaults::default_for;
 use reglint::model::KeyPath;
-use reglint::rules::catalog::{Catalog, ValueFact, catalog};
+use reglint::rules::catalog::{Catalog, ValueFact};
 use reglint::rules::versions::{self, Reading};
 use reglint::target::Os;
 
@@ -60,14 +60,13 @@ fn value_name_at(line: &str, column: usize) -> Option<&str> {
     (column >= 1 && column <= end + 1).then(|| body.get(..end))?
 }
 
-pub fn hover(text: &str, at: Position, os: Option<Os>) -> Option<String> {
+pub fn hover(text: &str, at: Position, os: Option<Os>, cat: &Catalog) -> Option<String> {
     let cx = context(text, at);
     let trimmed = cx.line.trim_start();
     if trimmed.starts_with('[') {
-        return section_path(trimmed.trim_end()).and_then(|path| key_hover(catalog(), &path));
+        return section_path(trimmed.trim_end()).and_then(|path| key_hover(cat, &path));
     }
     let name = value_name_at(cx.line, cx.column)?;
-    let cat = catalog();
     let rest = cx.key.as_ref().and_then(KeyPath::under_services);
     let fact = rest
         .and_then(|rest| cat.value_in(rest, name))
@@ -93,7 +92,8 @@ fn key_hover(cat: &Catalog, path: &KeyPath) -> Option<String> {
     ))
 }
 
-fn fact_markdown(cat: &Catalog, fact: &ValueFact, os: Option<Os>) -> String {
+/// What the catalog knows about one value, as Markdown (hover text and `reglint explain NAME`).
+pub fn fact_markdown(cat: &Catalog, fact: &ValueFact, os: Option<Os>) -> String {
     let mut out = format!("**{}**: {}, {}\n\n", fact.name, fact.value_type, fact.unit);
     if fact.range_known {
         let (min, max, note) = versions::documented_range(fact, os);
@@ -131,7 +131,7 @@ fn fact_markdown(cat: &Catalog, fact: &ValueFact, os: Option<Os>) -> String {
         }
     }
     out.push_str(&format!("- read from: {}\n", fact.belongs_text()));
-    out.push_str(&format!("- {}\n\n", fact.evidence_note()));
+    out.push_str(&format!("- {}\n\n", fact.evidence_level()));
     out.push_str(&fact.facts);
     let sources: Vec<String> = fact
         .sources
@@ -148,7 +148,7 @@ fn fact_markdown(cat: &Catalog, fact: &ValueFact, os: Option<Os>) -> String {
 
 /// Value names for a line in a catalogued key: typed at the start of a line or inside the
 /// opening quote of a name.
-pub fn completions(text: &str, at: Position, os: Option<Os>) -> Vec<CompletionItem> {
+pub fn completions(text: &str, at: Position, os: Option<Os>, cat: &Catalog) -> Vec<CompletionItem> {
     let cx = context(text, at);
     let typed = cx.line.get(..cx.column).unwrap_or("");
     let in_quote = typed
@@ -160,7 +160,6 @@ pub fn completions(text: &str, at: Position, os: Option<Os>) -> Vec<CompletionIt
     let Some(rest) = cx.key.as_ref().and_then(KeyPath::under_services) else {
         return Vec::new();
     };
-    let cat = catalog();
     cat.names_in(rest)
         .filter_map(|name| cat.value_in(rest, name))
         .map(|fact| {
@@ -193,22 +192,24 @@ pub fn completions(text: &str, at: Position, os: Option<Os>) -> Vec<CompletionIt
 #[cfg(test)]
 mod tests {
     use super::*;
+    use reglint::rules::catalog::catalog;
 
     const TEXT: &str = "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters]\r\n\"MaxUserPort\"=dword:0000fffe\r\n\"\r\n";
 
     #[test]
     fn hover_on_a_value_name_shows_its_facts() {
-        let shown = hover(TEXT, Position::new(3, 4), Os::parse("10").ok()).unwrap_or_default();
+        let shown =
+            hover(TEXT, Position::new(3, 4), Os::parse("10").ok(), catalog()).unwrap_or_default();
         assert!(shown.starts_with("**MaxUserPort**: REG_DWORD"), "{shown}");
         assert!(shown.contains("- on Windows 10: read"), "{shown}");
         assert!(shown.contains("](https://"), "{shown}");
         // On the data, not the name: nothing.
-        assert!(hover(TEXT, Position::new(3, 20), None).is_none());
+        assert!(hover(TEXT, Position::new(3, 20), None, catalog()).is_none());
     }
 
     #[test]
     fn completion_offers_the_key_s_names() {
-        let items = completions(TEXT, Position::new(4, 1), None);
+        let items = completions(TEXT, Position::new(4, 1), None, catalog());
         let item = items.iter().find(|i| i.label == "TcpTimedWaitDelay");
         assert_eq!(
             item.and_then(|i| i.insert_text.as_deref()),
@@ -216,7 +217,13 @@ mod tests {
         );
         // Outside a catalogued key there is nothing to offer.
         assert!(
-            completions("[HKEY_CURRENT_USER\\Software]\n", Position::new(1, 0), None).is_empty()
+            completions(
+                "[HKEY_CURRENT_USER\\Software]\n",
+                Position::new(1, 0),
+                None,
+                catalog()
+            )
+            .is_empty()
         );
     }
 }

@@ -6,6 +6,7 @@
 //! `check`.
 
 mod catalog_help;
+pub use catalog_help::fact_markdown;
 mod code_actions;
 mod position;
 
@@ -174,8 +175,8 @@ impl Server {
                 Ok((_, params)) => {
                     let at = params.text_document_position_params;
                     let hover = self.documents.get(&at.text_document.uri).and_then(|doc| {
-                        let os = settings_for(&at.text_document.uri).1;
-                        catalog_help::hover(&doc.text, at.position, os)
+                        let (options, os, _) = settings_for(&at.text_document.uri);
+                        catalog_help::hover(&doc.text, at.position, os, options.config.catalog())
                     });
                     let hover = hover.map(|value| Hover {
                         contents: HoverContents::Markup(MarkupContent {
@@ -209,8 +210,13 @@ impl Server {
                         .documents
                         .get(&at.text_document.uri)
                         .map(|doc| {
-                            let os = settings_for(&at.text_document.uri).1;
-                            catalog_help::completions(&doc.text, at.position, os)
+                            let (options, os, _) = settings_for(&at.text_document.uri);
+                            catalog_help::completions(
+                                &doc.text,
+                                at.position,
+                                os,
+                                options.config.catalog(),
+                            )
                         })
                         .unwrap_or_default();
                     self.respond(Response::new_ok(id, CompletionResponse::Array(items)));

@@ -203,7 +203,7 @@ fn judge(
                     format!("replaced by: {}", fact.superseded_by)
                 }
             ))
-            .note(fact.evidence_note())
+            .note(fact.evidence_note(cx.catalog))
             .help(format!(
                 "drop this item from the baseline applied to {} and later",
                 crate::rules::versions::cutoff_name(fact).unwrap_or("this version")
@@ -330,7 +330,7 @@ fn judge(
         }
     }
     if let Some(fact) = fact {
-        d = d.note(fact.evidence_note());
+        d = d.note(fact.evidence_note(cx.catalog));
     }
     let literal = first.equals.or(first.max).or(first.min).unwrap_or(absent);
     d = d.help(format!(

@@ -49,7 +49,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 .note(format!(
                     "the catalog documents it for Windows {read_by}; for later versions it records neither that the value is read nor that it is ignored"
                 ))
-                .note(fact.evidence_note()),
+                .note(fact.evidence_note(cx.catalog)),
         );
     }
 }

@@ -51,7 +51,7 @@ pub fn check_power_of_two(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .note(format!(
                 "the hash table then takes the memory of {rounded} entries; its size must be a power of two from 64 to 65536"
             ))
-            .note(fact.evidence_note())
+            .note(fact.evidence_note(cx.catalog))
             .help(format!(
                 "write the size you mean: `dword:{:08x}` ({}) or `dword:{rounded:08x}` ({rounded})",
                 rounded / 2,

@@ -64,6 +64,6 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             )),
             None => d,
         };
-        out.push(d.note(fact.evidence_note()));
+        out.push(d.note(fact.evidence_note(cx.catalog)));
     }
 }

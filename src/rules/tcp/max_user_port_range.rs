@@ -42,7 +42,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         .fix(Fix::unsafe_("delete `MaxUserPort`").change(Change::delete(key, value)))
         .help("delete the value and size the range with `netsh int ipv4 set dynamicport tcp start=N num=M` (and `netsh int ipv6 ...`), keeping the start at 49152 or above");
         if let Some(fact) = fact {
-            d = d.note(fact.evidence_note());
+            d = d.note(fact.evidence_note(cx.catalog));
         }
         out.push(d);
     }

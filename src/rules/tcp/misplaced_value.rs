@@ -48,7 +48,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             if wrong.is_none() && (!global || known_here || fact.is_undocumented()) {
                 continue;
             }
-            let d = finding(key, value, fact, wrong.map(|p| p.note.as_str()));
+            let d = finding(cx, key, value, fact, wrong.map(|p| p.note.as_str()));
             out.push(match move_fix(&mut destinations, key, value, fact) {
                 Some(fix) => d.fix(fix),
                 None => d,
@@ -72,13 +72,20 @@ fn move_fix(
     destinations.move_fix(key, &[value], &targets)
 }
 
-fn finding(key: &Key, value: &Value, fact: &ValueFact, wrong_note: Option<&str>) -> Diagnostic {
+fn finding(
+    cx: &Context<'_>,
+    key: &Key,
+    value: &Value,
+    fact: &ValueFact,
+    wrong_note: Option<&str>,
+) -> Diagnostic {
     let belongs = fact.belongs_text();
     let mut d = Diagnostic::new(
         &codes::TCP006,
         format!(
-            "`{}` does nothing in this key; Windows reads it elsewhere",
-            fact.name
+            "`{}` does nothing in this key; {} reads it elsewhere",
+            fact.name,
+            fact.reader()
         ),
     )
     .severity(codes::TCP006.severity.min(fact.severity_cap()))
@@ -94,7 +101,7 @@ fn finding(key: &Key, value: &Value, fact: &ValueFact, wrong_note: Option<&str>)
             format!("tweak files put it here; nothing reads it here ({note})")
         });
     }
-    d.note(fact.evidence_note())
+    d.note(fact.evidence_note(cx.catalog))
         .help("move the value to the key it belongs in")
         .key(key.path.to_string())
         .value(value.display_name())

@@ -30,7 +30,7 @@ pub fn check_default_ttl(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .at(value.data_origin, format!("{ttl} hops"))
             .note("Internet paths of 30 hops and more are common, and tunnels and VPNs add hops; below 32 distant destinations are likely unreachable")
             .note("the default is 128; 64 is also safe (the Linux default)")
-            .note(fact.evidence_note())
+            .note(fact.evidence_note(cx.catalog))
             .help("delete the value (Windows uses 128) or set at least 64 (`dword:00000040`)"),
         );
     }
@@ -59,7 +59,7 @@ pub fn check_ip_forwarding(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if let Some(fact) = fact {
             d = d
                 .severity(codes::TCP024.severity.min(fact.severity_cap()))
-                .note(fact.evidence_note());
+                .note(fact.evidence_note(cx.catalog));
         }
         out.push(d.help("delete the value (the default 0 turns forwarding off) unless this machine routes on purpose (RRAS, ICS)"));
     }

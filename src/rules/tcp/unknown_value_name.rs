@@ -55,7 +55,7 @@ fn finding(cx: &Context<'_>, key: &Key, rest: &[Box<str>], value: &Value) -> Opt
                 .severity(Severity::Info)
                 .at(value.name_origin, "effect not documented")
                 .note(fact.facts.clone())
-                .note(fact.evidence_note()),
+                .note(fact.evidence_note(cx.catalog)),
             );
         }
         if catalog.value_in(rest, &value.name).is_some() {
@@ -70,12 +70,17 @@ fn finding(cx: &Context<'_>, key: &Key, rest: &[Box<str>], value: &Value) -> Opt
             Diagnostic::new(
                 &codes::TCP004,
                 format!(
-                    "`{}` is a known misspelling of `{}`, which Windows does not read",
-                    value.name, fact.name
+                    "`{}` is a known misspelling of `{}`, which {} does not read",
+                    value.name,
+                    fact.name,
+                    fact.reader()
                 ),
             )
             .severity(codes::TCP004.severity.min(fact.severity_cap()))
-            .at(value.name_origin, format!("Windows reads `{}`", fact.name))
+            .at(
+                value.name_origin,
+                format!("{} reads `{}`", fact.reader(), fact.name),
+            )
             .note(format!("the catalog notes: {note}"))
             .help(format!("rename it to `{}`", fact.name))
             .fix(rename(Applicability::Safe, key, value, &fact.name)),
@@ -97,7 +102,7 @@ fn finding(cx: &Context<'_>, key: &Key, rest: &[Box<str>], value: &Value) -> Opt
             .severity(codes::TCP004.severity.min(fact.severity_cap()))
             .at(value.name_origin, "has no effect")
             .note(fact.facts.clone())
-            .note(fact.evidence_note()),
+            .note(fact.evidence_note(cx.catalog)),
         );
     }
     let suggestion = catalog

@@ -29,14 +29,19 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 value,
                 fact,
                 format!(
-                    "`{}` is {number}, {side} its documented range {min}..={max} ({})",
-                    fact.name, fact.unit
+                    "`{}` is {number}, {side} its documented range {min}..={max}{}",
+                    fact.name,
+                    if fact.unit.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", fact.unit)
+                    }
                 ),
             )
             .at(value.data_origin, format!("{number} (0x{number:x})"))
-            .note(format!("default: {}", fact.default))
+            .notes((!fact.default.is_empty()).then(|| format!("default: {}", fact.default)))
             .notes(range_note)
-            .note(fact.evidence_note())
+            .note(fact.evidence_note(cx.catalog))
             .help(format!("use a value from {min} to {max}")),
         );
     }

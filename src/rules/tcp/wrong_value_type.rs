@@ -22,20 +22,28 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             value,
             fact,
             format!(
-                "`{}` is a {} here, but Windows reads it only as a {expected}",
-                fact.name, data.ty
+                "`{}` is a {} here, but {} reads it only as a {expected}",
+                fact.name,
+                data.ty,
+                fact.reader()
             ),
         )
         .at(
             value.data_origin,
-            if expected == RegType::DWORD { format!("{}: not read as a number", data.ty) } else { format!("{}: not the type Windows reads", data.ty) },
+            if expected == RegType::DWORD { format!("{}: not read as a number", data.ty) } else { format!("{}: not the type {} reads", data.ty, fact.reader()) },
         )
-        .note(format!(
-            "the TCP/IP stack reads this value as a {expected}; one of another type is treated as not set (an inference: Microsoft documents the type, not what happens otherwise), so the default applies: {}",
-            fact.default
-        ));
-        if data.ty.is_string() && expected == RegType::DWORD {
+        .note(if fact.from_site {
+            format!("the site catalog records {expected} as the type {} reads; it does not say what happens with another type", fact.reader())
+        } else {
+            format!(
+                "the TCP/IP stack reads this value as a {expected}; one of another type is treated as not set (an inference: Microsoft documents the type, not what happens otherwise), so the default applies: {}",
+                fact.default
+            )
+        });
+        if data.ty.is_string() && expected == RegType::DWORD && !fact.from_site {
             d = d.note("Windows 9x kept TCP/IP settings as strings under VxD\\MSTCP; an NT-family Tcpip key needs a REG_DWORD");
+        }
+        if data.ty.is_string() && expected == RegType::DWORD {
             if let Some(number) = data.as_text().and_then(|t| parse_number(&t)) {
                 d = d
                     .help(format!(
