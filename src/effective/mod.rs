@@ -302,30 +302,24 @@ fn services_path(control_set: ControlSet, below_services: &str) -> KeyPath {
 
 /// `CurrentControlSet` when the registry names it, otherwise the lowest `ControlSetNNN` it has.
 pub fn default_control_set(registry: &Registry) -> ControlSet {
-    let mut sets: Vec<ControlSet> = registry
-        .keys()
+    registry
+        .control_sets()
         .iter()
-        .filter_map(|k| Some(k.path.control_set()?.0))
-        .collect();
-    sets.sort();
-    sets.first().copied().unwrap_or(ControlSet::Current)
+        .min()
+        .copied()
+        .unwrap_or(ControlSet::Current)
 }
 
 fn interfaces(registry: &Registry, control_set: ControlSet) -> Vec<Interface> {
     let catalog = catalog::catalog();
     let mut out: Vec<Interface> = registry
-        .keys()
-        .iter()
-        .filter(|k| {
-            k.path
+        .service_keys(&[INTERFACES])
+        .filter(|(key, _)| {
+            key.path
                 .control_set()
                 .is_some_and(|(set, _)| set == control_set)
         })
-        .filter_map(|key| {
-            let rest = key.path.under_services()?;
-            if !catalog::key_matches(rest, INTERFACES) {
-                return None;
-            }
+        .filter_map(|(key, rest)| {
             let text = |name: &str| -> Vec<String> {
                 let Some(data) = key.value(name).and_then(|v| v.data()) else {
                     return Vec::new();

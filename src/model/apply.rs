@@ -148,6 +148,7 @@ impl Registry {
                 .enumerate()
                 .map(|(i, k)| (k.path.folded(), i))
                 .collect();
+            self.index = super::index::KeyIndex::rebuild(&self.keys);
         }
         removed
     }

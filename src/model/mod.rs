@@ -7,10 +7,13 @@
 
 pub mod apply;
 mod data;
+mod index;
 mod path;
+mod pattern;
 
 pub use data::{RegType, ValueData};
 pub use path::{ControlSet, KeyPath, Root};
+pub use pattern::{is_guid, key_matches};
 
 use crate::source::FileId;
 use rustc_hash::FxHashMap;
@@ -95,15 +98,32 @@ impl Key {
 
     /// The effective assignment of every distinct value name, in input order.
     pub fn effective_values(&self) -> impl Iterator<Item = &Value> {
-        let mut seen = rustc_hash::FxHashSet::default();
-        let mut effective: Vec<&Value> = self
-            .values
-            .iter()
-            .rev()
-            .filter(|v| seen.insert(fold_name(&v.name)))
-            .collect();
-        effective.reverse();
-        effective.into_iter()
+        // Most keys hold a handful of values: comparing each with the later ones costs less
+        // than folding every name into a set, and allocates nothing.
+        const FEW: usize = 16;
+        let values = &self.values;
+        let shadowed: rustc_hash::FxHashSet<usize> = if values.len() > FEW {
+            let mut seen = rustc_hash::FxHashSet::default();
+            (0..values.len())
+                .rev()
+                .filter(|&i| {
+                    values
+                        .get(i)
+                        .is_some_and(|v| !seen.insert(fold_name(&v.name)))
+                })
+                .collect()
+        } else {
+            rustc_hash::FxHashSet::default()
+        };
+        values.iter().enumerate().filter_map(move |(i, v)| {
+            let later = values.get(i + 1..).unwrap_or_default();
+            let is_shadowed = if values.len() > FEW {
+                shadowed.contains(&i)
+            } else {
+                later.iter().any(|l| names_equal(&l.name, &v.name))
+            };
+            (!is_shadowed).then_some(v)
+        })
     }
 }
 
@@ -148,6 +168,7 @@ pub struct KeyId(usize);
 pub struct Registry {
     keys: Vec<Key>,
     by_folded_path: FxHashMap<String, usize>,
+    index: index::KeyIndex,
     pub deletions: Vec<KeyDeletion>,
     /// The registry describes changes to be imported into a machine (a .reg file), not the
     /// state of one (a hive): an adapter's addressing in it overwrites the target's.
@@ -169,13 +190,14 @@ impl Registry {
         if let Some(&i) = self.by_folded_path.get(&folded) {
             return KeyId(i);
         }
+        let i = self.keys.len();
+        self.index.add(i, &path);
         self.keys.push(Key {
             path,
             origin,
             values: Vec::new(),
             last_written: None,
         });
-        let i = self.keys.len() - 1;
         self.by_folded_path.insert(folded, i);
         KeyId(i)
     }
@@ -189,14 +211,58 @@ impl Registry {
         match self.by_folded_path.get(&folded) {
             Some(&i) => self.keys[i].values.extend(key.values),
             None => {
+                let i = self.keys.len();
+                self.index.add(i, &key.path);
                 self.keys.push(key);
-                self.by_folded_path.insert(folded, self.keys.len() - 1);
+                self.by_folded_path.insert(folded, i);
             }
         }
     }
 
     pub fn keys(&self) -> &[Key] {
         &self.keys
+    }
+
+    /// Every key below `<control set>\\Services\\<service>`, any control set, with its path
+    /// below `Services`, in input order.
+    pub fn keys_below_services(&self) -> impl Iterator<Item = (&Key, &[Box<str>])> {
+        self.index
+            .below_services()
+            .iter()
+            .filter_map(|&i| self.with_service_path(i))
+    }
+
+    /// Every key that is one of `patterns` (paths below `Services`, as [`key_matches`] reads
+    /// them) in any control set, with its path below `Services`, in input order. Only the keys
+    /// of the services the patterns name are looked at.
+    pub fn service_keys<'a, 'p, P: AsRef<str>>(
+        &'a self,
+        patterns: &'p [P],
+    ) -> impl Iterator<Item = (&'a Key, &'a [Box<str>])> + use<'a, 'p, P> {
+        let names: Vec<&str> = patterns.iter().map(AsRef::as_ref).collect();
+        let candidates = self.index.candidates(&names);
+        candidates.into_iter().filter_map(move |i| {
+            let (key, rest) = self.with_service_path(i)?;
+            patterns
+                .iter()
+                .any(|p| key_matches(rest, p.as_ref()))
+                .then_some((key, rest))
+        })
+    }
+
+    fn with_service_path(&self, i: usize) -> Option<(&Key, &[Box<str>])> {
+        let key = self.keys.get(i)?;
+        Some((key, key.path.under_services()?))
+    }
+
+    /// The control sets the keys lie in, in the order first seen.
+    pub fn control_sets(&self) -> &[ControlSet] {
+        self.index.control_sets()
+    }
+
+    /// The control sets that have keys below `Services`, in the order first seen.
+    pub fn service_control_sets(&self) -> &[ControlSet] {
+        self.index.service_control_sets()
     }
 
     pub fn key(&self, path: &KeyPath) -> Option<&Key> {

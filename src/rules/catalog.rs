@@ -1,8 +1,10 @@
 //! The rule catalog: facts about registry values, embedded from rules/ at build time.
 
 use crate::diagnostic::Severity;
+pub use crate::model::{is_guid, key_matches};
 use crate::model::{Key, KeyPath, RegType, Registry, Root};
 use serde::Deserialize;
+use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
@@ -304,53 +306,7 @@ pub fn service_keys<'a>(
     registry: &'a Registry,
     wanted: &'a [&'a str],
 ) -> impl Iterator<Item = (&'a Key, &'a [Box<str>])> + 'a {
-    registry.keys().iter().filter_map(move |key| {
-        let rest = key.path.under_services()?;
-        wanted
-            .iter()
-            .any(|w| key_matches(rest, w))
-            .then_some((key, rest))
-    })
-}
-
-/// `rest` (the path below `Services`) is `key`, where the catalog's placeholders `{GUID}` and
-/// `<adapter>` match any one name and `00NN` any four-digit device number.
-pub fn key_matches(rest: &[Box<str>], key: &str) -> bool {
-    if key.is_empty() {
-        return false;
-    }
-    let mut wanted = key.split('\\');
-    let mut have = rest.iter();
-    loop {
-        match (have.next(), wanted.next()) {
-            (None, None) => return true,
-            (Some(h), Some(w)) if segment_matches(w, h) => {}
-            _ => return false,
-        }
-    }
-}
-
-/// `{8-4-4-4-12}` hexadecimal digits, as Windows names adapter keys. A placeholder copied from a
-/// guide (`{Your NIC's GUID}`) is not one: nothing reads values below it.
-pub fn is_guid(name: &str) -> bool {
-    let Some(inner) = name.strip_prefix('{').and_then(|n| n.strip_suffix('}')) else {
-        return false;
-    };
-    let groups: Vec<&str> = inner.split('-').collect();
-    groups.len() == 5
-        && groups
-            .iter()
-            .zip([8, 4, 4, 4, 12])
-            .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
-}
-
-fn segment_matches(pattern: &str, have: &str) -> bool {
-    match pattern {
-        "{GUID}" => is_guid(have),
-        "<adapter>" => true,
-        "00NN" => have.len() == 4 && have.bytes().all(|b| b.is_ascii_digit()),
-        _ => have.eq_ignore_ascii_case(pattern),
-    }
+    registry.service_keys(wanted)
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -422,9 +378,74 @@ pub struct Catalog {
     pub windows_defaults: Vec<WindowsDefault>,
     /// Files that did not parse, with the reason; a test keeps this empty.
     pub errors: Vec<String>,
+    /// Positions in `values` by name and alias, and by misspelling, in ASCII upper case (the
+    /// folding `eq_ignore_ascii_case` does): lookups are made once per value of an input.
+    by_name: FxHashMap<Box<str>, Vec<usize>>,
+    by_misspelling: FxHashMap<Box<str>, Vec<usize>>,
+    /// Every key a fact lives in (key and alternatives), for the registry's index.
+    key_patterns: Vec<String>,
+}
+
+/// `name` in ASCII upper case, on the stack when it is short, handed to `f`.
+fn with_upper<R>(name: &str, f: impl FnOnce(&str) -> R) -> R {
+    let mut buffer = [0u8; 64];
+    if let Some(upper) = buffer.get_mut(..name.len()) {
+        for (to, from) in upper.iter_mut().zip(name.bytes()) {
+            *to = from.to_ascii_uppercase();
+        }
+        // Upper-casing ASCII bytes keeps UTF-8 valid.
+        if let Ok(text) = std::str::from_utf8(upper) {
+            return f(text);
+        }
+    }
+    f(&name.to_ascii_uppercase())
 }
 
 impl Catalog {
+    /// The catalog with its lookup tables made from `values`.
+    fn indexed(mut self) -> Catalog {
+        self.by_name.clear();
+        self.by_misspelling.clear();
+        self.key_patterns.clear();
+        for (i, fact) in self.values.iter().enumerate() {
+            for name in std::iter::once(&fact.name).chain(&fact.aliases) {
+                let list = self
+                    .by_name
+                    .entry(name.to_ascii_uppercase().into_boxed_str())
+                    .or_default();
+                if !list.contains(&i) {
+                    list.push(i);
+                }
+            }
+            for name in &fact.misspellings {
+                let list = self
+                    .by_misspelling
+                    .entry(name.to_ascii_uppercase().into_boxed_str())
+                    .or_default();
+                if !list.contains(&i) {
+                    list.push(i);
+                }
+            }
+            for key in std::iter::once(&fact.key).chain(&fact.key_alternatives) {
+                if !self.key_patterns.contains(key) {
+                    self.key_patterns.push(key.clone());
+                }
+            }
+        }
+        self
+    }
+
+    /// The facts named `name` (or aliased so), in catalog order.
+    fn named<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a ValueFact> + 'a {
+        let positions = with_upper(name, |upper| self.by_name.get(upper)).map_or(&[][..], Vec::as_slice);
+        positions.iter().filter_map(|&i| self.values.get(i))
+    }
+
+    /// Every key a catalogued value lives in, as patterns below `Services`.
+    pub fn key_patterns(&self) -> &[String] {
+        &self.key_patterns
+    }
+
     fn load() -> Catalog {
         match serde_json::from_str::<CatalogFile>(CATALOG_JSON) {
             Ok(file) => Catalog {
@@ -433,8 +454,9 @@ impl Catalog {
                 sources: file.sources.source,
                 known: file.known.key,
                 windows_defaults: file.known.windows_default,
-                errors: Vec::new(),
-            },
+                ..Catalog::default()
+            }
+            .indexed(),
             // build.rs checked the TOML; this only fails if a field's type is wrong.
             Err(e) => Catalog {
                 errors: vec![format!("the rule catalog does not match its schema: {e}")],
@@ -449,19 +471,19 @@ impl Catalog {
         let mut merged = self.clone();
         merged.values.splice(0..0, site.values);
         merged.sources.extend(site.sources);
-        merged
+        merged.indexed()
     }
 
     /// The fact for a value name that lives in the key `rest` below `Services`.
     pub fn value_in(&self, rest: &[Box<str>], name: &str) -> Option<&ValueFact> {
-        self.values
-            .iter()
-            .find(|f| f.is_named(name) && f.lives_in(rest))
+        self.named(name).find(|f| f.lives_in(rest))
     }
 
     /// The fact whose known misspelling `name` is, with the catalog's note on it.
     pub fn misspelling(&self, name: &str) -> Option<(&ValueFact, &str)> {
-        self.values.iter().find_map(|f| {
+        let positions =
+            with_upper(name, |upper| self.by_misspelling.get(upper)).map_or(&[][..], Vec::as_slice);
+        positions.iter().filter_map(|&i| self.values.get(i)).find_map(|f| {
             let i = f
                 .misspellings
                 .iter()
@@ -472,7 +494,7 @@ impl Catalog {
 
     /// The fact for a value name wherever it lives.
     pub fn value_anywhere(&self, name: &str) -> Option<&ValueFact> {
-        self.values.iter().find(|f| f.is_named(name))
+        self.named(name).next()
     }
 
     /// Whether `name` is a documented or Windows-written name in `path`.
@@ -500,7 +522,7 @@ impl Catalog {
 
     /// Whether the catalog describes any value under `path`'s key.
     pub fn covers_key(&self, rest: &[Box<str>]) -> bool {
-        self.values.iter().any(|f| f.lives_in(rest))
+        self.key_patterns.iter().any(|k| key_matches(rest, k))
     }
 
     /// Whether Windows itself writes `name` = `data` in the key `rest`.

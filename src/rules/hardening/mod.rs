@@ -17,7 +17,6 @@ pub use profiles::{Check, Profile, builtin, find};
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{ControlSet, Key};
-use crate::rules::catalog::key_matches;
 use crate::rules::versions::{Reading, reading};
 use crate::rules::{Context, ValueFact};
 
@@ -82,15 +81,13 @@ fn judge_all(
     if groups.is_empty() {
         return;
     }
-    let mut sets: Vec<Option<ControlSet>> = Vec::new();
-    for key in cx.registry.keys() {
-        if key.path.under_services().is_some() {
-            let set = key.path.control_set().map(|(set, _)| set);
-            if !sets.contains(&set) {
-                sets.push(set);
-            }
-        }
-    }
+    let mut sets: Vec<Option<ControlSet>> = cx
+        .registry
+        .service_control_sets()
+        .iter()
+        .copied()
+        .map(Some)
+        .collect();
     if sets.is_empty() {
         sets.push(None);
     }
@@ -135,12 +132,10 @@ fn find_key<'a>(
     below_services: &str,
 ) -> Option<&'a Key> {
     let set = set?;
-    cx.registry.keys().iter().find(|k| {
-        k.path.control_set().map(|(s, _)| s) == Some(set)
-            && k.path
-                .under_services()
-                .is_some_and(|rest| key_matches(rest, below_services))
-    })
+    cx.registry
+        .service_keys(&[below_services])
+        .map(|(key, _)| key)
+        .find(|k| k.path.control_set().map(|(s, _)| s) == Some(set))
 }
 
 /// The value's REG_DWORD data in the key; `Err` when it is set with another type (TCP001's case).

@@ -7,6 +7,13 @@ use crate::model::{Key, Value};
 use crate::rules::Context;
 use crate::rules::catalog::key_matches;
 
+/// The keys that hold a machine's own addressing, which `addressing_values` reads.
+const ADDRESSING_KEYS: &[&str] = &[
+    "Tcpip\\Parameters\\Interfaces\\{GUID}",
+    "Tcpip\\Parameters",
+    "Tcpip\\Linkage",
+];
+
 /// The values of `key` that describe one machine's addressing rather than tuning.
 fn addressing_values(key: &Key) -> Vec<&Value> {
     let rest = key.path.under_services().unwrap_or_default();
@@ -40,9 +47,8 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
     let found: Vec<(&Key, Vec<&Value>)> = cx
         .registry
-        .keys()
-        .iter()
-        .map(|k| (k, addressing_values(k)))
+        .service_keys(ADDRESSING_KEYS)
+        .map(|(k, _)| (k, addressing_values(k)))
         .filter(|(_, v)| !v.is_empty())
         .collect();
     // A host name or domain alone is a deliberate setting; adapter addresses or bindings make

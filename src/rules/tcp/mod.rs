@@ -32,11 +32,9 @@ use crate::rules::{Context, ValueFact};
 pub fn catalogued_values<'a>(
     cx: &'a Context<'a>,
 ) -> impl Iterator<Item = (&'a Key, &'a Value, &'a ValueFact)> + 'a {
+    // The index hands over only the keys a fact lives in.
     cx.registry
-        .keys()
-        .iter()
-        .filter_map(|k| Some((k, k.path.under_services()?)))
-        .filter(|(_, rest)| cx.catalog.covers_key(rest))
+        .service_keys(cx.catalog.key_patterns())
         .flat_map(move |(key, rest)| {
             // A deletion (`"name"=-`) sets nothing, so no value rule applies to it.
             key.effective_values()

@@ -49,10 +49,16 @@ impl<'r> Destinations<'r> {
         self.found
             .entry(cache_key)
             .or_insert_with(|| {
-                registry
-                    .keys()
-                    .iter()
-                    .filter(|k| {
+                // Below `Services` the index has the service's keys; other scopes are few.
+                let keys: Box<dyn Iterator<Item = &Key>> = match place.scope {
+                    Scope::System => Box::new(
+                        registry
+                            .service_keys(std::slice::from_ref(&place.path))
+                            .map(|(key, _)| key),
+                    ),
+                    _ => Box::new(registry.keys().iter()),
+                };
+                keys.filter(|k| {
                         k.path.root == from.root
                             && k.path.parts().len() > prefix.len()
                             && k.path

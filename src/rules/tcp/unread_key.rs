@@ -30,31 +30,44 @@ const SERVICE_KEYS: &[&str] = &[
     "NetBT\\Parameters\\Interfaces\\{GUID}",
 ];
 
+/// The Interfaces containers and what stands where their adapter keys belong.
+const CONTAINERS: &[&str] = &[
+    "Tcpip\\Parameters\\Interfaces",
+    "Tcpip\\Parameters\\Interfaces\\<adapter>",
+    "Tcpip6\\Parameters\\Interfaces",
+    "Tcpip6\\Parameters\\Interfaces\\<adapter>",
+    "NetBT\\Parameters\\Interfaces",
+    "NetBT\\Parameters\\Interfaces\\<adapter>",
+];
+
 pub fn check_container(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let mut destinations = Destinations::new(cx.registry);
-    each_key_with_values(cx, out, |_, key, values| {
+    let keys = cx.registry.service_keys(CONTAINERS).map(|(key, _)| key);
+    each_key_with_values(cx, keys, out, |_, key, values| {
         interfaces_container(&mut destinations, key, values)
     });
 }
 
+// A misspelled or misplaced key can be anywhere: these two look at every key.
 pub fn check_near_miss(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    each_key_with_values(cx, out, |catalog, key, values| {
+    each_key_with_values(cx, cx.registry.keys().iter(), out, |catalog, key, values| {
         near_miss(catalog, key, values)
     });
 }
 
 pub fn check_outside(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    each_key_with_values(cx, out, |catalog, key, values| {
+    each_key_with_values(cx, cx.registry.keys().iter(), out, |catalog, key, values| {
         outside_services(catalog, key, values)
     });
 }
 
-fn each_key_with_values(
-    cx: &Context<'_>,
+fn each_key_with_values<'a>(
+    cx: &Context<'a>,
+    keys: impl Iterator<Item = &'a Key>,
     out: &mut Vec<Diagnostic>,
     mut finding: impl FnMut(&Catalog, &Key, &[&Value]) -> Option<Diagnostic>,
 ) {
-    for key in cx.registry.keys() {
+    for key in keys {
         let values: Vec<&Value> = key
             .effective_values()
             .filter(|v| !v.name.is_empty() && v.data().is_some())

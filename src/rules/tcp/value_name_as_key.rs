@@ -5,9 +5,8 @@ use crate::diagnostic::Diagnostic;
 use crate::rules::Context;
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for key in cx.registry.keys() {
-        let Some((name, parent_rest)) = key.path.under_services().and_then(|r| r.split_last())
-        else {
+    for (key, rest) in cx.registry.keys_below_services() {
+        let Some((name, parent_rest)) = rest.split_last() else {
             continue;
         };
         let Some(fact) = cx.catalog.value_in(parent_rest, name) else {
