@@ -140,15 +140,24 @@ pub fn check_bytes(path: &str, bytes: &[u8], options: &CheckOptions) -> InputRep
     finish(path, kind, front, options)
 }
 
+/// An input's bytes, which may give back the memory of a part already read.
+pub trait InputBytes: AsRef<[u8]> {
+    /// The first `len` bytes will not be read again (a memory map drops their pages).
+    fn release_prefix(&self, _len: usize) {}
+}
+
+impl InputBytes for Vec<u8> {}
+impl InputBytes for &[u8] {}
+
 /// Checks one input, taking ownership of its bytes so that a .reg file's raw bytes (a memory
-/// map, for files) are released as soon as they are decoded: peak memory is then the text and
-/// the model, not the file on top of them.
-pub fn check_owned<B: AsRef<[u8]>>(path: &str, bytes: B, options: &CheckOptions) -> InputReport {
+/// map, for files) are released as they are decoded: peak memory is then the text and the
+/// model, not the file on top of them.
+pub fn check_owned<B: InputBytes>(path: &str, bytes: B, options: &CheckOptions) -> InputReport {
     let raw = bytes.as_ref();
     if hive::is_hive(raw) || !regfile::looks_like_reg(path, raw) {
         return check_bytes(path, raw, options);
     }
-    let decoded = regfile::decode(raw);
+    let decoded = regfile::decode_releasing(raw, &mut |len| bytes.release_prefix(len));
     drop(bytes);
     finish(
         path,

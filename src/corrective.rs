@@ -7,6 +7,7 @@
 
 use crate::check::{InputKind, InputReport};
 use crate::fix::Change;
+use crate::model::Name;
 use crate::model::{ControlSet, KeyPath, ValueData, fold_name};
 use crate::regfile::{data_text, escape};
 use std::collections::HashSet;
@@ -144,7 +145,7 @@ fn in_current_set(path: &KeyPath, current: Option<u32>) -> Option<KeyPath> {
     match set {
         ControlSet::Current => Some(path.clone()),
         ControlSet::Numbered(n) if Some(n) == current => {
-            let mut parts: Vec<Box<str>> = vec![
+            let mut parts: Vec<Name> = vec![
                 path.parts()
                     .first()
                     .cloned()

@@ -15,12 +15,13 @@ pub struct SourceFile {
     /// The name shown in diagnostics: the input path, or `SYSTEM:\ControlSet001\...` for a hive key.
     pub name: String,
     pub text: String,
-    line_starts: Vec<u32>,
+    /// Made on first use: most of a large input's lines are never shown.
+    line_starts: std::sync::OnceLock<LineIndex>,
 }
 
 impl SourceFile {
     pub fn new(name: String, text: String) -> Self {
-        let line_starts = line_starts(&text);
+        let line_starts = std::sync::OnceLock::new();
         Self {
             name,
             text,
@@ -28,25 +29,52 @@ impl SourceFile {
         }
     }
 
+    fn index(&self) -> &LineIndex {
+        self.line_starts.get_or_init(|| LineIndex::of(&self.text))
+    }
+
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.index().lines
+    }
+
+    /// Byte offset where a zero-based line starts.
+    fn line_start(&self, line: usize) -> Option<usize> {
+        let index = self.index();
+        if line >= index.lines {
+            return None;
+        }
+        let mut at = *index.sampled.get(line / STRIDE)? as usize;
+        for _ in 0..line % STRIDE {
+            at = next_line_start(self.text.as_bytes(), at)?;
+        }
+        Some(at)
     }
 
     /// Zero-based line index of a byte offset.
     pub fn line_index(&self, offset: usize) -> usize {
-        match self.line_starts.binary_search(&(offset as u32)) {
-            Ok(line) => line,
+        let index = self.index();
+        let block = match index.sampled.binary_search(&(offset as u32)) {
+            Ok(block) => block,
             Err(next) => next.saturating_sub(1),
+        };
+        let mut line = block * STRIDE;
+        let mut at = index.sampled.get(block).map_or(0, |&s| s as usize);
+        while line + 1 < index.lines {
+            match next_line_start(self.text.as_bytes(), at) {
+                Some(next) if next <= offset => {
+                    line += 1;
+                    at = next;
+                }
+                _ => break,
+            }
         }
+        line
     }
 
     /// Byte range of a zero-based line, without its line terminator.
     pub fn line_range(&self, line: usize) -> Option<Range<usize>> {
-        let start = *self.line_starts.get(line)? as usize;
-        let next = self
-            .line_starts
-            .get(line + 1)
-            .map_or(self.text.len(), |&s| s as usize);
+        let start = self.line_start(line)?;
+        let next = self.line_start(line + 1).unwrap_or(self.text.len());
         let body = self.text.get(start..next)?;
         let trimmed = body.trim_end_matches(['\r', '\n']).len();
         Some(start..start + trimmed)
@@ -55,7 +83,7 @@ impl SourceFile {
     /// One-based line and column (in characters) of a byte offset.
     pub fn line_column(&self, offset: usize) -> (usize, usize) {
         let line = self.line_index(offset);
-        let start = self.line_starts.get(line).map_or(0, |&s| s as usize);
+        let start = self.line_start(line).unwrap_or(0);
         let end = offset.min(self.text.len());
         let column = self
             .text
@@ -65,25 +93,47 @@ impl SourceFile {
     }
 }
 
-fn line_starts(text: &str) -> Vec<u32> {
-    let bytes = text.as_bytes();
-    let mut starts = Vec::with_capacity(bytes.len() / 32 + 1);
-    starts.push(0);
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\n' => starts.push((i + 1) as u32),
-            b'\r' => {
-                if bytes.get(i + 1) == Some(&b'\n') {
-                    i += 1;
-                }
-                starts.push((i + 1) as u32);
+/// Lines are sampled every STRIDE lines: the index is a thirty-second of a full one (a 40 MB
+/// export has 600,000 lines), and a lookup walks at most STRIDE lines from a sample.
+const STRIDE: usize = 32;
+
+/// The start of every STRIDE-th line (lines 0, STRIDE, 2 STRIDE, ...) and how many lines
+/// there are; `\n`, `\r\n` and a lone `\r` end a line.
+#[derive(Debug, Clone)]
+struct LineIndex {
+    sampled: Vec<u32>,
+    lines: usize,
+}
+
+impl LineIndex {
+    fn of(text: &str) -> LineIndex {
+        let bytes = text.as_bytes();
+        let mut index = LineIndex {
+            sampled: Vec::with_capacity(bytes.len() / (32 * STRIDE) + 1),
+            lines: 1,
+        };
+        index.sampled.push(0);
+        let mut at = 0;
+        while let Some(next) = next_line_start(bytes, at) {
+            if index.lines % STRIDE == 0 {
+                index.sampled.push(next as u32);
             }
-            _ => {}
+            index.lines += 1;
+            at = next;
         }
-        i += 1;
+        index
     }
-    starts
+}
+
+/// Where the line after the one that contains `at` starts, if that line has a terminator.
+fn next_line_start(bytes: &[u8], at: usize) -> Option<usize> {
+    let rest = bytes.get(at..)?;
+    let end = rest.iter().position(|&b| b == b'\n' || b == b'\r')?;
+    let after = at + end + 1;
+    Some(match (rest.get(end), bytes.get(after)) {
+        (Some(b'\r'), Some(b'\n')) => after + 1,
+        _ => after,
+    })
 }
 
 /// All source texts of one run, indexed by [`FileId`].
@@ -168,6 +218,55 @@ mod tests {
         assert_eq!(f.line_column(7), (4, 1));
         assert_eq!(f.line_range(0), Some(0..1));
         assert_eq!(f.line_range(3), Some(7..8));
+    }
+
+    /// Every line start, the way the sampled index must find them.
+    fn naive_starts(text: &str) -> Vec<usize> {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                i += 1;
+            }
+            if bytes[i] == b'\n' || bytes[i] == b'\r' {
+                starts.push(i + 1);
+            }
+            i += 1;
+        }
+        starts
+    }
+
+    #[test]
+    fn the_sampled_index_agrees_with_a_full_one_across_many_lines() {
+        let endings = ["\n", "\r\n", "\r"];
+        let mut text = String::new();
+        for n in 0..200 {
+            text.push_str(&"x".repeat(n % 7));
+            text.push_str(endings[n % 3]);
+        }
+        for text in [
+            text.clone(),
+            format!("{text}tail"),
+            String::new(),
+            "\n".repeat(70),
+        ] {
+            let f = SourceFile::new("t".into(), text.clone());
+            let starts = naive_starts(&text);
+            assert_eq!(f.line_count(), starts.len());
+            for offset in 0..=text.len() + 2 {
+                let line = starts.iter().rposition(|&s| s <= offset).unwrap_or(0);
+                assert_eq!(f.line_index(offset), line, "offset {offset}");
+            }
+            for (line, &start) in starts.iter().enumerate() {
+                assert_eq!(
+                    f.line_range(line).map(|r| r.start),
+                    Some(start),
+                    "line {line}"
+                );
+            }
+            assert_eq!(f.line_range(starts.len()), None);
+        }
     }
 
     #[test]

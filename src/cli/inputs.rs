@@ -21,6 +21,26 @@ pub enum Bytes {
     Owned(Vec<u8>),
 }
 
+impl reglint::check::InputBytes for Bytes {
+    fn release_prefix(&self, len: usize) {
+        #[cfg(unix)]
+        if let Bytes::Mapped(map) = self {
+            // SAFETY: the map is a read-only private mapping of a file, whose clean pages the
+            // kernel reads again from the file if they are touched after MADV_DONTNEED; the
+            // decoder does not touch them again. A failure only means the pages stay.
+            let _ = unsafe {
+                map.unchecked_advise_range(
+                    memmap2::UncheckedAdvice::DontNeed,
+                    0,
+                    len.min(map.len()),
+                )
+            };
+        }
+        #[cfg(not(unix))]
+        let _ = len;
+    }
+}
+
 impl AsRef<[u8]> for Bytes {
     fn as_ref(&self) -> &[u8] {
         self

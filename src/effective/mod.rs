@@ -11,6 +11,7 @@ pub mod defaults;
 pub mod limits;
 pub mod ports;
 
+use crate::model::Name;
 use crate::model::{ControlSet, Key, KeyPath, Origin, Registry, Root, ValueData};
 use crate::rules::catalog::{self, Scope, ValueFact};
 use crate::rules::versions::{self, Reading};
@@ -221,7 +222,7 @@ impl Effective {
         let mut uncatalogued = Vec::new();
         for below in SHOWN_KEYS {
             let Some(key) = key_at(below) else { continue };
-            let rest: Vec<Box<str>> = below.split('\\').map(Box::from).collect();
+            let rest: Vec<Name> = below.split('\\').map(Name::from).collect();
             for value in key.effective_values() {
                 if catalog.value_in(&rest, &value.name).is_none()
                     && let Some(set) = SetValue::of(key, &value.name)
@@ -291,12 +292,12 @@ fn group_rank(group: &str) -> usize {
 }
 
 fn services_path(control_set: ControlSet, below_services: &str) -> KeyPath {
-    let mut parts: Vec<Box<str>> = vec![
+    let mut parts: Vec<Name> = vec![
         "SYSTEM".into(),
         control_set.to_string().into(),
         "Services".into(),
     ];
-    parts.extend(below_services.split('\\').map(Box::from));
+    parts.extend(below_services.split('\\').map(Name::from));
     KeyPath::new(Root::LocalMachine, parts)
 }
 
@@ -319,7 +320,7 @@ fn interfaces(registry: &Registry, control_set: ControlSet) -> Vec<Interface> {
                 .control_set()
                 .is_some_and(|(set, _)| set == control_set)
         })
-        .filter_map(|(key, rest)| {
+        .map(|(key, rest)| {
             let text = |name: &str| -> Vec<String> {
                 let Some(data) = key.value(name).and_then(|v| v.data()) else {
                     return Vec::new();
@@ -344,14 +345,14 @@ fn interfaces(registry: &Registry, control_set: ControlSet) -> Vec<Interface> {
                     Some((set, catalog.value_in(rest, &v.name)))
                 })
                 .collect();
-            Some(Interface {
+            Interface {
                 name: key.path.last().unwrap_or_default().to_string(),
                 key: key.path.to_string(),
                 last_written: key.last_written,
                 dhcp,
                 addresses,
                 values,
-            })
+            }
         })
         .collect();
     out.sort_by(|a, b| {

@@ -5,13 +5,14 @@
 use super::control_set::set_name;
 use crate::codes;
 use crate::diagnostic::Diagnostic;
+use crate::model::Name;
 use crate::model::{Key, KeyPath, Registry, Root, Value};
 
 fn parameters_path(set: u32) -> KeyPath {
     let parts = ["SYSTEM", &set_name(set), "Services", "Tcpip", "Parameters"];
     KeyPath::new(
         Root::LocalMachine,
-        parts.iter().map(|p| Box::from(*p)).collect(),
+        parts.iter().map(|p| Name::from(*p)).collect(),
     )
 }
 

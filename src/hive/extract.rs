@@ -8,6 +8,7 @@ use super::render::render_key;
 use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::front::FrontEnd;
+use crate::model::Name;
 use crate::model::{ControlSet, Key, KeyPath, Origin, RegType, Root, Value, ValueData, ValueOp};
 use crate::source::SourceFile;
 use crate::spelling::is_typo_of;
@@ -107,9 +108,9 @@ impl<'a> Extractor<'_, 'a> {
                 data_origin,
             });
         }
-        let mut parts: Vec<Box<str>> = Vec::with_capacity(hive_path.len() + 1);
+        let mut parts: Vec<Name> = Vec::with_capacity(hive_path.len() + 1);
         parts.push("SYSTEM".into());
-        parts.extend(hive_path.iter().map(|p| Box::from(p.as_str())));
+        parts.extend(hive_path.iter().map(|p| Name::from(p.as_str())));
         self.front.registry.push_key(Key {
             path: KeyPath::new(Root::LocalMachine, parts),
             origin: key_origin,

@@ -12,6 +12,7 @@ use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::front::FrontEnd;
 use crate::front::Select;
+use crate::model::Name;
 use crate::model::{KeyPath, Origin, RegType, Root, ValueData};
 
 #[allow(clippy::too_many_arguments)]
@@ -311,7 +312,7 @@ fn report_log_changes(name: &str, original: &[u8], set: u32, front: &mut FrontEn
     let parts = ["SYSTEM", &set_name(set), "Services", "Tcpip", "Parameters"];
     let path = KeyPath::new(
         Root::LocalMachine,
-        parts.iter().map(|p| Box::from(*p)).collect(),
+        parts.iter().map(|p| Name::from(*p)).collect(),
     );
     let Some(after) = front.registry.key(&path) else {
         return;

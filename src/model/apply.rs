@@ -8,6 +8,7 @@
 //! in a hive file: it is the set `Select\Current` names. Keys outside the hive (another root,
 //! `HKEY_LOCAL_MACHINE\SOFTWARE` when the hive is SYSTEM) are not applied and listed once.
 
+use super::Name;
 use super::{ControlSet, Key, KeyPath, Origin, Registry, Root, Value, ValueOp, names_equal};
 use crate::source::FileId;
 
@@ -41,7 +42,7 @@ impl HiveScope<'_> {
         if !mount.eq_ignore_ascii_case(self.mount) {
             return None;
         }
-        let mut parts: Vec<Box<str>> = Vec::with_capacity(path.parts().len());
+        let mut parts: Vec<Name> = Vec::with_capacity(path.parts().len());
         parts.push(mount.clone());
         match rest.split_first() {
             Some((set, below)) if ControlSet::parse(set) == Some(ControlSet::Current) => {
@@ -142,13 +143,7 @@ impl Registry {
         });
         let removed = before - self.keys.len();
         if removed > 0 {
-            self.by_folded_path = self
-                .keys
-                .iter()
-                .enumerate()
-                .map(|(i, k)| (k.path.folded(), i))
-                .collect();
-            self.index = super::index::KeyIndex::rebuild(&self.keys);
+            self.reindex();
         }
         removed
     }
@@ -278,5 +273,123 @@ mod tests {
             .map(&ccs),
             None
         );
+    }
+}
+
+#[cfg(test)]
+mod index_tests {
+    use super::*;
+    use crate::model::{ValueData, key_matches};
+
+    fn path(text: &str) -> KeyPath {
+        KeyPath::parse(text).expect("a key path")
+    }
+
+    fn origin() -> Origin {
+        Origin::text(0, 0, 0)
+    }
+
+    const CS1: &str = r"HKEY_LOCAL_MACHINE\SYSTEM\ControlSet001\Services";
+    const CS2: &str = r"HKEY_LOCAL_MACHINE\SYSTEM\ControlSet002\Services";
+
+    fn names<'a>(found: impl Iterator<Item = (&'a Key, &'a [Name])>) -> Vec<String> {
+        found.map(|(k, _)| k.path.to_string()).collect()
+    }
+
+    /// The index finds what a scan of every key finds, in input order, whatever the case of
+    /// the service name, with placeholders, and after keys are removed.
+    #[test]
+    fn the_index_finds_what_a_scan_finds() {
+        let mut r = Registry::default();
+        for p in [
+            format!(r"{CS1}\Tcpip\Parameters"),
+            format!(r"{CS1}\AFD\Parameters"),
+            format!(r"{CS2}\TCPIP\parameters"),
+            format!(r"{CS1}\Tcpip\Parameters\Interfaces\{{2C5E8D3A-1B4F-4E6A-9D7C-0A1B2C3D4E5F}}"),
+            r"HKEY_LOCAL_MACHINE\SOFTWARE\Tcpip\Parameters".to_string(),
+            format!(r"{CS2}\NetBT\Parameters\Interfaces\Tcpip_x"),
+        ] {
+            r.open(path(&p), origin());
+        }
+        // The same key in another case is the same key.
+        r.open(path(&format!(r"{CS1}\tcpip\PARAMETERS")), origin());
+        assert_eq!(r.keys().len(), 6);
+        let scan = |r: &Registry, patterns: &[&str]| -> Vec<String> {
+            r.keys()
+                .iter()
+                .filter(|k| {
+                    k.path
+                        .under_services()
+                        .is_some_and(|rest| patterns.iter().any(|p| key_matches(rest, p)))
+                })
+                .map(|k| k.path.to_string())
+                .collect()
+        };
+        let queries: [&[&str]; 5] = [
+            &["Tcpip\\Parameters"],
+            &["AFD\\Parameters", "tcpip\\parameters"],
+            &["Tcpip\\Parameters\\Interfaces\\{GUID}"],
+            &["<adapter>\\Parameters\\Interfaces\\<adapter>"],
+            &["Dnscache\\Parameters"],
+        ];
+        for patterns in queries {
+            assert_eq!(
+                names(r.service_keys(patterns)),
+                scan(&r, patterns),
+                "{patterns:?}"
+            );
+        }
+        assert_eq!(names(r.service_keys(&["Tcpip\\Parameters"])).len(), 2);
+        assert_eq!(r.keys_below_services().count(), 5);
+        assert_eq!(r.service_control_sets().len(), 2);
+        r.remove_tree(&path(&format!(r"{CS1}\Tcpip")));
+        for patterns in queries {
+            assert_eq!(
+                names(r.service_keys(patterns)),
+                scan(&r, patterns),
+                "{patterns:?}"
+            );
+        }
+        assert!(r.key(&path(&format!(r"{CS2}\Tcpip\Parameters"))).is_some());
+        assert!(r.key(&path(&format!(r"{CS1}\Tcpip\Parameters"))).is_none());
+    }
+
+    #[test]
+    fn effective_values_keep_the_last_of_each_name_for_few_and_many() {
+        for count in [3usize, 40] {
+            let mut r = Registry::default();
+            let id = r.open(path(&format!(r"{CS1}\Tcpip\Parameters")), origin());
+            let key = r.key_by_id_mut(id).expect("opened");
+            for i in 0..count {
+                let name = if i % 2 == 0 { "Twice" } else { "twice" };
+                key.values.push(Value {
+                    name: Name::from(if i + 1 == count { "Last" } else { name }),
+                    op: ValueOp::Set(ValueData::dword(i as u32)),
+                    name_origin: origin(),
+                    data_origin: origin(),
+                });
+            }
+            let key = r
+                .key(&path(&format!(r"{CS1}\Tcpip\Parameters")))
+                .expect("there");
+            let kept: Vec<(String, Option<u32>)> = key
+                .effective_values()
+                .map(|v| (v.name.to_string(), v.data().and_then(ValueData::as_dword)))
+                .collect();
+            let last_twice = (count - 2) as u32;
+            let twice = if last_twice % 2 == 0 {
+                "Twice"
+            } else {
+                "twice"
+            };
+            assert_eq!(
+                kept,
+                vec![
+                    (twice.to_string(), Some(last_twice)),
+                    ("Last".to_string(), Some(count as u32 - 1))
+                ],
+                "{count} values"
+            );
+        }
     }
 }

@@ -5,6 +5,7 @@
 //! Invariant: every position is that of a key in the registry's key list, in ascending order
 //! (input order) within each list; `rebuild` restores it after keys are removed.
 
+use super::Name;
 use super::pattern::is_placeholder;
 use super::{ControlSet, Key, KeyPath, fold_name};
 use rustc_hash::FxHashMap;
@@ -14,7 +15,7 @@ pub(super) struct KeyIndex {
     /// The keys below `<control set>\Services\<service>`, any control set.
     below_services: Vec<usize>,
     /// The same keys by the folded name of their service (`TCPIP`).
-    by_service: FxHashMap<Box<str>, Vec<usize>>,
+    by_service: FxHashMap<Name, Vec<usize>>,
     /// The control sets any key lies in, in the order first seen.
     control_sets: Vec<ControlSet>,
     /// The control sets that have a key below `Services`, in the order first seen.
@@ -38,7 +39,7 @@ impl KeyIndex {
         if !self.control_sets.contains(&set) {
             self.control_sets.push(set);
         }
-        let Some(service) = path.under_services().and_then(<[Box<str>]>::first) else {
+        let Some(service) = path.under_services().and_then(<[Name]>::first) else {
             return;
         };
         if !self.service_control_sets.contains(&set) {
@@ -46,7 +47,7 @@ impl KeyIndex {
         }
         self.below_services.push(at);
         self.by_service
-            .entry(fold_name(service).into_boxed_str())
+            .entry(Name::from(fold_name(service)))
             .or_default()
             .push(at);
     }

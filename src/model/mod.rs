@@ -12,11 +12,10 @@ mod path;
 mod pattern;
 
 pub use data::{RegType, ValueData};
-pub use path::{ControlSet, KeyPath, Root};
+pub use path::{ControlSet, Interner, KeyPath, Name, Root};
 pub use pattern::{is_guid, key_matches};
 
 use crate::source::FileId;
-use rustc_hash::FxHashMap;
 
 /// Where something came from: a byte span in a source text and, for hives, the cell offset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,7 +52,7 @@ pub enum ValueOp {
 #[derive(Debug, Clone)]
 pub struct Value {
     /// The value name; empty for the default value (`@`).
-    pub name: Box<str>,
+    pub name: Name,
     pub op: ValueOp,
     pub name_origin: Origin,
     pub data_origin: Origin,
@@ -167,7 +166,8 @@ pub struct KeyId(usize);
 #[derive(Debug, Clone, Default)]
 pub struct Registry {
     keys: Vec<Key>,
-    by_folded_path: FxHashMap<String, usize>,
+    /// Positions in `keys`, found by [`KeyPath::folded_hash`] and [`KeyPath::same_key`].
+    by_path: hashbrown::HashTable<u32>,
     index: index::KeyIndex,
     pub deletions: Vec<KeyDeletion>,
     /// The registry describes changes to be imported into a machine (a .reg file), not the
@@ -184,22 +184,27 @@ impl Registry {
         }
     }
 
+    /// [`Registry::change_set`] with room for `keys` keys, so a large input's key list is
+    /// allocated once rather than grown (and copied) to twice its size.
+    pub fn change_set_with_capacity(keys: usize) -> Self {
+        Self {
+            keys: Vec::with_capacity(keys),
+            by_path: hashbrown::HashTable::with_capacity(keys),
+            ..Self::change_set()
+        }
+    }
+
     /// The id of the key at `path`, created (with `origin`) if it is new; repeated sections merge.
     pub fn open(&mut self, path: KeyPath, origin: Origin) -> KeyId {
-        let folded = path.folded();
-        if let Some(&i) = self.by_folded_path.get(&folded) {
+        if let Some(i) = self.position(&path) {
             return KeyId(i);
         }
-        let i = self.keys.len();
-        self.index.add(i, &path);
-        self.keys.push(Key {
+        self.push_new(Key {
             path,
             origin,
             values: Vec::new(),
             last_written: None,
-        });
-        self.by_folded_path.insert(folded, i);
-        KeyId(i)
+        })
     }
 
     pub fn key_by_id_mut(&mut self, id: KeyId) -> Option<&mut Key> {
@@ -207,16 +212,69 @@ impl Registry {
     }
 
     pub fn push_key(&mut self, key: Key) {
-        let folded = key.path.folded();
-        match self.by_folded_path.get(&folded) {
-            Some(&i) => self.keys[i].values.extend(key.values),
+        match self.position(&key.path) {
+            Some(i) => {
+                if let Some(into) = self.keys.get_mut(i) {
+                    into.values.extend(key.values);
+                }
+            }
             None => {
-                let i = self.keys.len();
-                self.index.add(i, &key.path);
-                self.keys.push(key);
-                self.by_folded_path.insert(folded, i);
+                self.push_new(key);
             }
         }
+    }
+
+    fn position(&self, path: &KeyPath) -> Option<usize> {
+        let keys = &self.keys;
+        self.by_path
+            .find(path.folded_hash(), |&i| {
+                keys.get(i as usize).is_some_and(|k| k.path.same_key(path))
+            })
+            .map(|&i| i as usize)
+    }
+
+    fn push_new(&mut self, key: Key) -> KeyId {
+        let i = self.keys.len();
+        self.index.add(i, &key.path);
+        let keys = &self.keys;
+        let hash = key.path.folded_hash();
+        // Positions fit in u32: an input's keys are bounded by its size, which is far less.
+        self.by_path.insert_unique(hash, i as u32, |&j| {
+            keys.get(j as usize).map_or(0, |k| k.path.folded_hash())
+        });
+        self.keys.push(key);
+        KeyId(i)
+    }
+
+    /// Gives back the spare capacity the key and value lists grew with (a list that grows one
+    /// item at a time keeps up to half again of what it holds); front ends call this once the
+    /// model is complete.
+    pub fn shrink_to_fit(&mut self) {
+        self.keys.shrink_to_fit();
+        for key in &mut self.keys {
+            key.values.shrink_to_fit();
+            for value in &mut key.values {
+                if let ValueOp::Set(data) = &mut value.op {
+                    data.bytes.shrink_to_fit();
+                }
+            }
+        }
+        let keys = &self.keys;
+        self.by_path
+            .shrink_to_fit(|&i| keys.get(i as usize).map_or(0, |k| k.path.folded_hash()));
+    }
+
+    /// Rebuilds the path table and the index after keys were removed.
+    fn reindex(&mut self) {
+        self.by_path.clear();
+        for (i, key) in self.keys.iter().enumerate() {
+            let keys = &self.keys;
+            self.by_path
+                .insert_unique(key.path.folded_hash(), i as u32, |&j| {
+                    keys.get(j as usize).map_or(0, |k| k.path.folded_hash())
+                });
+        }
+        self.index = index::KeyIndex::rebuild(&self.keys);
     }
 
     pub fn keys(&self) -> &[Key] {
@@ -225,7 +283,7 @@ impl Registry {
 
     /// Every key below `<control set>\\Services\\<service>`, any control set, with its path
     /// below `Services`, in input order.
-    pub fn keys_below_services(&self) -> impl Iterator<Item = (&Key, &[Box<str>])> {
+    pub fn keys_below_services(&self) -> impl Iterator<Item = (&Key, &[Name])> {
         self.index
             .below_services()
             .iter()
@@ -238,7 +296,7 @@ impl Registry {
     pub fn service_keys<'a, 'p, P: AsRef<str>>(
         &'a self,
         patterns: &'p [P],
-    ) -> impl Iterator<Item = (&'a Key, &'a [Box<str>])> + use<'a, 'p, P> {
+    ) -> impl Iterator<Item = (&'a Key, &'a [Name])> + use<'a, 'p, P> {
         let names: Vec<&str> = patterns.iter().map(AsRef::as_ref).collect();
         let candidates = self.index.candidates(&names);
         candidates.into_iter().filter_map(move |i| {
@@ -250,7 +308,7 @@ impl Registry {
         })
     }
 
-    fn with_service_path(&self, i: usize) -> Option<(&Key, &[Box<str>])> {
+    fn with_service_path(&self, i: usize) -> Option<(&Key, &[Name])> {
         let key = self.keys.get(i)?;
         Some((key, key.path.under_services()?))
     }
@@ -266,8 +324,6 @@ impl Registry {
     }
 
     pub fn key(&self, path: &KeyPath) -> Option<&Key> {
-        self.by_folded_path
-            .get(&path.folded())
-            .and_then(|&i| self.keys.get(i))
+        self.position(path).and_then(|i| self.keys.get(i))
     }
 }

@@ -2,6 +2,26 @@
 
 use std::fmt;
 
+/// A key or value name as the model holds it: shared, so a front end can give every key path
+/// the same allocation for a component they repeat (`ControlSet001`, `Services`, ...).
+pub type Name = std::sync::Arc<str>;
+
+/// Hands out one shared [`Name`] per distinct spelling, for a front end that builds many
+/// paths: a SYSTEM hive's 50,000 key paths repeat a few thousand components.
+#[derive(Debug, Default)]
+pub struct Interner(rustc_hash::FxHashSet<Name>);
+
+impl Interner {
+    pub fn name(&mut self, text: &str) -> Name {
+        if let Some(name) = self.0.get(text) {
+            return name.clone();
+        }
+        let name = Name::from(text);
+        self.0.insert(name.clone());
+        name
+    }
+}
+
 /// The predefined root keys that may begin a path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Root {
@@ -76,7 +96,7 @@ impl Root {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct KeyPath {
     pub root: Root,
-    parts: Vec<Box<str>>,
+    parts: Box<[Name]>,
     control_set: Option<ControlSet>,
 }
 
@@ -120,7 +140,7 @@ impl ControlSet {
 }
 
 /// `HKLM\SYSTEM\<control set>\...`: the set, read from the second component.
-fn recognise_control_set(root: Root, parts: &[Box<str>]) -> Option<ControlSet> {
+fn recognise_control_set(root: Root, parts: &[Name]) -> Option<ControlSet> {
     if root != Root::LocalMachine {
         return None;
     }
@@ -132,11 +152,12 @@ fn recognise_control_set(root: Root, parts: &[Box<str>]) -> Option<ControlSet> {
 }
 
 impl KeyPath {
-    pub fn new(root: Root, parts: Vec<Box<str>>) -> Self {
+    pub fn new(root: Root, parts: Vec<Name>) -> Self {
         let control_set = recognise_control_set(root, &parts);
         Self {
             root,
-            parts,
+            // Boxed: a path never grows, and a collected Vec would keep spare capacity.
+            parts: parts.into_boxed_slice(),
             control_set,
         }
     }
@@ -145,22 +166,22 @@ impl KeyPath {
     pub fn parse(path: &str) -> Option<KeyPath> {
         let mut pieces = path.split('\\');
         let root = Root::from_full_name(pieces.next()?)?;
-        let parts = pieces.filter(|p| !p.is_empty()).map(Box::from).collect();
+        let parts = pieces.filter(|p| !p.is_empty()).map(Name::from).collect();
         Some(KeyPath::new(root, parts))
     }
 
     /// The components below the root, as the input spelled them.
-    pub fn parts(&self) -> &[Box<str>] {
+    pub fn parts(&self) -> &[Name] {
         &self.parts
     }
 
     /// If the path is `HKLM\SYSTEM\<control set>\...`, the set and the rest of the path.
-    pub fn control_set(&self) -> Option<(ControlSet, &[Box<str>])> {
+    pub fn control_set(&self) -> Option<(ControlSet, &[Name])> {
         Some((self.control_set?, self.parts.get(2..)?))
     }
 
     /// The components below `ControlSetNNN\Services` (or `CurrentControlSet\Services`).
-    pub fn under_services(&self) -> Option<&[Box<str>]> {
+    pub fn under_services(&self) -> Option<&[Name]> {
         let (_, rest) = self.control_set()?;
         let (services, rest) = rest.split_first()?;
         services.eq_ignore_ascii_case("Services").then_some(rest)
@@ -188,6 +209,41 @@ impl KeyPath {
     }
 
     /// A case-folded form for identity: two paths that Windows treats as one key fold equal.
+    /// A hash of the folded path (see [`KeyPath::folded`]) made without building it: paths
+    /// that are [`KeyPath::same_key`] hash alike.
+    pub fn folded_hash(&self) -> u64 {
+        use std::hash::Hasher;
+        let mut hasher = rustc_hash::FxHasher::default();
+        hasher.write_u8(self.root as u8);
+        for part in &self.parts {
+            // By character, as `names_equal` compares: an ASCII letter and a non-ASCII one
+            // that upper-cases to it (`ſ`, `S`) must hash alike.
+            for c in part.chars() {
+                if c.is_ascii() {
+                    hasher.write_u32(u32::from(c.to_ascii_uppercase()));
+                } else {
+                    for upper in c.to_uppercase() {
+                        hasher.write_u32(u32::from(upper));
+                    }
+                }
+            }
+            hasher.write_u32(u32::MAX);
+        }
+        hasher.finish()
+    }
+
+    /// Whether `other` names the same key: the same root and the same components, compared as
+    /// Windows compares names.
+    pub fn same_key(&self, other: &KeyPath) -> bool {
+        self.root == other.root
+            && self.parts.len() == other.parts.len()
+            && self
+                .parts
+                .iter()
+                .zip(&other.parts)
+                .all(|(a, b)| super::names_equal(a, b))
+    }
+
     pub fn folded(&self) -> String {
         let root = self.root.full_name();
         let len = root.len() + self.parts.iter().map(|p| p.len() + 1).sum::<usize>();

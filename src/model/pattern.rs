@@ -1,9 +1,11 @@
 //! Key patterns as the catalog writes them: paths below `Services` whose segments may be the
 //! placeholders `{GUID}`, `<adapter>` and `00NN`.
 
+use super::Name;
+
 /// `rest` (the path below `Services`) is `key`, where the catalog's placeholders `{GUID}` and
 /// `<adapter>` match any one name and `00NN` any four-digit device number.
-pub fn key_matches(rest: &[Box<str>], key: &str) -> bool {
+pub fn key_matches(rest: &[Name], key: &str) -> bool {
     if key.is_empty() {
         return false;
     }

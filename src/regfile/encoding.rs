@@ -48,17 +48,33 @@ pub struct Decoded {
 
 /// Decodes a file; the byte-order mark is not part of the text.
 pub fn decode(bytes: &[u8]) -> Decoded {
+    decode_releasing(bytes, &mut |_| {})
+}
+
+/// How much UTF-16 input is decoded between calls of `release`.
+const RELEASE_EVERY: usize = 4 << 20;
+
+/// [`decode`], calling `release(n)` as the first `n` bytes of `bytes` are no longer needed, so
+/// a caller holding them in a memory map can give their pages back: a UTF-16 file and its
+/// decoded text are then never resident together.
+pub fn decode_releasing(bytes: &[u8], release: &mut dyn FnMut(usize)) -> Decoded {
     if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
-        return decode_utf16(rest, Encoding::Utf16LeBom, u16::from_le_bytes);
+        return decode_utf16(rest, Encoding::Utf16LeBom, u16::from_le_bytes, 2, release);
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        return decode_utf16(rest, Encoding::Utf16BeBom, u16::from_be_bytes);
+        return decode_utf16(rest, Encoding::Utf16BeBom, u16::from_be_bytes, 2, release);
     }
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         return decode_8bit(rest, Encoding::Utf8Bom);
     }
     if looks_like_utf16le(bytes) {
-        return decode_utf16(bytes, Encoding::Utf16LeNoBom, u16::from_le_bytes);
+        return decode_utf16(
+            bytes,
+            Encoding::Utf16LeNoBom,
+            u16::from_le_bytes,
+            0,
+            release,
+        );
     }
     decode_8bit(bytes, Encoding::Utf8)
 }
@@ -71,27 +87,17 @@ pub fn looks_like_utf16le(bytes: &[u8]) -> bool {
         && head.chunks_exact(2).any(|p| p[0] != 0)
 }
 
-fn decode_utf16(bytes: &[u8], encoding: Encoding, unit: fn([u8; 2]) -> u16) -> Decoded {
+/// `bytes` start `skipped` bytes into the file (after the byte-order mark).
+fn decode_utf16(
+    bytes: &[u8],
+    encoding: Encoding,
+    unit: fn([u8; 2]) -> u16,
+    skipped: usize,
+    release: &mut dyn FnMut(usize),
+) -> Decoded {
     let mut out: Vec<u8> = Vec::with_capacity(bytes.len() / 2 + 8);
     let mut replaced: Option<(usize, usize)> = None;
-    let mut units = bytes.chunks_exact(2).map(|p| unit([p[0], p[1]])).peekable();
-    while let Some(u) = units.next() {
-        // Nearly all of a .reg is ASCII: copy it without going through char decoding.
-        if u < 0x80 {
-            out.push(u as u8);
-            continue;
-        }
-        let decoded = if (0xD800..0xDC00).contains(&u) {
-            match units.peek() {
-                Some(&low) if (0xDC00..0xE000).contains(&low) => {
-                    units.next();
-                    char::decode_utf16([u, low]).next().and_then(Result::ok)
-                }
-                _ => None,
-            }
-        } else {
-            char::from_u32(u32::from(u))
-        };
+    let mut push = |out: &mut Vec<u8>, decoded: Option<char>| {
         let c = decoded.unwrap_or_else(|| {
             let entry = replaced.get_or_insert((0, out.len()));
             entry.0 += 1;
@@ -99,12 +105,42 @@ fn decode_utf16(bytes: &[u8], encoding: Encoding, unit: fn([u8; 2]) -> u16) -> D
         });
         let mut buffer = [0u8; 4];
         out.extend_from_slice(c.encode_utf8(&mut buffer).as_bytes());
+    };
+    // A high surrogate waiting for its low half, which may be in the next piece.
+    let mut high: Option<u16> = None;
+    let mut done = skipped;
+    // RELEASE_EVERY is even, so only the last piece can end in half a unit.
+    for piece in bytes.chunks(RELEASE_EVERY) {
+        for pair in piece.chunks_exact(2) {
+            let u = unit([pair[0], pair[1]]);
+            if let Some(h) = high.take() {
+                if (0xDC00..0xE000).contains(&u) {
+                    push(
+                        &mut out,
+                        char::decode_utf16([h, u]).next().and_then(Result::ok),
+                    );
+                    continue;
+                }
+                push(&mut out, None);
+            }
+            // Nearly all of a .reg is ASCII: copy it without going through char decoding.
+            if u < 0x80 {
+                out.push(u as u8);
+            } else if (0xD800..0xDC00).contains(&u) {
+                high = Some(u);
+            } else {
+                push(&mut out, char::from_u32(u32::from(u)));
+            }
+        }
+        done += piece.len();
+        release(done);
+    }
+    if high.is_some() {
+        push(&mut out, None);
     }
     if bytes.len() % 2 == 1 {
         // A dangling odd byte cannot be a UTF-16 unit.
-        let entry = replaced.get_or_insert((0, out.len()));
-        entry.0 += 1;
-        out.extend_from_slice("\u{FFFD}".as_bytes());
+        push(&mut out, None);
     }
     // Every byte pushed above is ASCII or a whole encoded char, so this cannot fail.
     let text = String::from_utf8(out)

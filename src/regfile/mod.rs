@@ -40,6 +40,12 @@ pub fn decode(bytes: &[u8]) -> DecodedFile {
     DecodedFile(encoding::decode(bytes))
 }
 
+/// [`decode`], telling `release` how much of `bytes` has been read (see
+/// [`encoding::decode_releasing`]).
+pub fn decode_releasing(bytes: &[u8], release: &mut dyn FnMut(usize)) -> DecodedFile {
+    DecodedFile(encoding::decode_releasing(bytes, release))
+}
+
 /// Reads already decoded .reg text, so a caller can let go of the raw bytes first.
 pub fn load_decoded(path: &str, decoded: DecodedFile) -> FrontEnd {
     let decoded = decoded.0;

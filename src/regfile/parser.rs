@@ -13,6 +13,7 @@ use super::syntax::{
 use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::fix::Fix;
+use crate::model::{Interner, Name};
 use crate::model::{KeyId, KeyPath, Origin, RegType, Registry, Root, Value, ValueData, ValueOp};
 use crate::source::FileId;
 use crate::suppress::{Directive, Suppression};
@@ -85,6 +86,8 @@ struct Parser<'a> {
     suppressions: Vec<Suppression>,
     /// Suppressions on a key section, which end at the next key line.
     open_section_suppressions: Vec<usize>,
+    /// Key path components and value names, shared across the keys that repeat them.
+    names: Interner,
 }
 
 pub fn parse(file: FileId, text: &str) -> Parsed {
@@ -95,7 +98,11 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
         file,
         format,
         lines,
-        registry: Registry::change_set(),
+        // One key per `[` at a line start at most: a cheap count that saves growing the list,
+        // bounded by the size of a real key line so that `[` lines alone cannot claim more.
+        registry: Registry::change_set_with_capacity(
+            (text.as_bytes().windows(2).filter(|w| w == b"\n[").count() + 1).min(text.len() / 64),
+        ),
         diagnostics,
         section: Section::BeforeFirstKey { diagnostic: None },
         truncation: None,
@@ -105,12 +112,14 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
         pending_suppression: None,
         suppressions: Vec::new(),
         open_section_suppressions: Vec::new(),
+        names: Interner::default(),
     };
     match format {
         Format::Win31 => parser.win31_body(),
         _ => parser.body(),
     }
     parser.finish(text);
+    parser.registry.shrink_to_fit();
     Parsed {
         registry: parser.registry,
         diagnostics: parser.diagnostics,
@@ -377,11 +386,12 @@ impl<'a> Parser<'a> {
             .key(path_text);
             self.push(d);
         }
-        let parts: Vec<Box<str>> = path_text
+        let names = &mut self.names;
+        let parts: Vec<Name> = path_text
             .split('\\')
             .skip(1)
             .filter(|p| !p.is_empty())
-            .map(Box::from)
+            .map(|p| names.name(p))
             .collect();
         let path = KeyPath::new(root, parts);
         if deletion {
@@ -530,8 +540,9 @@ impl<'a> Parser<'a> {
                 let comment = self.origin(start, line_end);
                 self.inline_comments.get_or_insert((comment, 0)).1 += 1;
             }
+            let name = self.names.name(&name);
             self.record(Value {
-                name: name.into_boxed_str(),
+                name,
                 op,
                 name_origin,
                 data_origin,
@@ -1277,6 +1288,11 @@ impl<'a> Parser<'a> {
         match &mut self.section {
             Section::Open { id, .. } => {
                 if let Some(key) = self.registry.key_by_id_mut(*id) {
+                    // Most keys hold a few values: grow those one at a time rather than to
+                    // the four a Vec starts with, which would be most of the model's memory.
+                    if key.values.len() < 8 {
+                        key.values.reserve_exact(1);
+                    }
                     key.values.push(value);
                 }
             }
@@ -1362,7 +1378,7 @@ impl<'a> Parser<'a> {
             let parts = key_text
                 .split('\\')
                 .filter(|p| !p.is_empty())
-                .map(Box::from)
+                .map(Name::from)
                 .collect();
             let key_origin = self.origin(line.start, path_end);
             let id = self

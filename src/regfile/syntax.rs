@@ -232,6 +232,9 @@ pub enum HexError {
 /// Wine's `convert_hex_csv_to_hex` does: each byte is a hex number up to 0xff after optional
 /// blanks; a `\` where a byte should start continues the value; a `;` there ends it.
 pub fn hex_bytes(input: &str, out: &mut Vec<u8>) -> HexLine {
+    // A byte takes three characters (`xx,`): reserve for the line, so a short value is
+    // allocated once and exactly (a long one still grows geometrically).
+    out.reserve(input.len() / 3 + 1);
     let mut rest = input;
     let mut after_comma = false;
     loop {

@@ -1,10 +1,11 @@
 //! The rule catalog: facts about registry values, embedded from rules/ at build time.
 
 use crate::diagnostic::Severity;
-pub use crate::model::{is_guid, key_matches};
+use crate::model::Name;
 use crate::model::{Key, KeyPath, RegType, Registry, Root};
-use serde::Deserialize;
+pub use crate::model::{is_guid, key_matches};
 use rustc_hash::FxHashMap;
+use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
@@ -117,7 +118,7 @@ pub struct Place {
 impl Place {
     /// Whether `path` is this place (in any control set, any user).
     pub fn matches(&self, path: &KeyPath) -> bool {
-        let rest: Option<&[Box<str>]> = match self.scope {
+        let rest: Option<&[Name]> = match self.scope {
             Scope::System => path.under_services(),
             Scope::Control => path.control_set().map(|(_, rest)| rest),
             Scope::Software => (path.root == Root::LocalMachine)
@@ -165,7 +166,7 @@ impl ValueFact {
     }
 
     /// Whether the key below `Services` (`rest`) is where this value belongs.
-    pub fn lives_in(&self, rest: &[Box<str>]) -> bool {
+    pub fn lives_in(&self, rest: &[Name]) -> bool {
         std::iter::once(&self.key)
             .chain(&self.key_alternatives)
             .any(|key| key_matches(rest, key))
@@ -305,7 +306,7 @@ impl ValueFact {
 pub fn service_keys<'a>(
     registry: &'a Registry,
     wanted: &'a [&'a str],
-) -> impl Iterator<Item = (&'a Key, &'a [Box<str>])> + 'a {
+) -> impl Iterator<Item = (&'a Key, &'a [Name])> + 'a {
     registry.service_keys(wanted)
 }
 
@@ -380,8 +381,8 @@ pub struct Catalog {
     pub errors: Vec<String>,
     /// Positions in `values` by name and alias, and by misspelling, in ASCII upper case (the
     /// folding `eq_ignore_ascii_case` does): lookups are made once per value of an input.
-    by_name: FxHashMap<Box<str>, Vec<usize>>,
-    by_misspelling: FxHashMap<Box<str>, Vec<usize>>,
+    by_name: FxHashMap<Name, Vec<usize>>,
+    by_misspelling: FxHashMap<Name, Vec<usize>>,
     /// Every key a fact lives in (key and alternatives), for the registry's index.
     key_patterns: Vec<String>,
 }
@@ -411,7 +412,7 @@ impl Catalog {
             for name in std::iter::once(&fact.name).chain(&fact.aliases) {
                 let list = self
                     .by_name
-                    .entry(name.to_ascii_uppercase().into_boxed_str())
+                    .entry(Name::from(name.to_ascii_uppercase()))
                     .or_default();
                 if !list.contains(&i) {
                     list.push(i);
@@ -420,7 +421,7 @@ impl Catalog {
             for name in &fact.misspellings {
                 let list = self
                     .by_misspelling
-                    .entry(name.to_ascii_uppercase().into_boxed_str())
+                    .entry(Name::from(name.to_ascii_uppercase()))
                     .or_default();
                 if !list.contains(&i) {
                     list.push(i);
@@ -437,7 +438,8 @@ impl Catalog {
 
     /// The facts named `name` (or aliased so), in catalog order.
     fn named<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a ValueFact> + 'a {
-        let positions = with_upper(name, |upper| self.by_name.get(upper)).map_or(&[][..], Vec::as_slice);
+        let positions =
+            with_upper(name, |upper| self.by_name.get(upper)).map_or(&[][..], Vec::as_slice);
         positions.iter().filter_map(|&i| self.values.get(i))
     }
 
@@ -475,7 +477,7 @@ impl Catalog {
     }
 
     /// The fact for a value name that lives in the key `rest` below `Services`.
-    pub fn value_in(&self, rest: &[Box<str>], name: &str) -> Option<&ValueFact> {
+    pub fn value_in(&self, rest: &[Name], name: &str) -> Option<&ValueFact> {
         self.named(name).find(|f| f.lives_in(rest))
     }
 
@@ -483,13 +485,16 @@ impl Catalog {
     pub fn misspelling(&self, name: &str) -> Option<(&ValueFact, &str)> {
         let positions =
             with_upper(name, |upper| self.by_misspelling.get(upper)).map_or(&[][..], Vec::as_slice);
-        positions.iter().filter_map(|&i| self.values.get(i)).find_map(|f| {
-            let i = f
-                .misspellings
-                .iter()
-                .position(|m| m.eq_ignore_ascii_case(name))?;
-            Some((f, f.misspelling_notes.get(i).map_or("", String::as_str)))
-        })
+        positions
+            .iter()
+            .filter_map(|&i| self.values.get(i))
+            .find_map(|f| {
+                let i = f
+                    .misspellings
+                    .iter()
+                    .position(|m| m.eq_ignore_ascii_case(name))?;
+                Some((f, f.misspelling_notes.get(i).map_or("", String::as_str)))
+            })
     }
 
     /// The fact for a value name wherever it lives.
@@ -498,7 +503,7 @@ impl Catalog {
     }
 
     /// Whether `name` is a documented or Windows-written name in `path`.
-    pub fn is_known_in(&self, rest: &[Box<str>], name: &str) -> bool {
+    pub fn is_known_in(&self, rest: &[Name], name: &str) -> bool {
         self.value_in(rest, name).is_some()
             || self.known.iter().any(|k| {
                 key_matches(rest, &k.key) && k.names.iter().any(|n| n.eq_ignore_ascii_case(name))
@@ -506,7 +511,7 @@ impl Catalog {
     }
 
     /// Every name known to live in `path`, for did-you-mean suggestions.
-    pub fn names_in<'a>(&'a self, rest: &'a [Box<str>]) -> impl Iterator<Item = &'a str> + 'a {
+    pub fn names_in<'a>(&'a self, rest: &'a [Name]) -> impl Iterator<Item = &'a str> + 'a {
         let facts = self
             .values
             .iter()
@@ -521,14 +526,14 @@ impl Catalog {
     }
 
     /// Whether the catalog describes any value under `path`'s key.
-    pub fn covers_key(&self, rest: &[Box<str>]) -> bool {
+    pub fn covers_key(&self, rest: &[Name]) -> bool {
         self.key_patterns.iter().any(|k| key_matches(rest, k))
     }
 
     /// Whether Windows itself writes `name` = `data` in the key `rest`.
     pub fn written_by_windows(
         &self,
-        rest: &[Box<str>],
+        rest: &[Name],
         name: &str,
         data: Option<u32>,
     ) -> Option<&WindowsDefault> {
@@ -584,6 +589,43 @@ mod tests {
             }
             assert!(v.min <= v.max, "{} range", v.name);
         }
+    }
+
+    /// The name tables give what a scan of every fact gives, in any case.
+    #[test]
+    fn lookups_by_name_agree_with_a_scan() {
+        let c = catalog();
+        let names = c.values.iter().flat_map(|f| {
+            std::iter::once(&f.name)
+                .chain(&f.aliases)
+                .chain(&f.misspellings)
+        });
+        for name in names.chain([&"NoSuchValue".to_string()]) {
+            for spelled in [
+                name.clone(),
+                name.to_ascii_lowercase(),
+                name.to_ascii_uppercase(),
+            ] {
+                let scanned = c.values.iter().find(|f| f.is_named(&spelled));
+                assert_eq!(
+                    c.value_anywhere(&spelled).map(|f| &f.name),
+                    scanned.map(|f| &f.name),
+                    "{spelled}"
+                );
+                let misspelt = c.values.iter().find(|f| {
+                    f.misspellings
+                        .iter()
+                        .any(|m| m.eq_ignore_ascii_case(&spelled))
+                });
+                assert_eq!(
+                    c.misspelling(&spelled).map(|(f, _)| &f.name),
+                    misspelt.map(|f| &f.name),
+                    "{spelled}"
+                );
+            }
+        }
+        // A name longer than the stack buffer is looked up all the same.
+        assert!(c.value_anywhere(&"x".repeat(200)).is_none());
     }
 
     #[test]

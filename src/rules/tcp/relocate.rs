@@ -7,6 +7,7 @@
 //! every such fix is unsafe.
 
 use crate::fix::{Change, Fix};
+use crate::model::Name;
 use crate::model::{Key, KeyPath, Registry, Value};
 use crate::rules::catalog::{Place, Scope, key_matches};
 use std::collections::HashMap;
@@ -38,7 +39,7 @@ impl<'r> Destinations<'r> {
         }
         if !segments().any(|s| s == "{GUID}") {
             let mut parts = prefix;
-            parts.extend(segments().map(Box::from));
+            parts.extend(segments().map(Name::from));
             return vec![KeyPath::new(from.root, parts)];
         }
         let cache_key = (
@@ -59,20 +60,20 @@ impl<'r> Destinations<'r> {
                     _ => Box::new(registry.keys().iter()),
                 };
                 keys.filter(|k| {
-                        k.path.root == from.root
-                            && k.path.parts().len() > prefix.len()
-                            && k.path
-                                .parts()
-                                .iter()
-                                .zip(&prefix)
-                                .all(|(a, b)| a.eq_ignore_ascii_case(b))
-                            && k.path
-                                .parts()
-                                .get(prefix.len()..)
-                                .is_some_and(|rest| key_matches(rest, &place.path))
-                    })
-                    .map(|k| k.path.clone())
-                    .collect()
+                    k.path.root == from.root
+                        && k.path.parts().len() > prefix.len()
+                        && k.path
+                            .parts()
+                            .iter()
+                            .zip(&prefix)
+                            .all(|(a, b)| a.eq_ignore_ascii_case(b))
+                        && k.path
+                            .parts()
+                            .get(prefix.len()..)
+                            .is_some_and(|rest| key_matches(rest, &place.path))
+                })
+                .map(|k| k.path.clone())
+                .collect()
             })
             .clone()
     }
@@ -124,7 +125,7 @@ impl<'r> Destinations<'r> {
 }
 
 /// The key path a place's path is relative to, in the control set of `from`.
-fn scope_prefix(scope: Scope, from: &KeyPath) -> Option<Vec<Box<str>>> {
+fn scope_prefix(scope: Scope, from: &KeyPath) -> Option<Vec<Name>> {
     from.control_set()?;
     let depth = match scope {
         Scope::System => {
@@ -136,5 +137,5 @@ fn scope_prefix(scope: Scope, from: &KeyPath) -> Option<Vec<Box<str>>> {
         // applies to: not a fix reglint can judge.
         Scope::Software | Scope::User => return None,
     };
-    from.parts().get(..depth).map(<[Box<str>]>::to_vec)
+    from.parts().get(..depth).map(<[Name]>::to_vec)
 }

@@ -4,6 +4,7 @@
 use crate::codes;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::{Applicability, Change, Fix};
+use crate::model::Name;
 use crate::model::{Key, Value};
 use crate::rules::Context;
 use crate::rules::catalog::service_keys;
@@ -38,7 +39,7 @@ fn rename(applicability: Applicability, key: &Key, value: &Value, to: &str) -> F
     }
 }
 
-fn finding(cx: &Context<'_>, key: &Key, rest: &[Box<str>], value: &Value) -> Option<Diagnostic> {
+fn finding(cx: &Context<'_>, key: &Key, rest: &[Name], value: &Value) -> Option<Diagnostic> {
     let catalog = cx.catalog;
     if let Some(fact) = catalog.value_anywhere(&value.name) {
         // Catalogued, but only because tweak scripts use it: say so, at info level, unless this

@@ -11,6 +11,7 @@
 
 use crate::codes;
 use crate::diagnostic::Diagnostic;
+use crate::model::Name;
 use crate::model::{ControlSet, Key, KeyPath, Root, Value};
 use crate::rules::Context;
 use crate::rules::catalog::{Catalog, Place, Scope, is_guid};
@@ -50,15 +51,11 @@ pub fn check_container(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 
 // A misspelled or misplaced key can be anywhere: these two look at every key.
 pub fn check_near_miss(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    each_key_with_values(cx, cx.registry.keys().iter(), out, |catalog, key, values| {
-        near_miss(catalog, key, values)
-    });
+    each_key_with_values(cx, cx.registry.keys().iter(), out, near_miss);
 }
 
 pub fn check_outside(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    each_key_with_values(cx, cx.registry.keys().iter(), out, |catalog, key, values| {
-        outside_services(catalog, key, values)
-    });
+    each_key_with_values(cx, cx.registry.keys().iter(), out, outside_services);
 }
 
 fn each_key_with_values<'a>(
@@ -311,7 +308,7 @@ fn push_segment(have: &str, want: &str, out: &mut Vec<String>, edits: &mut usize
     None
 }
 
-fn pattern_matches(pattern: &str, rest: &[Box<str>]) -> bool {
+fn pattern_matches(pattern: &str, rest: &[Name]) -> bool {
     let segments: Vec<&str> = pattern.split('\\').collect();
     segments.len() == rest.len()
         && segments
@@ -322,7 +319,7 @@ fn pattern_matches(pattern: &str, rest: &[Box<str>]) -> bool {
 
 /// Whether any value is a catalogued TCP/IP value or a name Windows writes under Tcpip.
 fn has_tcpip_value(catalog: &Catalog, values: &[&Value]) -> bool {
-    let tcpip: [Box<str>; 2] = ["Tcpip".into(), "Parameters".into()];
+    let tcpip: [Name; 2] = ["Tcpip".into(), "Parameters".into()];
     values.iter().any(|v| {
         catalog
             .value_anywhere(&v.name)
