@@ -58,12 +58,16 @@ impl fmt::Display for RegType {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValueData {
     pub ty: RegType,
-    pub bytes: Vec<u8>,
+    /// Boxed: data never grows once read, and a model holds one per value.
+    pub bytes: Box<[u8]>,
 }
 
 impl ValueData {
     pub fn new(ty: RegType, bytes: Vec<u8>) -> Self {
-        Self { ty, bytes }
+        Self {
+            ty,
+            bytes: bytes.into_boxed_slice(),
+        }
     }
 
     pub fn dword(value: u32) -> Self {
@@ -82,7 +86,7 @@ impl ValueData {
 
     /// The number a REG_DWORD (or REG_DWORD_BIG_ENDIAN) holds, if it is one and is 4 bytes long.
     pub fn as_dword(&self) -> Option<u32> {
-        let four: [u8; 4] = self.bytes.as_slice().try_into().ok()?;
+        let four: [u8; 4] = (*self.bytes).try_into().ok()?;
         match self.ty {
             RegType::DWORD => Some(u32::from_le_bytes(four)),
             RegType::DWORD_BIG_ENDIAN => Some(u32::from_be_bytes(four)),
@@ -91,7 +95,7 @@ impl ValueData {
     }
 
     pub fn as_qword(&self) -> Option<u64> {
-        let eight: [u8; 8] = self.bytes.as_slice().try_into().ok()?;
+        let eight: [u8; 8] = (*self.bytes).try_into().ok()?;
         (self.ty == RegType::QWORD).then(|| u64::from_le_bytes(eight))
     }
 

@@ -253,11 +253,6 @@ impl Registry {
         self.keys.shrink_to_fit();
         for key in &mut self.keys {
             key.values.shrink_to_fit();
-            for value in &mut key.values {
-                if let ValueOp::Set(data) = &mut value.op {
-                    data.bytes.shrink_to_fit();
-                }
-            }
         }
         let keys = &self.keys;
         self.by_path
