@@ -206,17 +206,20 @@ fn software_targets(paths: &[InputPath], limit: u64) -> BTreeMap<PathBuf, Target
         }
         seen_dirs.push(dir);
     }
-    candidates
-        .par_iter()
-        .filter_map(|path| {
-            let bytes = inputs::read(path, limit).ok()?;
-            if !reglint::hive::is_hive(&bytes) {
-                return None;
-            }
-            let target = reglint::hive::infer_from_software(&bytes)?;
-            Some((directory(path)?, target))
-        })
-        .collect()
+    let infer = |path: &PathBuf| {
+        let bytes = inputs::read(path, limit).ok()?;
+        if !reglint::hive::is_hive(&bytes) {
+            return None;
+        }
+        let target = reglint::hive::infer_from_software(&bytes)?;
+        Some((directory(path)?, target))
+    };
+    // As for the inputs: one SOFTWARE hive is read faster than the thread pool starts.
+    if candidates.len() > 1 {
+        candidates.par_iter().filter_map(infer).collect()
+    } else {
+        candidates.iter().filter_map(infer).collect()
+    }
 }
 
 /// A file named SOFTWARE (any case) in the directory of `hive`, other than `hive` itself.
