@@ -282,7 +282,7 @@ fn tcpip_parameters_match_the_hivexregedit_exports() {
                     .iter()
                     .map(|v| {
                         let d = v.data().unwrap();
-                        (v.name.to_uppercase(), (d.ty.0, d.bytes.clone()))
+                        (v.name.to_uppercase(), (d.ty.0, d.bytes.to_vec()))
                     })
                     .collect();
                 (k.path.folded(), values)

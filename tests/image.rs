@@ -374,6 +374,83 @@ fn every_container_gives_the_findings_of_its_hives_read_directly() {
     }
 }
 
+/// `show IMAGE` shows, for each installation, what `show` shows for its SYSTEM hive read
+/// directly (the version is given, since a bare hive's SOFTWARE is not paired by `show`); `diff`
+/// refuses an image with two installations rather than pick one.
+#[test]
+fn show_reads_an_image_as_it_reads_the_hives() {
+    let Some(images) = built() else { return };
+    let [first, second] = &images.folders;
+    let target = [
+        "--target",
+        "7-sp1",
+        "--edition",
+        "workstation",
+        "--format",
+        "json",
+    ];
+    let shown = |input: &str| -> Vec<Value> {
+        let (doc, code) = json_of(&images.dir, &[&["show", input][..], &target[..]].concat());
+        assert_eq!(code, 0, "show {input}: {doc}");
+        let inputs = doc["inputs"].as_array().expect("inputs").clone();
+        inputs
+            .iter()
+            .map(|i| normalised(i, i["path"].as_str().expect("path")))
+            .collect()
+    };
+    let direct = [
+        shown(path_str(&first.join("SYSTEM"))),
+        shown(path_str(&second.join("SYSTEM"))),
+    ];
+    assert!(
+        direct[0][0]["limits"]
+            .as_array()
+            .is_some_and(|l| !l.is_empty())
+    );
+    for (image, two) in [
+        ("gpt.raw", true),
+        ("dynamic.vhd", true),
+        ("fixed.vhdx", true),
+        ("compressed.qcow2", true),
+        ("segments.E01", true),
+        ("first.ntfs", false),
+    ] {
+        let got = shown(image);
+        let mut expected = direct[0].clone();
+        if two {
+            expected.extend(direct[1].clone());
+        }
+        assert_eq!(got, expected, "{image}");
+    }
+    let out = reglint(
+        &images.dir,
+        &["diff", "gpt.raw", path_str(&first.join("SYSTEM"))],
+    );
+    assert_eq!(status(&out), 3);
+    assert!(
+        text(&out.stderr).contains("holds 2 SYSTEM hives"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = reglint(
+        &images.dir,
+        &[
+            "diff",
+            "first.ntfs",
+            path_str(&first.join("SYSTEM")),
+            "--target",
+            "7-sp1",
+        ],
+    );
+    assert_eq!(
+        status(&out),
+        0,
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+}
+
 #[test]
 fn a_directory_walk_finds_images_by_signature() {
     let Some(images) = built() else { return };

@@ -39,7 +39,7 @@ fn hive_from(registry: &Registry) -> Vec<u8> {
         let values: Vec<_> = key
             .effective_values()
             .filter_map(|v| match &v.op {
-                ValueOp::Set(data) => Some((v.name.to_string(), data.ty.0, data.bytes.clone())),
+                ValueOp::Set(data) => Some((v.name.to_string(), data.ty.0, data.bytes.to_vec())),
                 ValueOp::Delete => None,
             })
             .collect();

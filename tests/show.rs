@@ -592,7 +592,7 @@ fn tcpip_state(registry: &Registry) -> Vec<(String, String, u32, Vec<u8>)> {
                     path.clone(),
                     value.name.to_uppercase(),
                     data.ty.0,
-                    data.bytes.clone(),
+                    data.bytes.to_vec(),
                 ));
             }
         }

@@ -66,10 +66,9 @@ impl Reading {
 
     /// Reads one input (`HIVE@N` for control set N, `HIVE@primary` for the primary file without
     /// its transaction logs), applying the .reg files to a hive.
-    fn load(&self, input: &Path) -> Result<Loaded, String> {
+    fn load(&self, input: &Path) -> Result<Vec<Loaded>, String> {
         let (input, primary_only) = split_primary(input);
         let (path, control_set) = split_control_set(&input);
-        let bytes = read(&path, self.max_input_size)?;
         let name = path.display().to_string();
         let options = |apply: Vec<Arc<ChangeSet>>| CheckOptions {
             target: self.target.clone(),
@@ -82,6 +81,57 @@ impl Reading {
             apply,
             ..CheckOptions::default()
         };
+        // A disk image shows the SYSTEM hive of each Windows installation in it, as `check`
+        // reads them: lazily, each hive bounded by --max-input-size.
+        if std::fs::metadata(&path).is_ok_and(|m| m.is_file())
+            && matches!(reglint::image::recognise(&path), Ok(Some(_)))
+        {
+            let read_image = |apply: Vec<Arc<ChangeSet>>| {
+                check::check_image(&path, &name, self.max_input_size, &options(apply))
+            };
+            let is_system =
+                |r: &InputReport| r.hive.as_ref().is_some_and(|h| h.hive_type == "SYSTEM");
+            let mut befores: Vec<InputReport> = if self.apply.is_empty() {
+                Vec::new()
+            } else {
+                read_image(Vec::new())
+                    .into_iter()
+                    .filter(is_system)
+                    .collect()
+            };
+            let systems: Vec<Loaded> = read_image(self.apply.clone())
+                .into_iter()
+                .filter(is_system)
+                .map(|after| Loaded {
+                    label: match control_set {
+                        Some(n) => format!("{}@{n}", after.path),
+                        None => after.path.clone(),
+                    },
+                    before: befores
+                        .iter()
+                        .position(|b| b.path == after.path)
+                        .map(|at| befores.swap_remove(at)),
+                    after,
+                })
+                .collect();
+            if systems.is_empty() {
+                let why: Vec<String> = read_image(Vec::new())
+                    .iter()
+                    .flat_map(|r| &r.diagnostics)
+                    .map(|d| d.message.clone())
+                    .collect();
+                return Err(format!(
+                    "{name}: the disk image holds no SYSTEM hive reglint could read{}",
+                    if why.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", why.join("; "))
+                    }
+                ));
+            }
+            return Ok(systems);
+        }
+        let bytes = read(&path, self.max_input_size)?;
         let after = check::check_bytes(&name, &bytes, &options(self.apply.clone()));
         if after.kind == InputKind::Unknown {
             return Err(format!("{name} is neither a .reg file nor a registry hive"));
@@ -100,11 +150,28 @@ impl Reading {
         if primary_only {
             label.push_str("@primary");
         }
-        Ok(Loaded {
+        Ok(vec![Loaded {
             label,
             after,
             before,
-        })
+        }])
+    }
+
+    /// The one input `diff` compares: an image must hold exactly one SYSTEM hive.
+    fn load_one(&self, input: &Path) -> Result<Loaded, String> {
+        let mut all = self.load(input)?;
+        match all.len() {
+            1 => all.pop().ok_or_else(|| "nothing read".to_string()),
+            _ => Err(format!(
+                "{} holds {} SYSTEM hives ({}); diff compares one with one: check the image, or diff the hives themselves",
+                input.display(),
+                all.len(),
+                all.iter()
+                    .map(|l| l.label.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        }
     }
 }
 
@@ -193,13 +260,13 @@ pub fn show(args: &ShowArgs) -> io::Result<i32> {
     for (path, explicit) in &paths {
         match reading.load(path) {
             // A walk shows SYSTEM hives and .reg files; other hives are named to be shown.
-            Ok(l)
-                if !explicit
-                    && l.after
+            Ok(all) => loaded.extend(all.into_iter().filter(|l| {
+                *explicit
+                    || l.after
                         .hive
                         .as_ref()
-                        .is_some_and(|h| h.hive_type != "SYSTEM") => {}
-            Ok(l) => loaded.push(l),
+                        .is_none_or(|h| h.hive_type == "SYSTEM")
+            })),
             Err(m) => {
                 eprintln!("reglint: {m}");
                 return Ok(EXIT_INCOMPLETE);
@@ -295,7 +362,7 @@ pub fn diff(args: &DiffArgs) -> io::Result<i32> {
     };
     // --apply is about B: `diff SYSTEM SYSTEM --apply x.reg` is the hive against the hive after x.reg.
     let apply = std::mem::take(&mut reading.apply);
-    let a = match reading.load(&args.a) {
+    let a = match reading.load_one(&args.a) {
         Ok(l) => l,
         Err(m) => {
             eprintln!("reglint: {m}");
@@ -303,7 +370,7 @@ pub fn diff(args: &DiffArgs) -> io::Result<i32> {
         }
     };
     reading.apply = apply;
-    let b = match reading.load(&args.b) {
+    let b = match reading.load_one(&args.b) {
         Ok(l) => l,
         Err(m) => {
             eprintln!("reglint: {m}");

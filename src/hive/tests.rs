@@ -223,7 +223,7 @@ fn big_data_values_are_read_whole() {
         .registry
         .key(&tcpip(&front.registry, "ControlSet001"))
         .unwrap();
-    assert_eq!(key.value("Blob").unwrap().data().unwrap().bytes, big);
+    assert_eq!(key.value("Blob").unwrap().data().unwrap().bytes[..], big[..]);
     // Version 1.3 hives keep big values in one cell.
     let mut old = HiveSpec::new("SYSTEM", root);
     old.minor_version = 3;
@@ -232,7 +232,7 @@ fn big_data_values_are_read_whole() {
         .registry
         .key(&tcpip(&front.registry, "ControlSet001"))
         .unwrap();
-    assert_eq!(key.value("Blob").unwrap().data().unwrap().bytes, big);
+    assert_eq!(key.value("Blob").unwrap().data().unwrap().bytes[..], big[..]);
 }
 
 #[test]
