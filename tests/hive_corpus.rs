@@ -320,10 +320,10 @@ fn provenance_offsets_point_at_the_cells() {
     let front = load_path(&path);
     let mut checked = 0;
     for key in front.registry.keys() {
-        let at = key.origin.hive_offset.unwrap() as usize;
+        let at = key.origin.hive_offset().unwrap() as usize;
         assert_eq!(&bytes[at + 4..at + 6], b"nk", "{}", key.path);
         for value in &key.values {
-            let at = value.name_origin.hive_offset.unwrap() as usize;
+            let at = value.name_origin.hive_offset().unwrap() as usize;
             assert_eq!(
                 &bytes[at + 4..at + 6],
                 b"vk",

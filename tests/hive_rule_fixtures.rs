@@ -91,8 +91,8 @@ fn offsets(bytes: &[u8], key: &str, value: &str) -> (usize, usize) {
     let front = hive::load("generator", bytes, &options);
     let path = KeyPath::parse(&format!(r"HKEY_LOCAL_MACHINE\SYSTEM\{key}")).unwrap();
     let key = front.registry.key(&path).unwrap();
-    let vk = key.value(value).unwrap().name_origin.hive_offset.unwrap();
-    (key.origin.hive_offset.unwrap() as usize, vk as usize)
+    let vk = key.value(value).unwrap().name_origin.hive_offset().unwrap();
+    (key.origin.hive_offset().unwrap() as usize, vk as usize)
 }
 
 const PARAMETERS: &str = r"ControlSet001\Services\Tcpip\Parameters";

@@ -79,10 +79,8 @@ impl<'a> Extractor<'_, 'a> {
             .front
             .sources
             .add(SourceFile::new(source_name, rendered.text));
-        let key_origin = Origin {
-            hive_offset: u32::try_from(key.cell.file_offset()).ok(),
-            ..Origin::text(file, rendered.key_path.start, rendered.key_path.end)
-        };
+        let key_origin = Origin::text(file, rendered.key_path.start, rendered.key_path.end)
+            .at_hive_offset(u32::try_from(key.cell.file_offset()).ok());
         for error in errors {
             self.damaged(&error, Some(key_origin), &full_path);
         }
@@ -90,14 +88,10 @@ impl<'a> Extractor<'_, 'a> {
         // The data moves into the model: a value is held in memory once.
         for (value, (name_span, data_span)) in values.into_iter().zip(rendered.values) {
             let offset = u32::try_from(value.file_offset()).ok();
-            let name_origin = Origin {
-                hive_offset: offset,
-                ..Origin::text(file, name_span.start, name_span.end)
-            };
-            let data_origin = Origin {
-                hive_offset: offset,
-                ..Origin::text(file, data_span.start, data_span.end)
-            };
+            let name_origin =
+                Origin::text(file, name_span.start, name_span.end).at_hive_offset(offset);
+            let data_origin =
+                Origin::text(file, data_span.start, data_span.end).at_hive_offset(offset);
             if let Some(claimed) = value.cut_from {
                 self.oversized(&value, claimed, data_origin, &full_path);
             }

@@ -175,15 +175,18 @@ fn origins_point_at_tokens_and_cells() {
         &file.text[key.origin.range()],
         r"HKEY_LOCAL_MACHINE\SYSTEM\ControlSet001\Services\Tcpip\Parameters"
     );
-    let nk = key.origin.hive_offset.unwrap() as usize;
+    let nk = key.origin.hive_offset().unwrap() as usize;
     assert_eq!(&bytes[nk + 4..nk + 6], b"nk");
     assert_eq!(key.last_written, Some(0x01D0_0000_0000_0000));
     let value = key.value("MaxUserPort").unwrap();
     assert_eq!(&file.text[value.name_origin.range()], "MaxUserPort");
     assert_eq!(&file.text[value.data_origin.range()], "0000fffe");
-    let vk = value.name_origin.hive_offset.unwrap() as usize;
+    let vk = value.name_origin.hive_offset().unwrap() as usize;
     assert_eq!(&bytes[vk + 4..vk + 6], b"vk");
-    assert_eq!(value.data_origin.hive_offset, value.name_origin.hive_offset);
+    assert_eq!(
+        value.data_origin.hive_offset(),
+        value.name_origin.hive_offset()
+    );
     let sz = key.value("MaxFreeTcbs").unwrap();
     assert_eq!(&file.text[sz.data_origin.range()], "2000");
 }
@@ -223,7 +226,10 @@ fn big_data_values_are_read_whole() {
         .registry
         .key(&tcpip(&front.registry, "ControlSet001"))
         .unwrap();
-    assert_eq!(key.value("Blob").unwrap().data().unwrap().bytes[..], big[..]);
+    assert_eq!(
+        key.value("Blob").unwrap().data().unwrap().bytes[..],
+        big[..]
+    );
     // Version 1.3 hives keep big values in one cell.
     let mut old = HiveSpec::new("SYSTEM", root);
     old.minor_version = 3;
@@ -232,7 +238,10 @@ fn big_data_values_are_read_whole() {
         .registry
         .key(&tcpip(&front.registry, "ControlSet001"))
         .unwrap();
-    assert_eq!(key.value("Blob").unwrap().data().unwrap().bytes[..], big[..]);
+    assert_eq!(
+        key.value("Blob").unwrap().data().unwrap().bytes[..],
+        big[..]
+    );
 }
 
 #[test]
@@ -434,7 +443,7 @@ fn cyclic_subkey_lists_stop() {
         .registry
         .key(&tcpip(&front.registry, "ControlSet001"))
         .unwrap();
-    let nk = key.origin.hive_offset.unwrap() as usize;
+    let nk = key.origin.hive_offset().unwrap() as usize;
     let mut cyclic = bytes.clone();
     let own = u32::try_from(nk - 4096).unwrap();
     // Make the first entry of Parameters' own `lh` list point back at Parameters.

@@ -156,9 +156,9 @@ fn place(origin: &Origin) -> (FileId, u32) {
 fn shifted(origin: Origin, file_offset: FileId) -> Origin {
     Origin {
         file: origin.file.saturating_add(file_offset),
-        hive_offset: None,
         ..origin
     }
+    .at_hive_offset(None)
 }
 
 #[cfg(test)]

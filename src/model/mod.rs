@@ -23,8 +23,10 @@ pub struct Origin {
     pub file: FileId,
     pub start: u32,
     pub end: u32,
-    /// Offset of the cell in the hive file (from the start of the file), for hive inputs.
-    pub hive_offset: Option<u32>,
+    /// Offset of the cell in the hive file (from the start of the file), for hive inputs. A
+    /// cell lies past the 4 KiB base block, so it is never 0, and the niche keeps an origin at
+    /// 16 bytes: a model holds three per value.
+    hive_cell: Option<std::num::NonZeroU32>,
 }
 
 impl Origin {
@@ -33,8 +35,21 @@ impl Origin {
             file,
             start: start as u32,
             end: end as u32,
-            hive_offset: None,
+            hive_cell: None,
         }
+    }
+
+    /// This origin at the hive cell at `offset` (none for `None` or 0, which no cell is at).
+    pub fn at_hive_offset(self, offset: Option<u32>) -> Self {
+        Self {
+            hive_cell: offset.and_then(std::num::NonZeroU32::new),
+            ..self
+        }
+    }
+
+    /// The offset of the hive cell the origin is at, for hive inputs.
+    pub fn hive_offset(&self) -> Option<u32> {
+        self.hive_cell.map(std::num::NonZeroU32::get)
     }
 
     pub fn range(&self) -> std::ops::Range<usize> {

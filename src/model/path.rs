@@ -97,7 +97,8 @@ impl Root {
 pub struct KeyPath {
     pub root: Root,
     parts: Box<[Name]>,
-    control_set: Option<ControlSet>,
+    /// The control set, packed (see [`pack`]): a path is held once per key.
+    control_set: u32,
 }
 
 /// Which control set a path lies in.
@@ -139,6 +140,24 @@ impl ControlSet {
     }
 }
 
+/// A recognised control set in four bytes: 0 for none, 1 for `CurrentControlSet`, 2 + N for
+/// `ControlSetN` (a number too large for that is not recognised).
+fn pack(set: Option<ControlSet>) -> u32 {
+    match set {
+        None => 0,
+        Some(ControlSet::Current) => 1,
+        Some(ControlSet::Numbered(n)) => n.checked_add(2).unwrap_or(0),
+    }
+}
+
+fn unpack(packed: u32) -> Option<ControlSet> {
+    match packed {
+        0 => None,
+        1 => Some(ControlSet::Current),
+        n => Some(ControlSet::Numbered(n - 2)),
+    }
+}
+
 /// `HKLM\SYSTEM\<control set>\...`: the set, read from the second component.
 fn recognise_control_set(root: Root, parts: &[Name]) -> Option<ControlSet> {
     if root != Root::LocalMachine {
@@ -153,7 +172,7 @@ fn recognise_control_set(root: Root, parts: &[Name]) -> Option<ControlSet> {
 
 impl KeyPath {
     pub fn new(root: Root, parts: Vec<Name>) -> Self {
-        let control_set = recognise_control_set(root, &parts);
+        let control_set = pack(recognise_control_set(root, &parts));
         Self {
             root,
             // Boxed: a path never grows, and a collected Vec would keep spare capacity.
@@ -177,7 +196,7 @@ impl KeyPath {
 
     /// If the path is `HKLM\SYSTEM\<control set>\...`, the set and the rest of the path.
     pub fn control_set(&self) -> Option<(ControlSet, &[Name])> {
-        Some((self.control_set?, self.parts.get(2..)?))
+        Some((unpack(self.control_set)?, self.parts.get(2..)?))
     }
 
     /// The components below `ControlSetNNN\Services` (or `CurrentControlSet\Services`).

@@ -13,7 +13,7 @@ pub fn render(out: &mut dyn WriteColor, reports: &[InputReport]) -> io::Result<(
         for d in &report.diagnostics {
             let origin = d.primary.as_ref().map(|p| p.origin);
             let place = match origin {
-                Some(o) => match (super::text_span(report, &o), o.hive_offset) {
+                Some(o) => match (super::text_span(report, &o), o.hive_offset()) {
                     (Some(span), _) => format!(
                         "{}:{}:{}",
                         super::applied_source(report, &o).unwrap_or(&report.path),

@@ -72,7 +72,7 @@ fn to_codespan(
             list_places(&collapsed.elsewhere)
         ));
     }
-    if let Some(offset) = d.primary.as_ref().and_then(|p| p.origin.hive_offset) {
+    if let Some(offset) = d.primary.as_ref().and_then(|p| p.origin.hive_offset()) {
         let written = d
             .key
             .as_deref()
@@ -301,7 +301,7 @@ fn collapse(report: &InputReport) -> Vec<Option<Collapsed>> {
 
 /// Where a finding is, in words: its key and value in a hive, its line in a text.
 fn place_of(report: &InputReport, d: &Diagnostic, line: Option<usize>) -> String {
-    let hive_offset = d.primary.as_ref().and_then(|p| p.origin.hive_offset);
+    let hive_offset = d.primary.as_ref().and_then(|p| p.origin.hive_offset());
     match (&d.key, &d.value, line) {
         (Some(key), Some(value), _) if hive_offset.is_some() || line.is_none() => {
             format!("`{value}` in [{key}]")

@@ -112,7 +112,7 @@ fn position(report: &InputReport, origin: &Origin) -> Position {
         column: span.map(|s| s.column),
         end_line: span.map(|s| s.end_line),
         end_column: span.map(|s| s.end_column),
-        hive_offset: origin.hive_offset,
+        hive_offset: origin.hive_offset(),
     }
 }
 

@@ -105,7 +105,7 @@ pub fn text_span(report: &InputReport, origin: &Origin) -> Option<TextSpan> {
 
 /// The `--apply` .reg file a hive finding points into (a value the .reg set), if it does.
 pub fn applied_source<'a>(report: &'a InputReport, origin: &Origin) -> Option<&'a str> {
-    if origin.hive_offset.is_some() {
+    if origin.hive_offset().is_some() {
         return None;
     }
     let name = report.sources.get(origin.file)?.name.as_str();
@@ -125,7 +125,7 @@ pub fn hive_place(d: &Diagnostic) -> Option<String> {
     if let Some(value) = &d.value {
         parts.push(format!("value {value}"));
     }
-    if let Some(offset) = d.primary.as_ref().and_then(|p| p.origin.hive_offset) {
+    if let Some(offset) = d.primary.as_ref().and_then(|p| p.origin.hive_offset()) {
         parts.push(format!("at hive offset {offset:#x}"));
     }
     (!parts.is_empty()).then(|| parts.join(", "))

@@ -322,7 +322,7 @@ fn region(report: &InputReport, origin: &Origin) -> Option<Value> {
         // finding's span lies. (A `contextRegion` would have to be a proper superset of a
         // region whose length the model does not record: SARIF1008.)
         InputKind::Hive => {
-            let offset = origin.hive_offset?;
+            let offset = origin.hive_offset()?;
             let mut region = json!({ "byteOffset": offset });
             if let Some(file) = report.sources.get(origin.file) {
                 let (line, column) = file.line_column(origin.start as usize);

@@ -39,7 +39,7 @@ pub struct Provenance {
 
 impl Provenance {
     pub fn of(report: &InputReport, set: &SetValue) -> Provenance {
-        match set.origin.hive_offset {
+        match set.origin.hive_offset() {
             Some(offset) => Provenance {
                 file: report.path.clone(),
                 line: None,
