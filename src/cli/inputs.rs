@@ -413,15 +413,29 @@ pub fn read(path: &Path, limit: u64) -> io::Result<Bytes> {
             "{len} bytes is larger than any registry file can be (4 GiB)"
         )));
     }
+    // A small file is read: mapping and unmapping one costs more than copying it, and in a
+    // batch on two threads every unmap interrupts the other core to flush its TLB.
+    if len < MAP_FROM {
+        return read_sized(file, limit, len as usize).map(Bytes::Owned);
+    }
     // SAFETY: the map is read-only and private to this process. If another process truncates
     // the file while it is mapped, reads may fault; reglint reads inputs that are copies at rest.
     let map = unsafe { memmap2::Mmap::map(&file) }?;
     Ok(Bytes::Mapped(map))
 }
 
+/// Files from this size on are memory-mapped rather than read.
+const MAP_FROM: u64 = 1 << 20;
+
 /// Reads a stream up to `limit` bytes; one byte more is an error, not a silent truncation.
 fn read_stream(stream: impl Read, limit: u64) -> io::Result<Vec<u8>> {
-    let mut buffer = Vec::new();
+    read_sized(stream, limit, 0)
+}
+
+/// [`read_stream`] with room for `expected` bytes (a file's size) and the end-of-file check,
+/// so a file is read in two calls rather than grown through many.
+fn read_sized(stream: impl Read, limit: u64, expected: usize) -> io::Result<Vec<u8>> {
+    let mut buffer = Vec::with_capacity(expected.saturating_add(1));
     stream
         .take(limit.saturating_add(1))
         .read_to_end(&mut buffer)?;
