@@ -43,9 +43,16 @@ impl SourceFile {
         if line >= index.lines {
             return None;
         }
-        let mut at = *index.sampled.get(line / STRIDE)? as usize;
-        for _ in 0..line % STRIDE {
+        if line == 0 {
+            return Some(0);
+        }
+        // The last sample in an earlier line; line `line` starts within a sample's spacing.
+        let before = index.samples.partition_point(|&(_, l)| (l as usize) < line);
+        let &(pos, mut at_line) = index.samples.get(before.checked_sub(1)?)?;
+        let mut at = pos as usize;
+        while (at_line as usize) < line {
             at = next_line_start(self.text.as_bytes(), at)?;
+            at_line += 1;
         }
         Some(at)
     }
@@ -53,22 +60,33 @@ impl SourceFile {
     /// Zero-based line index of a byte offset.
     pub fn line_index(&self, offset: usize) -> usize {
         let index = self.index();
-        let block = match index.sampled.binary_search(&(offset as u32)) {
-            Ok(block) => block,
-            Err(next) => next.saturating_sub(1),
-        };
-        let mut line = block * STRIDE;
-        let mut at = index.sampled.get(block).map_or(0, |&s| s as usize);
-        while line + 1 < index.lines {
-            match next_line_start(self.text.as_bytes(), at) {
-                Some(next) if next <= offset => {
-                    line += 1;
-                    at = next;
-                }
-                _ => break,
+        let offset = offset.min(self.text.len());
+        let i = index
+            .samples
+            .partition_point(|&(p, _)| (p as usize) <= offset)
+            .saturating_sub(1);
+        let (pos, line) = index.samples.get(i).copied().unwrap_or((0, 0));
+        // Count the line ends between the sample and the offset, looking no further.
+        let between = self
+            .text
+            .as_bytes()
+            .get(pos as usize..offset)
+            .unwrap_or_default();
+        let mut line = line as usize;
+        let mut rest = between;
+        while let Some(end) = rest.iter().position(|&b| b == b'\n' || b == b'\r') {
+            let crlf = rest.get(end) == Some(&b'\r') && rest.get(end + 1) == Some(&b'\n');
+            let skip = end + if crlf { 2 } else { 1 };
+            // A `\r` just before the offset whose `\n` is at it ends the line after the offset.
+            let ends_before = !(rest.get(end) == Some(&b'\r')
+                && end + 1 == rest.len()
+                && self.text.as_bytes().get(offset) == Some(&b'\n'));
+            if ends_before {
+                line += 1;
             }
+            rest = rest.get(skip..).unwrap_or_default();
         }
-        line
+        line.min(index.lines.saturating_sub(1))
     }
 
     /// Byte range of a zero-based line, without its line terminator.
@@ -93,35 +111,48 @@ impl SourceFile {
     }
 }
 
-/// Lines are sampled every STRIDE lines: the index is a thirty-second of a full one (a 40 MB
-/// export has 600,000 lines), and a lookup walks at most STRIDE lines from a sample.
+/// Line starts are sampled every STRIDE lines, and a long line is sampled every SPACING bytes
+/// within it: the index is a small fraction of a full one (a 40 MB export has 600,000 lines),
+/// and a lookup scans at most about SPACING bytes from a sample, however long its line.
 const STRIDE: usize = 32;
+const SPACING: usize = 4096;
 
-/// The start of every STRIDE-th line (lines 0, STRIDE, 2 STRIDE, ...) and how many lines
-/// there are; `\n`, `\r\n` and a lone `\r` end a line.
+/// Samples (byte offset, the zero-based line it lies in), ascending, the first at 0, and how
+/// many lines there are; `\n`, `\r\n` and a lone `\r` end a line.
 #[derive(Debug, Clone)]
 struct LineIndex {
-    sampled: Vec<u32>,
+    samples: Vec<(u32, u32)>,
     lines: usize,
 }
 
 impl LineIndex {
     fn of(text: &str) -> LineIndex {
         let bytes = text.as_bytes();
-        let mut index = LineIndex {
-            sampled: Vec::with_capacity(bytes.len() / (32 * STRIDE) + 1),
-            lines: 1,
-        };
-        index.sampled.push(0);
-        let mut at = 0;
-        while let Some(next) = next_line_start(bytes, at) {
-            if index.lines % STRIDE == 0 {
-                index.sampled.push(next as u32);
+        let mut samples = Vec::with_capacity(bytes.len() / SPACING + 1);
+        samples.push((0u32, 0u32));
+        let mut last = 0usize;
+        let mut line = 0usize;
+        let mut at = 0usize;
+        loop {
+            let next = next_line_start(bytes, at);
+            let end = next.unwrap_or(bytes.len());
+            // Within a long line, a sample every SPACING bytes.
+            while last + SPACING < end {
+                last += SPACING;
+                samples.push((last as u32, line as u32));
             }
-            index.lines += 1;
+            let Some(next) = next else { break };
+            line += 1;
             at = next;
+            if line % STRIDE == 0 || next - last >= SPACING {
+                samples.push((next as u32, line as u32));
+                last = next;
+            }
         }
-        index
+        LineIndex {
+            samples,
+            lines: line + 1,
+        }
     }
 }
 

@@ -50,8 +50,9 @@ fn pieces(word: &str, room: usize) -> Vec<&str> {
     }
     let mut out = Vec::new();
     let mut rest = word;
-    while rest.chars().count() > room {
-        let cut = rest.char_indices().nth(room).map_or(rest.len(), |(i, _)| i);
+    // `nth(room)` exists while more than `room` characters are left; it looks at no more than
+    // a line's worth, so a megabyte-long word is cut in linear time.
+    while let Some((cut, _)) = rest.char_indices().nth(room) {
         let head = rest.get(..cut).unwrap_or(rest);
         let at = match head.rfind('\\') {
             Some(i) if i > 0 => i + 1,
