@@ -387,6 +387,16 @@ pub struct Catalog {
     key_patterns: Vec<String>,
 }
 
+/// Records fact `i` under `name` (in ASCII upper case) once.
+fn file_under(table: &mut FxHashMap<Name, Vec<usize>>, name: &str, i: usize) {
+    let list = table
+        .entry(Name::from(name.to_ascii_uppercase()))
+        .or_default();
+    if !list.contains(&i) {
+        list.push(i);
+    }
+}
+
 /// `name` in ASCII upper case, on the stack when it is short, handed to `f`.
 fn with_upper<R>(name: &str, f: impl FnOnce(&str) -> R) -> R {
     let mut buffer = [0u8; 64];
@@ -410,22 +420,10 @@ impl Catalog {
         self.key_patterns.clear();
         for (i, fact) in self.values.iter().enumerate() {
             for name in std::iter::once(&fact.name).chain(&fact.aliases) {
-                let list = self
-                    .by_name
-                    .entry(Name::from(name.to_ascii_uppercase()))
-                    .or_default();
-                if !list.contains(&i) {
-                    list.push(i);
-                }
+                file_under(&mut self.by_name, name, i);
             }
             for name in &fact.misspellings {
-                let list = self
-                    .by_misspelling
-                    .entry(Name::from(name.to_ascii_uppercase()))
-                    .or_default();
-                if !list.contains(&i) {
-                    list.push(i);
-                }
+                file_under(&mut self.by_misspelling, name, i);
             }
             for key in std::iter::once(&fact.key).chain(&fact.key_alternatives) {
                 if !self.key_patterns.contains(key) {
