@@ -99,9 +99,12 @@ impl Reading {
                     .filter(is_system)
                     .collect()
             };
-            let systems: Vec<Loaded> = read_image(self.apply.clone())
+            let (afters, others): (Vec<InputReport>, Vec<InputReport>) =
+                read_image(self.apply.clone())
+                    .into_iter()
+                    .partition(is_system);
+            let systems: Vec<Loaded> = afters
                 .into_iter()
-                .filter(is_system)
                 .map(|after| Loaded {
                     label: match control_set {
                         Some(n) => format!("{}@{n}", after.path),
@@ -115,7 +118,8 @@ impl Reading {
                 })
                 .collect();
             if systems.is_empty() {
-                let why: Vec<String> = read_image(Vec::new())
+                // Why is in the image's own findings; the image is not read again for them.
+                let why: Vec<String> = others
                     .iter()
                     .flat_map(|r| &r.diagnostics)
                     .map(|d| d.message.clone())

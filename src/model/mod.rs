@@ -167,6 +167,11 @@ pub fn push_folded(out: &mut String, name: &str) {
     }
 }
 
+/// The hash of the key at a position of the path table, which the table needs when it grows.
+fn rehash(keys: &[Key]) -> impl Fn(&u32) -> u64 + '_ {
+    |&i| keys.get(i as usize).map_or(0, |k| k.path.folded_hash())
+}
+
 /// A `[-key]` deletion.
 #[derive(Debug, Clone)]
 pub struct KeyDeletion {
@@ -251,12 +256,9 @@ impl Registry {
     fn push_new(&mut self, key: Key) -> KeyId {
         let i = self.keys.len();
         self.index.add(i, &key.path);
-        let keys = &self.keys;
-        let hash = key.path.folded_hash();
         // Positions fit in u32: an input's keys are bounded by its size, which is far less.
-        self.by_path.insert_unique(hash, i as u32, |&j| {
-            keys.get(j as usize).map_or(0, |k| k.path.folded_hash())
-        });
+        self.by_path
+            .insert_unique(key.path.folded_hash(), i as u32, rehash(&self.keys));
         self.keys.push(key);
         KeyId(i)
     }
@@ -269,20 +271,15 @@ impl Registry {
         for key in &mut self.keys {
             key.values.shrink_to_fit();
         }
-        let keys = &self.keys;
-        self.by_path
-            .shrink_to_fit(|&i| keys.get(i as usize).map_or(0, |k| k.path.folded_hash()));
+        self.by_path.shrink_to_fit(rehash(&self.keys));
     }
 
     /// Rebuilds the path table and the index after keys were removed.
     fn reindex(&mut self) {
         self.by_path.clear();
         for (i, key) in self.keys.iter().enumerate() {
-            let keys = &self.keys;
             self.by_path
-                .insert_unique(key.path.folded_hash(), i as u32, |&j| {
-                    keys.get(j as usize).map_or(0, |k| k.path.folded_hash())
-                });
+                .insert_unique(key.path.folded_hash(), i as u32, rehash(&self.keys));
         }
         self.index = index::KeyIndex::rebuild(&self.keys);
     }

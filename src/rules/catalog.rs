@@ -2,7 +2,7 @@
 
 use crate::diagnostic::Severity;
 use crate::model::Name;
-use crate::model::{Key, KeyPath, RegType, Registry, Root};
+use crate::model::{KeyPath, RegType, Root};
 pub use crate::model::{is_guid, key_matches};
 use rustc_hash::FxHashMap;
 use serde::Deserialize;
@@ -301,15 +301,6 @@ impl ValueFact {
     }
 }
 
-/// Every key of `registry` that is one of `wanted` (paths below `Services`, as [`key_matches`]
-/// reads them) in any control set, with its path below `Services`.
-pub fn service_keys<'a>(
-    registry: &'a Registry,
-    wanted: &'a [&'a str],
-) -> impl Iterator<Item = (&'a Key, &'a [Name])> + 'a {
-    registry.service_keys(wanted)
-}
-
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
@@ -521,11 +512,6 @@ impl Catalog {
             .filter(move |k| key_matches(rest, &k.key))
             .flat_map(|k| k.names.iter().map(String::as_str));
         facts.chain(known)
-    }
-
-    /// Whether the catalog describes any value under `path`'s key.
-    pub fn covers_key(&self, rest: &[Name]) -> bool {
-        self.key_patterns.iter().any(|k| key_matches(rest, k))
     }
 
     /// Whether Windows itself writes `name` = `data` in the key `rest`.

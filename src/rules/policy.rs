@@ -4,13 +4,12 @@
 use crate::config::Policy;
 use crate::diagnostic::Diagnostic;
 use crate::model::Registry;
-use crate::rules::catalog::service_keys;
 
 pub fn check(policies: &[Policy], registry: &Registry, out: &mut Vec<Diagnostic>) {
     for policy in policies {
         // A policy speaks about inputs that have the key at all: a .reg that does not touch
         // Tcpip\Parameters is not in breach of a Tcpip policy.
-        for (key, _) in service_keys(registry, &[policy.key.as_str()]) {
+        for (key, _) in registry.service_keys(&[policy.key.as_str()]) {
             let value = key.value(&policy.value).filter(|v| v.data().is_some());
             let finding = |message: String| {
                 let mut d = Diagnostic::new(policy.code, message)

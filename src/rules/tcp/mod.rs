@@ -64,7 +64,9 @@ pub fn value_finding(
 
 /// Every `Tcpip\Parameters` key in the input, in any control set.
 pub fn tcpip_parameters<'a>(cx: &'a Context<'a>) -> impl Iterator<Item = &'a Key> + 'a {
-    crate::rules::catalog::service_keys(cx.registry, &["Tcpip\\Parameters"]).map(|(key, _)| key)
+    cx.registry
+        .service_keys(&["Tcpip\\Parameters"])
+        .map(|(key, _)| key)
 }
 
 /// The effective REG_DWORD `name` of a key, with the value it came from.

@@ -7,14 +7,13 @@ use crate::fix::{Applicability, Change, Fix};
 use crate::model::Name;
 use crate::model::{Key, Value};
 use crate::rules::Context;
-use crate::rules::catalog::service_keys;
 use crate::spelling::{allowed_distance, within};
 
 /// The keys whose complete set of value names reglint knows.
 const CHECKED_KEYS: &[&str] = &["Tcpip\\Parameters"];
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for (key, rest) in service_keys(cx.registry, CHECKED_KEYS) {
+    for (key, rest) in cx.registry.service_keys(CHECKED_KEYS) {
         for value in key.effective_values() {
             if value.name.is_empty() {
                 continue;
