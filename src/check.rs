@@ -31,6 +31,8 @@ pub struct CheckOptions {
     pub profiles: Vec<&'static crate::rules::hardening::Profile>,
     /// .reg files to apply to a hive before it is checked (`--apply`), in order.
     pub apply: Vec<std::sync::Arc<ChangeSet>>,
+    /// The parent images of a differencing disk image (`--parent`), nearest first.
+    pub parents: Vec<std::path::PathBuf>,
 }
 
 /// A .reg file read as a change set for `--apply`.
@@ -290,7 +292,7 @@ pub fn check_image(
     limit: u64,
     options: &CheckOptions,
 ) -> Vec<InputReport> {
-    let scan = image::scan(path, name, limit);
+    let scan = image::scan(path, name, limit, &options.parents);
     let mut reports = Vec::new();
     if !scan.diagnostics.is_empty() {
         let front = FrontEnd {

@@ -5,6 +5,10 @@
 //! from a folder. Without the tools the tests say so and pass, except under CI (`CI` set),
 //! where they fail: `.ci/run` installs them.
 
+#[path = "image/differencing.rs"]
+mod differencing;
+#[path = "image/ex01.rs"]
+mod ex01;
 mod support;
 
 use serde_json::Value;

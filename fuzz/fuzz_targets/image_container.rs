@@ -22,7 +22,7 @@ fuzz_target!(|data: &[u8]| {
             _ => Format::Ewf,
         },
     };
-    let Ok(mut disk) = container::open(format, source, Path::new("fuzz.E01")) else {
+    let Ok(mut disk) = container::open(format, source, Path::new("fuzz.E01"), &[]) else {
         return;
     };
     let size = disk.size();

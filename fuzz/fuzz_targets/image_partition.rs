@@ -11,7 +11,7 @@ use std::path::Path;
 
 fuzz_target!(|data: &[u8]| {
     let source = Source::from_bytes(data.to_vec());
-    let Ok(mut disk) = container::open(Format::Raw, source, Path::new("fuzz.raw")) else {
+    let Ok(mut disk) = container::open(Format::Raw, source, Path::new("fuzz.raw"), &[]) else {
         return;
     };
     let size = disk.size();

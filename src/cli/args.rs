@@ -193,6 +193,11 @@ pub struct CheckArgs {
     #[arg(long)]
     pub timing: bool,
 
+    /// The parent of a differencing disk image (VHD, VHDX, or QCOW2 with a backing file); give
+    /// it again for each further parent, nearest first. Checked against what the child records.
+    #[arg(long = "parent", value_name = "IMAGE")]
+    pub parents: Vec<PathBuf>,
+
     /// Apply this .reg to each hive before checking it, as `reg import` would (repeatable, in order).
     #[arg(long = "apply", value_name = "FILE.reg")]
     pub apply: Vec<PathBuf>,
@@ -226,6 +231,11 @@ pub struct StateArgs {
     /// ControlSetNNN (`HIVE@N` picks one per input).
     #[arg(long, default_value = "current", value_name = "SET")]
     pub control_set: String,
+
+    /// The parent of a differencing disk image (VHD, VHDX, or QCOW2 with a backing file); give
+    /// it again for each further parent, nearest first. Checked against what the child records.
+    #[arg(long = "parent", value_name = "IMAGE")]
+    pub parents: Vec<PathBuf>,
 
     /// Apply this .reg to the hive, as `reg import` would (repeatable, in order).
     #[arg(long = "apply", value_name = "FILE.reg")]

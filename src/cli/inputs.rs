@@ -337,7 +337,7 @@ fn walk_failure(root: &Path, error: &ignore::Error) -> InputPath {
     }
 }
 
-fn has_reg_extension(path: &Path) -> bool {
+pub fn has_reg_extension(path: &Path) -> bool {
     path.extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("reg"))
 }
@@ -388,20 +388,79 @@ fn too_large(len: u64, limit: u64) -> String {
     format!("{len} bytes is more than the input size limit of {limit} bytes (--max-input-size)")
 }
 
+/// What one input turned out to be when opened.
+pub enum Opened {
+    /// A disk image (by its signature), to be read lazily through the container layer.
+    Image,
+    /// Anything else: its bytes.
+    Bytes(Bytes),
+}
+
 /// The bytes of one input. `limit` bounds what is read from any input, streams included.
 pub fn read(path: &Path, limit: u64) -> io::Result<Bytes> {
+    match open(path, limit, false)? {
+        Opened::Bytes(bytes) => Ok(bytes),
+        Opened::Image => Err(io::Error::other("a disk image")),
+    }
+}
+
+/// Opens one input once: a disk image is recognised from the same descriptor (from the bytes
+/// of a small file), without reading it; anything else is read as [`read`] reads it. In a batch
+/// of small files this is one open and one read each.
+pub fn open_input(path: &Path, limit: u64) -> io::Result<Opened> {
+    open(path, limit, true)
+}
+
+fn open(path: &Path, limit: u64, images: bool) -> io::Result<Opened> {
     if path.as_os_str() == "-" {
-        return read_stream(io::stdin().lock(), limit).map(Bytes::Owned);
+        return read_stream(io::stdin().lock(), limit).map(|b| Opened::Bytes(Bytes::Owned(b)));
     }
     let meta = std::fs::metadata(path)?;
     if meta.is_dir() {
         return Err(io::Error::other("a directory"));
     }
     if !meta.is_file() {
-        return read_special(path, &meta, limit);
+        return read_special(path, &meta, limit).map(Opened::Bytes);
     }
     let file = File::open(path)?;
-    let len = file.metadata()?.len();
+    let len = meta.len();
+    if images && len >= MAP_FROM && is_image_file(&file, len)? {
+        return Ok(Opened::Image);
+    }
+    let bytes = read_file(file, len, limit)?;
+    if images
+        && let Bytes::Owned(data) = &bytes
+        && is_image(
+            data,
+            data.get(data.len().saturating_sub(512)..)
+                .unwrap_or_default(),
+        )
+    {
+        return Ok(Opened::Image);
+    }
+    Ok(Opened::Bytes(bytes))
+}
+
+fn is_image(head: &[u8], tail: &[u8]) -> bool {
+    let head = head.get(..HEAD_LEN.min(head.len())).unwrap_or_default();
+    reglint::image::container::recognise(head, tail).is_some()
+}
+
+/// Whether a large file is a disk image, from its first and last bytes.
+fn is_image_file(mut file: &File, len: u64) -> io::Result<bool> {
+    use std::io::{Seek, SeekFrom};
+    let mut head = vec![0; HEAD_LEN];
+    file.read_exact(&mut head)?;
+    let mut tail = [0u8; 512];
+    file.seek(SeekFrom::Start(len.saturating_sub(512)))?;
+    file.read_exact(&mut tail)?;
+    file.rewind()?;
+    Ok(is_image(&head, &tail))
+}
+
+const HEAD_LEN: usize = reglint::image::container::HEAD_LEN;
+
+fn read_file(file: File, len: u64, limit: u64) -> io::Result<Bytes> {
     if len == 0 {
         return Ok(Bytes::Owned(Vec::new()));
     }

@@ -430,6 +430,7 @@ impl Plan {
         }
         let options = CheckOptions {
             apply,
+            parents: args.parents.clone(),
             profiles,
             target: TargetChoice {
                 os,

@@ -112,26 +112,9 @@ fn check_one(
     }
     // An image is read lazily, file by file, so --max-input-size bounds each hive in it, not
     // the image.
-    if input.path.as_os_str() != "-"
-        && std::fs::metadata(&input.path).is_ok_and(|m| m.is_file())
-        && matches!(reglint::image::recognise(&input.path), Ok(Some(_)))
-    {
-        let reports = check_image(&input.path, &name, limit, &options);
-        // A walk may meet disk images that are not Windows disks (a data disk, a hybrid ISO):
-        // like hives it does not lint, they are left out with a note.
-        if !input.explicit
-            && let [only] = reports.as_slice()
-            && only.kind == InputKind::Image
-            && only.diagnostics.iter().all(|d| d.code.code == "IMG004")
-        {
-            return Outcome::Skipped(format!(
-                "{name}: a disk image without a Windows installation, skipped (name the file to check it)"
-            ));
-        }
-        return Outcome::Reports(reports, options.config.clone());
-    }
-    let bytes = match inputs::read(&input.path, limit) {
-        Ok(bytes) => bytes,
+    let bytes = match inputs::open_input(&input.path, limit) {
+        Ok(inputs::Opened::Bytes(bytes)) => bytes,
+        Ok(inputs::Opened::Image) => return check_image_input(input, &name, limit, &options),
         Err(e) => return failed(e.to_string()),
     };
     if input.path.as_os_str() != "-" {
@@ -174,6 +157,24 @@ pub fn input_options(
     options
 }
 
+/// A disk image among the inputs: each installation's hives, or a note when a walk found an
+/// image without Windows.
+fn check_image_input(input: &InputPath, name: &str, limit: u64, options: &CheckOptions) -> Outcome {
+    let reports = check_image(&input.path, name, limit, options);
+    // A walk may meet disk images that are not Windows disks (a data disk, a hybrid ISO):
+    // like hives it does not lint, they are left out with a note.
+    if !input.explicit
+        && let [only] = reports.as_slice()
+        && only.kind == InputKind::Image
+        && only.diagnostics.iter().all(|d| d.code.code == "IMG004")
+    {
+        return Outcome::Skipped(format!(
+            "{name}: a disk image without a Windows installation, skipped (name the file to check it)"
+        ));
+    }
+    Outcome::Reports(reports, options.config.clone())
+}
+
 fn directory(path: &Path) -> Option<PathBuf> {
     path.parent().map(Path::to_path_buf)
 }
@@ -186,6 +187,9 @@ fn software_targets(paths: &[InputPath], limit: u64) -> BTreeMap<PathBuf, Target
         .iter()
         .filter(|p| p.path.as_os_str() != "-" && p.failure.is_none())
         .filter(|p| paths.len() > 1 || !p.explicit)
+        // A walk takes `*.reg` files as .reg text without looking inside; reading each of them
+        // here as well, to see whether it is a SOFTWARE hive, doubled a batch's reads.
+        .filter(|p| p.explicit || !inputs::has_reg_extension(&p.path))
         .map(|p| p.path.clone())
         .collect();
     let mut seen_dirs: Vec<PathBuf> = Vec::new();

@@ -26,6 +26,7 @@ struct Reading {
     target: TargetChoice,
     control_set: ControlSetChoice,
     apply: Vec<Arc<ChangeSet>>,
+    parents: Vec<PathBuf>,
     max_input_size: u64,
 }
 
@@ -60,6 +61,7 @@ impl Reading {
             },
             control_set,
             apply,
+            parents: args.parents.clone(),
             max_input_size: args.max_input_size,
         })
     }
@@ -79,6 +81,7 @@ impl Reading {
                 ..HiveOptions::default()
             },
             apply,
+            parents: self.parents.clone(),
             ..CheckOptions::default()
         };
         // A disk image shows the SYSTEM hive of each Windows installation in it, as `check`

@@ -15,6 +15,73 @@ pub trait Disk: Send {
     fn sector_size(&self) -> u64 {
         512
     }
+    /// What a differencing child may record of this disk to name it as its parent.
+    fn identity(&self) -> Identity {
+        Identity::default()
+    }
+}
+
+/// The identifiers by which a differencing disk names its parent: a VHD child records the
+/// parent footer's unique id, a VHDX child the parent header's DataWriteGuid. QCOW2 records a
+/// file name only.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Identity {
+    pub vhd_unique_id: Option<[u8; 16]>,
+    pub vhdx_data_write_guid: Option<[u8; 16]>,
+}
+
+/// The disk a differencing image holds the changes to, and how reports name it.
+pub struct Parent {
+    pub disk: Box<dyn Disk>,
+    pub name: String,
+}
+
+impl Parent {
+    /// Fills `buf` from virtual `offset` of the parent. A child may be larger than its parent:
+    /// past the parent's end it reads zeros, as a grown disk does.
+    pub fn read_at(&mut self, offset: u64, buf: &mut [u8]) -> io::Result<()> {
+        let inside = self.disk.size().saturating_sub(offset);
+        let n = usize::try_from(inside).map_or(buf.len(), |n| n.min(buf.len()));
+        let (head, tail) = buf.split_at_mut(n);
+        if !head.is_empty() {
+            self.disk.read_at(offset, head)?;
+        }
+        tail.fill(0);
+        Ok(())
+    }
+}
+
+/// Reads a block of a differencing disk that its sector bitmap splits between child and
+/// parent: `part` starts `within` bytes into the block, `in_child(sector)` says whether sector
+/// number `sector` of the block is in the child, and `read(in_child, within, run)` fills each
+/// run of consecutive sectors on the same side.
+pub fn read_sector_runs(
+    sector_size: u64,
+    within: u64,
+    part: &mut [u8],
+    in_child: impl Fn(u64) -> bool,
+    mut read: impl FnMut(bool, u64, &mut [u8]) -> io::Result<()>,
+) -> io::Result<()> {
+    if sector_size == 0 {
+        return Err(damaged("a sector size of 0"));
+    }
+    let end = within + part.len() as u64;
+    let mut at = within;
+    let mut rest = part;
+    while at < end {
+        let side = in_child(at / sector_size);
+        let mut run_end = (at / sector_size + 1) * sector_size;
+        while run_end < end && in_child(run_end / sector_size) == side {
+            run_end += sector_size;
+        }
+        let run_end = run_end.min(end);
+        let n = usize::try_from(run_end - at).map_or(rest.len(), |n| n.min(rest.len()));
+        let (run, tail) = std::mem::take(&mut rest).split_at_mut(n);
+        read(side, at, run)?;
+        rest = tail;
+        at = run_end;
+    }
+    Ok(())
 }
 
 /// Splits a read of `buf` at virtual `offset` into pieces that each lie within one block of

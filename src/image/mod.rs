@@ -21,7 +21,7 @@ use disk::{Disk, Source, Window};
 use filesystem::VolumeKind;
 use std::fs::File;
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Why an image, a volume or a file in it cannot be read.
 #[derive(Debug)]
@@ -36,6 +36,16 @@ impl std::fmt::Display for ImageError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ImageError::Damaged(what) | ImageError::Unsupported(what) => f.write_str(what),
+        }
+    }
+}
+
+impl ImageError {
+    /// The same error, said of `place` (`the parent base.vhdx: ...`).
+    pub fn within(self, place: &str) -> Self {
+        match self {
+            ImageError::Damaged(what) => ImageError::Damaged(format!("{place}: {what}")),
+            ImageError::Unsupported(what) => ImageError::Unsupported(format!("{place}: {what}")),
         }
     }
 }
@@ -96,10 +106,11 @@ pub fn recognise(path: &Path) -> io::Result<Option<Format>> {
 }
 
 /// Reads every Windows installation in the image at `path`; `name` is how findings name it.
-/// `limit` bounds each hive file read.
-pub fn scan(path: &Path, name: &str, limit: u64) -> Scan {
+/// `limit` bounds each hive file read; `parents` are the parent images of a differencing disk
+/// (`--parent`), nearest first.
+pub fn scan(path: &Path, name: &str, limit: u64, parents: &[PathBuf]) -> Scan {
     match File::open(path).and_then(Source::new) {
-        Ok(source) => scan_source(source, path, name, limit),
+        Ok(source) => scan_source(source, path, name, limit, parents),
         Err(e) => {
             let mut scan = Scan::default();
             scan.fail(image_error(name, "disk image", &ImageError::from(e)));
@@ -110,10 +121,10 @@ pub fn scan(path: &Path, name: &str, limit: u64) -> Scan {
 
 /// [`scan`] over an image given as bytes (one segment file); for the fuzz targets and tests.
 pub fn scan_bytes(bytes: Vec<u8>, name: &str, limit: u64) -> Scan {
-    scan_source(Source::from_bytes(bytes), Path::new(name), name, limit)
+    scan_source(Source::from_bytes(bytes), Path::new(name), name, limit, &[])
 }
 
-fn scan_source(source: Source, path: &Path, name: &str, limit: u64) -> Scan {
+fn scan_source(source: Source, path: &Path, name: &str, limit: u64, parents: &[PathBuf]) -> Scan {
     let mut scan = Scan::default();
     let opened = Ok::<Source, ImageError>(source)
         .and_then(|mut source| {
@@ -123,7 +134,7 @@ fn scan_source(source: Source, path: &Path, name: &str, limit: u64) -> Scan {
         })
         .and_then(|(format, source)| {
             scan.format = Some(format);
-            container::open(format, source, path).map(|disk| (format, disk))
+            container::open(format, source, path, parents).map(|disk| (format, disk))
         });
     let (format, mut disk) = match opened {
         Ok(opened) => opened,
@@ -202,8 +213,12 @@ fn read_partition(
     scan: &mut Scan,
 ) -> String {
     let mut boot = [0u8; 512];
-    if part.len < 512 || disk.read_at(part.start, &mut boot).is_err() {
-        return "too small or unreadable boot sector".to_string();
+    if part.len < 512 {
+        return "too small for a boot sector".to_string();
+    }
+    if let Err(e) = disk.read_at(part.start, &mut boot) {
+        scan.fail(image_error(label, "partition", &ImageError::from(e)));
+        return "an unreadable boot sector".to_string();
     }
     match VolumeKind::identify(&boot) {
         VolumeKind::Other => "not NTFS (left out)".to_string(),

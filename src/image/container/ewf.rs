@@ -1,9 +1,9 @@
 //! EWF version 1 (EnCase's E01, as libewf documents it): segment files `.E01`, `.E02`, ... each
 //! starting with a 13-byte header and a chain of sections (`header`, `volume`/`disk`, `sectors`,
 //! `table`, `table2`, `next`, `done`). Tables list each chunk's offset, the top bit marking a
-//! zlib-compressed chunk. EWF version 2 (Ex01) is refused. (The `ewf` crate, 0.4, was looked
-//! at: young and little used; reading version 1 here keeps the bounds and the lazy reading of
-//! the other containers.)
+//! zlib-compressed chunk. EWF version 2 (Ex01) is read by `ewf2`, into the same chunk list.
+//! (The `ewf` crate, 0.4, was looked at: young and little used; reading EWF here keeps the
+//! bounds and the lazy reading of the other containers.)
 
 use crate::image::ImageError;
 use crate::image::disk::{Disk, Source, array, damaged, le_u32, le_u64, read_blocks};
@@ -13,20 +13,23 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 pub const SIGNATURE: &[u8] = b"EVF\x09\x0d\x0a\xff\x00";
-pub const SIGNATURE_V2: &[u8] = b"EVF2\x0d\x0a\x81\x00";
+pub use super::ewf2::SIGNATURE as SIGNATURE_V2;
 const FILE_HEADER_LEN: u64 = 13;
 const DESCRIPTOR_LEN: u64 = 76;
 /// Sections followed in one segment file before the chain is taken as a loop.
 const MAX_SECTIONS: usize = 1 << 20;
-const MAX_SEGMENTS: u32 = 99;
+pub const MAX_SEGMENTS: u32 = 99;
 /// The largest chunk reglint inflates (EnCase writes 32 KB; libewf allows up to 1 MB or so).
-const MAX_CHUNK: u64 = 16 << 20;
+pub const MAX_CHUNK: u64 = 16 << 20;
 
-struct Chunk {
-    segment: usize,
-    offset: u64,
-    stored: u64,
-    compressed: bool,
+/// Where one chunk of the image is stored.
+pub struct Chunk {
+    pub segment: usize,
+    pub offset: u64,
+    pub stored: u64,
+    pub compressed: bool,
+    /// Ex01's pattern fill: the chunk is these 8 bytes repeated, and nothing is stored.
+    pub pattern: Option<[u8; 8]>,
 }
 
 pub struct Ewf {
@@ -43,7 +46,23 @@ struct Geometry {
 }
 
 impl Ewf {
-    pub fn open(first: Source, path: &Path) -> Result<Self, ImageError> {
+    pub fn new(segments: Vec<Source>, chunks: Vec<Chunk>, chunk_size: u64, size: u64) -> Self {
+        Self {
+            segments,
+            chunks,
+            chunk_size,
+            size,
+            cached: None,
+        }
+    }
+
+    pub fn open(mut first: Source, path: &Path) -> Result<Self, ImageError> {
+        if first
+            .read_vec(0, 8.min(first.len()))?
+            .starts_with(SIGNATURE_V2)
+        {
+            return super::ewf2::open(first, path);
+        }
         let mut ewf = Ewf {
             segments: Vec::new(),
             chunks: Vec::new(),
@@ -56,11 +75,6 @@ impl Ewf {
         let mut number = 1;
         loop {
             let head = source.read_vec(0, FILE_HEADER_LEN.min(source.len()))?;
-            if head.starts_with(SIGNATURE_V2) {
-                return Err(ImageError::Unsupported(
-                    "an EWF version 2 image (Ex01): reglint reads E01 (EWF version 1); convert it with `ewfexport -f encase6`".into(),
-                ));
-            }
             if !head.starts_with(SIGNATURE) {
                 return Err(ImageError::Damaged(format!(
                     "segment file {number} does not start with the EWF signature"
@@ -191,6 +205,7 @@ impl Ewf {
                 offset,
                 stored,
                 compressed,
+                pattern: None,
             });
         }
         Ok(())
@@ -206,7 +221,14 @@ impl Ewf {
                 .segments
                 .get_mut(chunk.segment)
                 .ok_or_else(|| damaged("a chunk names a missing segment"))?;
-            let data = if chunk.compressed {
+            let data = if let Some(pattern) = chunk.pattern {
+                pattern
+                    .iter()
+                    .copied()
+                    .cycle()
+                    .take(self.chunk_size as usize)
+                    .collect()
+            } else if chunk.compressed {
                 let stored = source.read_vec(chunk.offset, chunk.stored)?;
                 let mut out = vec![0u8; self.chunk_size as usize];
                 let mut inflater = Decompress::new(true);

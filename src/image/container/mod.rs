@@ -3,15 +3,17 @@
 //! clusters only when the file-system layer asks for them.
 
 mod ewf;
+mod ewf2;
 mod qcow2;
 mod raw;
 mod vhd;
 mod vhdx;
 
 use super::ImageError;
-use super::disk::{Disk, Source, array};
+use super::disk::{Disk, Parent, Source, array};
+use std::fs::File;
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -29,7 +31,7 @@ impl Format {
             Format::Vhd => "VHD",
             Format::Vhdx => "VHDX",
             Format::Qcow2 => "QCOW2",
-            Format::Ewf => "EWF (E01)",
+            Format::Ewf => "EWF (E01/Ex01)",
         }
     }
 }
@@ -88,16 +90,79 @@ pub fn sniff(source: &mut Source) -> io::Result<Option<Format>> {
     Ok(recognise(&head, &tail))
 }
 
-/// Opens the virtual disk of a container. `path` finds further segment files (E02, ...).
-pub fn open(format: Format, source: Source, path: &Path) -> Result<Box<dyn Disk>, ImageError> {
+/// Opens the virtual disk of a container. `path` finds further segment files (E02, ...);
+/// `parents` are the images a differencing disk holds the changes to (`--parent`), nearest
+/// first, each the parent of the one before. A disk that is not differencing ignores them.
+pub fn open(
+    format: Format,
+    source: Source,
+    path: &Path,
+    parents: &[PathBuf],
+) -> Result<Box<dyn Disk>, ImageError> {
     Ok(match format {
         Format::Raw => {
             let size = source.len();
             Box::new(raw::Raw::new(source, size))
         }
-        Format::Vhd => vhd::open(source)?,
-        Format::Vhdx => Box::new(vhdx::Vhdx::open(source)?),
-        Format::Qcow2 => Box::new(qcow2::Qcow2::open(source)?),
+        Format::Vhd => vhd::open(source, parents)?,
+        Format::Vhdx => Box::new(vhdx::Vhdx::open(source, parents)?),
+        Format::Qcow2 => Box::new(qcow2::Qcow2::open(source, parents)?),
         Format::Ewf => Box::new(ewf::Ewf::open(source, path)?),
     })
+}
+
+/// Opens the parent of a differencing disk: the first of `parents`, which the disk records as
+/// `recorded` (a file name, when the format keeps one). `what` names the child's kind for the
+/// message that asks for `--parent` when none is given.
+pub fn open_parent(
+    parents: &[PathBuf],
+    what: &str,
+    recorded: Option<&str>,
+) -> Result<Parent, ImageError> {
+    let recorded = recorded
+        .filter(|name| !name.is_empty())
+        .map(|name| format!(" (it records its parent as `{name}`)"))
+        .unwrap_or_default();
+    let Some((first, further)) = parents.split_first() else {
+        return Err(ImageError::Unsupported(format!(
+            "{what}: it holds only the changes to a parent disk{recorded}; give the parent with --parent PARENT (once more for each further parent, nearest first)"
+        )));
+    };
+    let name = first.display().to_string();
+    let within = |e: ImageError| e.within(&format!("the parent {name}{recorded}"));
+    let mut source = File::open(first)
+        .and_then(Source::new)
+        .map_err(|e| within(e.into()))?;
+    let format = sniff(&mut source)
+        .map_err(|e| within(e.into()))?
+        .ok_or_else(|| {
+            within(ImageError::Damaged(
+                "no disk image signature was found".into(),
+            ))
+        })?;
+    let disk = open(format, source, first, further).map_err(within)?;
+    Ok(Parent { disk, name })
+}
+
+/// An identifier as its bytes in hex, for messages (`none` when the structure has none).
+fn hex_id(id: Option<[u8; 16]>) -> String {
+    id.map_or_else(
+        || "none".to_string(),
+        |id| id.iter().map(|b| format!("{b:02x}")).collect(),
+    )
+}
+
+/// A GUID as Windows writes it, `{83ed0ec3-24c8-49a6-a959-5e4bf1288bfb}`, from its bytes as
+/// stored (the first three fields little-endian).
+fn guid_text(id: &[u8; 16]) -> String {
+    let [a0, a1, a2, a3, b0, b1, c0, c1, rest @ ..] = *id;
+    let tail: String = rest.iter().map(|b| format!("{b:02x}")).collect();
+    format!(
+        "{{{:08x}-{:04x}-{:04x}-{}-{}}}",
+        u32::from_le_bytes([a0, a1, a2, a3]),
+        u16::from_le_bytes([b0, b1]),
+        u16::from_le_bytes([c0, c1]),
+        tail.get(..4).unwrap_or_default(),
+        tail.get(4..).unwrap_or_default()
+    )
 }

@@ -1,12 +1,14 @@
 //! QCOW2 (QEMU's copy-on-write format, versions 2 and 3): a big-endian header, a two-level table
-//! (L1 → L2 → cluster), clusters stored as they are or deflate-compressed. A backing file,
-//! encryption, an external data file, extended L2 entries and compression other than deflate are
-//! refused with what was found.
+//! (L1 → L2 → cluster), clusters stored as they are or deflate-compressed. An image with a
+//! backing file reads the clusters it does not hold from that file, given with `--parent` (QCOW2
+//! records only its name, so which file it is cannot be checked). Encryption, an external data
+//! file, extended L2 entries and compression other than deflate are refused with what was found.
 
 use crate::image::ImageError;
-use crate::image::disk::{Disk, Source, be_u32, be_u64, damaged, read_blocks};
+use crate::image::disk::{Disk, Parent, Source, be_u32, be_u64, damaged, read_blocks};
 use flate2::{Decompress, FlushDecompress, Status};
 use std::io;
+use std::path::PathBuf;
 
 const OFFSET_MASK: u64 = 0x00ff_ffff_ffff_fe00;
 const COMPRESSED: u64 = 1 << 62;
@@ -15,6 +17,8 @@ const ZERO: u64 = 1;
 const INCOMPATIBLE_DIRTY: u64 = 1;
 /// At most this many L1 entries (each maps a cluster of L2 entries).
 const MAX_L1_ENTRIES: u32 = 1 << 22;
+/// QEMU limits a backing file name to 1023 bytes.
+const MAX_BACKING_NAME: u32 = 1023;
 
 pub struct Qcow2 {
     source: Source,
@@ -25,10 +29,12 @@ pub struct Qcow2 {
     l2: Option<(u64, Vec<u64>)>,
     /// The last compressed cluster inflated, by its L2 entry.
     inflated: Option<(u64, Vec<u8>)>,
+    /// The backing file, for the clusters this image does not hold.
+    backing: Option<Parent>,
 }
 
 impl Qcow2 {
-    pub fn open(mut source: Source) -> Result<Self, ImageError> {
+    pub fn open(mut source: Source, parents: &[PathBuf]) -> Result<Self, ImageError> {
         let header = source.read_vec(0, 112.min(source.len()))?;
         let version = be_u32(&header, 4);
         if version != 2 && version != 3 {
@@ -36,11 +42,24 @@ impl Qcow2 {
                 "QCOW version {version} (reglint reads versions 2 and 3)"
             )));
         }
-        if be_u64(&header, 8) != 0 {
-            return Err(ImageError::Unsupported(
-                "a QCOW2 image with a backing file: it holds only the changes to that file, which reglint does not read (--parent is not supported yet); convert it to a standalone image first (qemu-img convert)".into(),
-            ));
-        }
+        let backing_offset = be_u64(&header, 8);
+        let backing = if backing_offset == 0 {
+            None
+        } else {
+            let len = be_u32(&header, 16);
+            if len > MAX_BACKING_NAME {
+                return Err(ImageError::Damaged(format!(
+                    "the QCOW2 backing file name is {len} bytes long (at most {MAX_BACKING_NAME})"
+                )));
+            }
+            let name = source.read_vec(backing_offset, u64::from(len))?;
+            let name = String::from_utf8_lossy(&name);
+            Some(super::open_parent(
+                parents,
+                "a QCOW2 image with a backing file",
+                Some(&name),
+            )?)
+        };
         let cluster_bits = be_u32(&header, 20);
         if !(9..=21).contains(&cluster_bits) {
             return Err(ImageError::Damaged(format!(
@@ -97,6 +116,7 @@ impl Qcow2 {
             l1,
             l2: None,
             inflated: None,
+            backing,
         })
     }
 
@@ -178,8 +198,13 @@ impl Disk for Qcow2 {
                 }
             } else {
                 let host = entry & OFFSET_MASK;
-                if host == 0 || entry & ZERO != 0 {
+                if entry & ZERO != 0 {
                     part.fill(0);
+                } else if host == 0 {
+                    match self.backing.as_mut() {
+                        Some(backing) => backing.read_at(block * cluster + within, part)?,
+                        None => part.fill(0),
+                    }
                 } else {
                     self.source.read_exact_at(host + within, part)?;
                 }

@@ -1,23 +1,38 @@
 //! A raw (dd) image: the file is the disk.
 
-use crate::image::disk::{Disk, Source};
+use crate::image::disk::{Disk, Identity, Source};
 use std::io;
 
 pub struct Raw {
     source: Source,
     size: u64,
+    identity: Identity,
 }
 
 impl Raw {
     /// The first `size` bytes of `source` (a fixed VHD is a raw disk with a footer after it).
     pub fn new(source: Source, size: u64) -> Self {
-        Self { source, size }
+        Self {
+            source,
+            size,
+            identity: Identity::default(),
+        }
+    }
+
+    /// A fixed VHD names itself by its footer's unique id.
+    pub fn with_identity(mut self, identity: Identity) -> Self {
+        self.identity = identity;
+        self
     }
 }
 
 impl Disk for Raw {
     fn size(&self) -> u64 {
         self.size
+    }
+
+    fn identity(&self) -> Identity {
+        self.identity
     }
 
     fn read_at(&mut self, offset: u64, buf: &mut [u8]) -> io::Result<()> {

@@ -1,18 +1,23 @@
 //! VHD (Microsoft's Virtual Hard Disk Image Format Specification): a 512-byte big-endian footer
 //! (`conectix`) at the end; a fixed disk is raw data before it, a dynamic disk has a dynamic
-//! header (`cxsparse`) and a block allocation table (BAT). Differencing disks need their parent.
+//! header (`cxsparse`) and a block allocation table (BAT). A differencing disk is laid out as a
+//! dynamic one; a block it does not hold, and each sector its block's bitmap leaves clear, is
+//! read from the parent, which must be the disk whose unique id its header records.
 
 use super::raw::Raw;
 use crate::image::ImageError;
-use crate::image::disk::{Disk, Source, be_u32, be_u64, read_blocks};
+use crate::image::disk::{
+    Disk, Identity, Parent, Source, array, be_u32, be_u64, read_blocks, read_sector_runs,
+};
 use std::io;
+use std::path::PathBuf;
 
 const FOOTER_LEN: u64 = 512;
 const UNALLOCATED: u32 = u32::MAX;
 /// A BAT is at most this many entries (a 2 TB disk of 512 KB blocks needs 4 M).
 const MAX_BAT_ENTRIES: u32 = 1 << 24;
 
-pub fn open(mut source: Source) -> Result<Box<dyn Disk>, ImageError> {
+pub fn open(mut source: Source, parents: &[PathBuf]) -> Result<Box<dyn Disk>, ImageError> {
     let len = source.len();
     let footer = if len >= FOOTER_LEN {
         source.read_vec(len - FOOTER_LEN, FOOTER_LEN)?
@@ -33,6 +38,10 @@ pub fn open(mut source: Source) -> Result<Box<dyn Disk>, ImageError> {
     };
     let size = be_u64(&footer, 48);
     let disk_type = be_u32(&footer, 60);
+    let identity = Identity {
+        vhd_unique_id: array::<16>(&footer, 68),
+        ..Identity::default()
+    };
     match disk_type {
         2 => {
             let data_end = len.saturating_sub(FOOTER_LEN);
@@ -41,11 +50,13 @@ pub fn open(mut source: Source) -> Result<Box<dyn Disk>, ImageError> {
                     "the fixed VHD's footer says the disk is {size} bytes, but only {data_end} bytes precede the footer"
                 )));
             }
-            Ok(Box::new(Raw::new(source, size)))
+            Ok(Box::new(Raw::new(source, size).with_identity(identity)))
         }
-        3 => Ok(Box::new(Dynamic::open(source, &footer, size)?)),
-        4 => Err(ImageError::Unsupported(
-            "a differencing VHD (disk type 4): it holds only the changes to a parent disk, which reglint does not read (--parent is not supported yet); lint the merged disk".into(),
+        3 => Ok(Box::new(
+            Dynamic::open(source, &footer, size, None)?.with_identity(identity),
+        )),
+        4 => Ok(Box::new(
+            Dynamic::open(source, &footer, size, Some(parents))?.with_identity(identity),
         )),
         other => Err(ImageError::Damaged(format!(
             "the VHD footer names disk type {other} (2 is fixed, 3 dynamic, 4 differencing)"
@@ -60,10 +71,21 @@ struct Dynamic {
     /// Sector bitmap bytes before each block's data (whole sectors).
     bitmap_len: u64,
     bat: Vec<u32>,
+    identity: Identity,
+    /// A differencing disk's parent, and the sector bitmap of the last block read, by its BAT
+    /// entry.
+    parent: Option<Parent>,
+    bitmap: Option<(u32, Vec<u8>)>,
 }
 
 impl Dynamic {
-    fn open(mut source: Source, footer: &[u8], size: u64) -> Result<Self, ImageError> {
+    /// A dynamic disk, or with `parents` a differencing one.
+    fn open(
+        mut source: Source,
+        footer: &[u8],
+        size: u64,
+        parents: Option<&[PathBuf]>,
+    ) -> Result<Self, ImageError> {
         let header_offset = be_u64(footer, 16);
         let header = source.read_vec(header_offset, 1024)?;
         if !header.starts_with(b"cxsparse") {
@@ -91,19 +113,79 @@ impl Dynamic {
             .map(|c| be_u32(c, 0))
             .collect::<Vec<_>>();
         let bitmap_len = (block_size / 512).div_ceil(8).div_ceil(512) * 512;
+        let parent = match parents {
+            None => None,
+            Some(parents) => Some(open_parent(&header, parents)?),
+        };
         Ok(Self {
             source,
             size,
             block_size,
             bitmap_len,
             bat,
+            identity: Identity::default(),
+            parent,
+            bitmap: None,
         })
     }
+
+    fn with_identity(mut self, identity: Identity) -> Self {
+        self.identity = identity;
+        self
+    }
+
+    /// The sector bitmap of the block at BAT entry `entry`: a set bit (most significant
+    /// first) marks a sector held in this file.
+    fn load_bitmap(&mut self, entry: u32) -> io::Result<()> {
+        if self.bitmap.as_ref().is_none_or(|(e, _)| *e != entry) {
+            let bitmap = self
+                .source
+                .read_vec(u64::from(entry) * 512, self.bitmap_len)?;
+            self.bitmap = Some((entry, bitmap));
+        }
+        Ok(())
+    }
+}
+
+fn bit_set_msb_first(bitmap: &[u8], index: u64) -> bool {
+    usize::try_from(index / 8)
+        .ok()
+        .and_then(|byte| bitmap.get(byte))
+        .is_some_and(|b| b & (0x80 >> (index % 8)) != 0)
+}
+
+/// The parent of a differencing VHD, checked against the unique id and name its dynamic header
+/// records (offsets 40 and 64).
+fn open_parent(header: &[u8], parents: &[PathBuf]) -> Result<Parent, ImageError> {
+    let recorded = header.get(64..576).map(|name| {
+        let units: Vec<u16> = name
+            .chunks_exact(2)
+            .map(|c| u16::from(c[0]) << 8 | u16::from(c[1]))
+            .take_while(|&u| u != 0)
+            .collect();
+        String::from_utf16_lossy(&units)
+    });
+    let parent = super::open_parent(parents, "a differencing VHD", recorded.as_deref())?;
+    let expected = array::<16>(header, 40);
+    let found = parent.disk.identity().vhd_unique_id;
+    if found != expected {
+        return Err(ImageError::Unsupported(format!(
+            "the parent {} is not the parent this differencing VHD was made from: the child records parent unique id {}, the parent's footer says {}",
+            parent.name,
+            super::hex_id(expected),
+            super::hex_id(found)
+        )));
+    }
+    Ok(parent)
 }
 
 impl Disk for Dynamic {
     fn size(&self) -> u64 {
         self.size
+    }
+
+    fn identity(&self) -> Identity {
+        self.identity
     }
 
     fn read_at(&mut self, offset: u64, buf: &mut [u8]) -> io::Result<()> {
@@ -114,12 +196,38 @@ impl Disk for Dynamic {
                 .and_then(|b| self.bat.get(b))
                 .copied()
                 .unwrap_or(UNALLOCATED);
-            if entry == UNALLOCATED {
-                part.fill(0);
-                Ok(())
-            } else {
-                let at = u64::from(entry) * 512 + self.bitmap_len + within;
-                self.source.read_exact_at(at, part)
+            let virtual_at = block * block_size + within;
+            let data = u64::from(entry) * 512 + self.bitmap_len;
+            match (entry == UNALLOCATED, self.parent.is_some()) {
+                (true, false) => {
+                    part.fill(0);
+                    Ok(())
+                }
+                (true, true) => match self.parent.as_mut() {
+                    Some(parent) => parent.read_at(virtual_at, part),
+                    None => Ok(()),
+                },
+                (false, false) => self.source.read_exact_at(data + within, part),
+                (false, true) => {
+                    self.load_bitmap(entry)?;
+                    let bitmap = self.bitmap.as_ref().map_or(&[][..], |(_, b)| b);
+                    read_sector_runs(
+                        512,
+                        within,
+                        part,
+                        |sector| bit_set_msb_first(bitmap, sector),
+                        |in_child, at, run| {
+                            if in_child {
+                                self.source.read_exact_at(data + at, run)
+                            } else {
+                                match self.parent.as_mut() {
+                                    Some(parent) => parent.read_at(block * block_size + at, run),
+                                    None => Ok(()),
+                                }
+                            }
+                        },
+                    )
+                }
             }
         })
     }

@@ -2,12 +2,18 @@
 //! sequence number and a good CRC-32C is current), two region tables locating the block
 //! allocation table (BAT) and the metadata region (block size, virtual disk size, logical
 //! sector size). Payload blocks are interleaved with sector bitmap blocks: one bitmap entry after
-//! every `chunk ratio` payload entries of the BAT. A log that still needs replaying, a
-//! differencing disk and unknown required regions or metadata items are refused.
+//! every `chunk ratio` payload entries of the BAT. A differencing disk (HasParent) reads what
+//! it does not hold from its parent, which must be the disk whose DataWriteGuid its parent
+//! locator records; a partially present block's sector bitmap says which sectors are whose. A
+//! log that still needs replaying and unknown required regions or metadata items are refused.
 
 use crate::image::ImageError;
-use crate::image::disk::{Disk, Source, array, damaged, le_u16, le_u32, le_u64, read_blocks};
+use crate::image::disk::{
+    Disk, Identity, Parent, Source, array, damaged, le_u16, le_u32, le_u64, read_blocks,
+    read_sector_runs,
+};
 use std::io;
+use std::path::PathBuf;
 
 const KB: u64 = 1024;
 const MB: u64 = 1024 * KB;
@@ -76,8 +82,18 @@ const PARENT_LOCATOR: [u8; 16] = guid(
     [0xAB, 0xF7, 0xD3, 0xD8, 0x48, 0x34, 0xAB, 0x0C],
 );
 
+/// The one parent locator type the specification defines: the parent is a VHDX file.
+const VHDX_PARENT_LOCATOR: [u8; 16] = guid(
+    0xB04AEFB7,
+    0xD19E,
+    0x4A81,
+    [0xB7, 0x89, 0x25, 0xB8, 0xE9, 0x44, 0x59, 0x13],
+);
+
+const NOT_PRESENT: u64 = 0;
 const FULLY_PRESENT: u64 = 6;
 const PARTIALLY_PRESENT: u64 = 7;
+const SECTOR_BITMAP_PRESENT: u64 = 6;
 
 pub struct Vhdx {
     source: Source,
@@ -86,6 +102,10 @@ pub struct Vhdx {
     chunk_ratio: u64,
     logical_sector_size: u64,
     bat: Vec<u64>,
+    data_write_guid: Option<[u8; 16]>,
+    /// A differencing disk's parent, and the sector bitmap block of the last chunk read.
+    parent: Option<Parent>,
+    bitmap: Option<(u64, Vec<u8>)>,
 }
 
 /// CRC-32C (Castagnoli), as VHDX checksums its headers and region tables.
@@ -114,7 +134,7 @@ fn checksum_ok(mut data: Vec<u8>) -> bool {
 }
 
 impl Vhdx {
-    pub fn open(mut source: Source) -> Result<Self, ImageError> {
+    pub fn open(mut source: Source, parents: &[PathBuf]) -> Result<Self, ImageError> {
         let header = current_header(&mut source)?;
         let version = le_u16(&header, 66);
         if version != 1 {
@@ -172,7 +192,12 @@ impl Vhdx {
             return Err(ImageError::Damaged("the VHDX chunk ratio is 0".into()));
         }
         let blocks = params.size.div_ceil(params.block_size);
-        let entries_needed = blocks + blocks.saturating_sub(1) / chunk_ratio;
+        // A differencing disk has a sector bitmap entry after every chunk, the last one too.
+        let entries_needed = if params.locator.is_some() {
+            blocks.div_ceil(chunk_ratio) * (chunk_ratio + 1)
+        } else {
+            blocks + blocks.saturating_sub(1) / chunk_ratio
+        };
         if entries_needed.saturating_mul(8) > bat_len {
             return Err(ImageError::Damaged(format!(
                 "the VHDX BAT region is {bat_len} bytes, but a disk of {} bytes in blocks of {} needs {entries_needed} entries",
@@ -181,6 +206,10 @@ impl Vhdx {
         }
         let raw = source.read_vec(bat_offset, entries_needed * 8)?;
         let bat = raw.chunks_exact(8).map(|c| le_u64(c, 0)).collect();
+        let parent = match &params.locator {
+            None => None,
+            Some(locator) => Some(open_parent(locator, parents, params.logical_sector_size)?),
+        };
         Ok(Self {
             source,
             size: params.size,
@@ -188,12 +217,123 @@ impl Vhdx {
             chunk_ratio,
             logical_sector_size: params.logical_sector_size,
             bat,
+            data_write_guid: array::<16>(&header, 32),
+            parent,
+            bitmap: None,
         })
+    }
+
+    /// The sector bitmap block of `chunk` (a set bit, least significant first, marks a sector
+    /// held in this file); its BAT entry follows the chunk's payload entries.
+    fn load_bitmap(&mut self, chunk: u64) -> io::Result<()> {
+        if self.bitmap.as_ref().is_some_and(|(c, _)| *c == chunk) {
+            return Ok(());
+        }
+        let index = chunk * (self.chunk_ratio + 1) + self.chunk_ratio;
+        let entry = usize::try_from(index)
+            .ok()
+            .and_then(|i| self.bat.get(i))
+            .copied()
+            .unwrap_or(0);
+        if entry & 7 != SECTOR_BITMAP_PRESENT {
+            return Err(damaged(format!(
+                "chunk {chunk} has a partially present block, but its sector bitmap (BAT entry {index}) is not present"
+            )));
+        }
+        let bitmap = self.source.read_vec(entry & !(MB - 1), MB)?;
+        self.bitmap = Some((chunk, bitmap));
+        Ok(())
     }
 }
 
 fn show_guid(id: &[u8; 16]) -> String {
-    id.iter().map(|b| format!("{b:02x}")).collect()
+    super::hex_id(Some(*id))
+}
+
+/// What a differencing VHDX's parent locator records: the identities the parent may have and
+/// where it was.
+#[derive(Default)]
+struct Locator {
+    linkages: Vec<String>,
+    path: Option<String>,
+}
+
+fn read_locator(item: &[u8]) -> Result<Locator, ImageError> {
+    let kind = array::<16>(item, 0)
+        .ok_or_else(|| ImageError::Damaged("the VHDX parent locator is cut short".into()))?;
+    if kind != VHDX_PARENT_LOCATOR {
+        return Err(ImageError::Unsupported(format!(
+            "a differencing VHDX whose parent is not a VHDX file (parent locator type {})",
+            show_guid(&kind)
+        )));
+    }
+    let text = |offset: u32, len: u16| -> Option<String> {
+        let start = usize::try_from(offset).ok()?;
+        let bytes = item.get(start..start.checked_add(usize::from(len))?)?;
+        let units: Vec<u16> = bytes
+            .chunks_exact(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+            .collect();
+        Some(String::from_utf16_lossy(&units))
+    };
+    let mut locator = Locator::default();
+    let mut paths = Vec::new();
+    for i in 0..usize::from(le_u16(item, 18)) {
+        let at = 20 + 12 * i;
+        let (Some(key), Some(value)) = (
+            text(le_u32(item, at), le_u16(item, at + 8)),
+            text(le_u32(item, at + 4), le_u16(item, at + 10)),
+        ) else {
+            return Err(ImageError::Damaged(format!(
+                "entry {i} of the VHDX parent locator lies outside it"
+            )));
+        };
+        match key.as_str() {
+            "parent_linkage" | "parent_linkage2" => locator.linkages.push(value),
+            "relative_path" | "volume_path" | "absolute_win32_path" => paths.push(value),
+            _ => {}
+        }
+    }
+    if locator.linkages.is_empty() {
+        return Err(ImageError::Damaged(
+            "the VHDX parent locator has no parent_linkage".into(),
+        ));
+    }
+    locator.path = paths.into_iter().next();
+    Ok(locator)
+}
+
+/// The parent of a differencing VHDX: the first of `parents`, if its DataWriteGuid is one the
+/// locator records and its logical sector size is the child's.
+fn open_parent(
+    locator: &Locator,
+    parents: &[PathBuf],
+    sector_size: u64,
+) -> Result<Parent, ImageError> {
+    let parent = super::open_parent(parents, "a differencing VHDX", locator.path.as_deref())?;
+    let found = parent.disk.identity().vhdx_data_write_guid;
+    let found_text = found.as_ref().map(super::guid_text);
+    if !found_text.as_ref().is_some_and(|found| {
+        locator
+            .linkages
+            .iter()
+            .any(|linkage| linkage.eq_ignore_ascii_case(found))
+    }) {
+        return Err(ImageError::Unsupported(format!(
+            "the parent {} is not the parent this differencing VHDX was made from (or it changed since): the child's parent_linkage is {}, the parent's DataWriteGuid {}",
+            parent.name,
+            locator.linkages.join(" or "),
+            found_text.unwrap_or_else(|| "is missing (it is not a VHDX)".to_string())
+        )));
+    }
+    if parent.disk.sector_size() != sector_size {
+        return Err(ImageError::Damaged(format!(
+            "the parent {} has {}-byte logical sectors, the differencing VHDX {sector_size}-byte ones; they must be the same",
+            parent.name,
+            parent.disk.sector_size()
+        )));
+    }
+    Ok(parent)
 }
 
 /// The valid header with the highest sequence number.
@@ -236,6 +376,8 @@ struct Parameters {
     block_size: u64,
     size: u64,
     logical_sector_size: u64,
+    /// Set for a differencing disk.
+    locator: Option<Locator>,
 }
 
 fn read_metadata(metadata: &[u8]) -> Result<Parameters, ImageError> {
@@ -253,6 +395,8 @@ fn read_metadata(metadata: &[u8]) -> Result<Parameters, ImageError> {
     let mut block_size = None;
     let mut size = None;
     let mut logical = None;
+    let mut has_parent = false;
+    let mut locator = None;
     for i in 0..count {
         let at = 32 + 32 * i;
         let id = array::<16>(metadata, at)
@@ -272,15 +416,12 @@ fn read_metadata(metadata: &[u8]) -> Result<Parameters, ImageError> {
         match id {
             FILE_PARAMETERS => {
                 block_size = Some(u64::from(le_u32(item, 0)));
-                if le_u32(item, 4) & 2 != 0 {
-                    return Err(ImageError::Unsupported(
-                        "a differencing VHDX (HasParent is set): it holds only the changes to a parent disk, which reglint does not read (--parent is not supported yet); lint the merged disk".into(),
-                    ));
-                }
+                has_parent = le_u32(item, 4) & 2 != 0;
             }
             VIRTUAL_DISK_SIZE => size = Some(le_u64(item, 0)),
             LOGICAL_SECTOR_SIZE => logical = Some(u64::from(le_u32(item, 0))),
-            PAGE_83_DATA | PHYSICAL_SECTOR_SIZE | PARENT_LOCATOR => {}
+            PARENT_LOCATOR => locator = Some(read_locator(item)?),
+            PAGE_83_DATA | PHYSICAL_SECTOR_SIZE => {}
             _ if required => {
                 return Err(ImageError::Unsupported(format!(
                     "the VHDX has a required metadata item {} that reglint does not know",
@@ -311,10 +452,21 @@ fn read_metadata(metadata: &[u8]) -> Result<Parameters, ImageError> {
             "the VHDX virtual disk size {size} is larger than the format allows (64 TB)"
         )));
     }
+    let locator = match (has_parent, locator) {
+        (false, _) => None,
+        (true, Some(locator)) => Some(locator),
+        (true, None) => {
+            return Err(ImageError::Damaged(
+                "the VHDX is a differencing disk (HasParent is set) without a parent locator"
+                    .into(),
+            ));
+        }
+    };
     Ok(Parameters {
         block_size,
         size,
         logical_sector_size,
+        locator,
     })
 }
 
@@ -327,8 +479,16 @@ impl Disk for Vhdx {
         self.logical_sector_size
     }
 
+    fn identity(&self) -> Identity {
+        Identity {
+            vhdx_data_write_guid: self.data_write_guid,
+            ..Identity::default()
+        }
+    }
+
     fn read_at(&mut self, offset: u64, buf: &mut [u8]) -> io::Result<()> {
         let (size, block_size, chunk_ratio) = (self.size, self.block_size, self.chunk_ratio);
+        let sector = self.logical_sector_size;
         read_blocks(size, block_size, offset, buf, |block, within, part| {
             let index = block + block / chunk_ratio;
             let entry = usize::try_from(index)
@@ -336,12 +496,38 @@ impl Disk for Vhdx {
                 .and_then(|i| self.bat.get(i))
                 .copied()
                 .unwrap_or(0);
-            match entry & 7 {
-                FULLY_PRESENT => {
-                    let at = entry & !(MB - 1);
-                    self.source.read_exact_at(at.saturating_add(within), part)
+            let data = entry & !(MB - 1);
+            let virtual_at = block * block_size;
+            match (entry & 7, self.parent.is_some()) {
+                (FULLY_PRESENT, _) => self.source.read_exact_at(data.saturating_add(within), part),
+                (NOT_PRESENT, true) => match self.parent.as_mut() {
+                    Some(parent) => parent.read_at(virtual_at + within, part),
+                    None => Ok(()),
+                },
+                (PARTIALLY_PRESENT, true) => {
+                    let chunk = block / chunk_ratio;
+                    self.load_bitmap(chunk)?;
+                    let bitmap = self.bitmap.as_ref().map_or(&[][..], |(_, b)| b);
+                    // The block's first sector, counted within its chunk's bitmap.
+                    let first = (block % chunk_ratio) * (block_size / sector);
+                    read_sector_runs(
+                        sector,
+                        within,
+                        part,
+                        |s| bit_set_lsb_first(bitmap, first + s),
+                        |in_child, at, run| {
+                            if in_child {
+                                self.source.read_exact_at(data.saturating_add(at), run)
+                            } else {
+                                match self.parent.as_mut() {
+                                    Some(parent) => parent.read_at(virtual_at + at, run),
+                                    None => Ok(()),
+                                }
+                            }
+                        },
+                    )
                 }
-                PARTIALLY_PRESENT => Err(damaged(format!(
+                (PARTIALLY_PRESENT, false) => Err(damaged(format!(
                     "BAT entry {index} is partially present, which only a differencing disk may be"
                 ))),
                 _ => {
@@ -351,6 +537,13 @@ impl Disk for Vhdx {
             }
         })
     }
+}
+
+fn bit_set_lsb_first(bitmap: &[u8], index: u64) -> bool {
+    usize::try_from(index / 8)
+        .ok()
+        .and_then(|byte| bitmap.get(byte))
+        .is_some_and(|b| b & (1 << (index % 8)) != 0)
 }
 
 #[cfg(test)]
