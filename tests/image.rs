@@ -63,6 +63,32 @@ fn run(program: &str, args: &[&str]) -> Result<(), String> {
     }
 }
 
+/// `qemu-img convert` of the raw disk `from` into `to`, `args` choosing the format.
+fn convert_raw(from: &Path, to: &Path, args: &[&str]) -> Result<(), String> {
+    let mut all = vec!["convert", "-f", "raw"];
+    all.extend_from_slice(args);
+    all.extend([path_str(from), path_str(to)]);
+    run("qemu-img", &all)
+}
+
+/// An empty QCOW2 overlay `target` on the QCOW2 `backing`.
+fn qcow2_overlay(backing: &Path, target: &Path) -> Result<(), String> {
+    run(
+        "qemu-img",
+        &[
+            "create",
+            "-q",
+            "-f",
+            "qcow2",
+            "-F",
+            "qcow2",
+            "-b",
+            path_str(backing),
+            path_str(target),
+        ],
+    )
+}
+
 fn path_str(path: &Path) -> &str {
     path.to_str().expect("UTF-8 path")
 }
@@ -209,14 +235,7 @@ fn build_images() -> Result<Images, String> {
     )?;
     copy_in(&gpt, 2048 * 512, &v1);
     copy_in(&gpt, second_start * 512, &v2);
-    let convert = |from: &Path, to: &str, args: &[&str]| -> Result<(), String> {
-        let mut all = vec!["convert", "-f", "raw"];
-        all.extend_from_slice(args);
-        all.push(path_str(from));
-        let target = dir.join(to);
-        all.push(path_str(&target));
-        run("qemu-img", &all)
-    };
+    let convert = |from: &Path, to: &str, args: &[&str]| convert_raw(from, &dir.join(to), args);
     convert(&gpt, "dynamic.vhd", &["-O", "vpc"])?;
     convert(&mbr, "fixed.vhd", &["-O", "vpc", "-o", "subformat=fixed"])?;
     convert(&gpt, "dynamic.vhdx", &["-O", "vhdx"])?;
@@ -535,21 +554,7 @@ fn damaged_and_unsupported_images_are_findings_with_exit_status_3() {
 
     // IMG002: a QCOW2 overlay on a backing file.
     let overlay = dir.join("overlay.qcow2");
-    run(
-        "qemu-img",
-        &[
-            "create",
-            "-q",
-            "-f",
-            "qcow2",
-            "-F",
-            "qcow2",
-            "-b",
-            path_str(&images.dir.join("v3.qcow2")),
-            path_str(&overlay),
-        ],
-    )
-    .expect("qemu-img create");
+    qcow2_overlay(&images.dir.join("v3.qcow2"), &overlay).expect("qemu-img create");
     let (codes, code, doc) = check_codes(&dir, &overlay, &[]);
     assert_eq!(img_codes(&codes), ["IMG002"]);
     assert!(message_of(&doc, "IMG002").contains("backing file"));

@@ -1,4 +1,4 @@
-//! libFuzzer target for the disk image containers (raw, VHD, VHDX, QCOW2, E01): the input is an
+//! libFuzzer target for the disk image containers (raw, VHD, VHDX, QCOW2, E01, Ex01): the input is an
 //! image file. It is recognised by signature, opened, and read at offsets the input chooses, as
 //! the NTFS layer would read it. Seed it with small images made as tests/image.rs makes them
 //! (see fuzz/README.md, "Disk images").

@@ -78,23 +78,7 @@ fn changed_disk(images: &Images) -> Result<Children, String> {
 fn qcow2_children(images: &Images, children: &Children) -> Result<(), String> {
     let parent = images.dir.join("compressed.qcow2");
     let child = children.dir.join("child.qcow2");
-    let create = |backing: &Path, target: &Path| {
-        run(
-            "qemu-img",
-            &[
-                "create",
-                "-q",
-                "-f",
-                "qcow2",
-                "-F",
-                "qcow2",
-                "-b",
-                path_str(backing),
-                path_str(target),
-            ],
-        )
-    };
-    create(&parent, &child)?;
+    qcow2_overlay(&parent, &child)?;
     let old = std::fs::read(images.dir.join("gpt.raw")).map_err(|e| e.to_string())?;
     let new = std::fs::read(children.dir.join("changed.raw")).map_err(|e| e.to_string())?;
     let cluster = 64 * 1024;
@@ -118,24 +102,13 @@ fn qcow2_children(images: &Images, children: &Children) -> Result<(), String> {
     }
     args.push(path_str(&child));
     run("qemu-io", &args)?;
-    create(&child, &children.dir.join("grandchild.qcow2"))
+    qcow2_overlay(&child, &children.dir.join("grandchild.qcow2"))
 }
 
 /// `dynamic.vhd`'s child: the changed disk converted to a dynamic VHD, made differencing.
 fn vhd_child(images: &Images, children: &Children) -> Result<(), String> {
     let child = children.dir.join("child.vhd");
-    run(
-        "qemu-img",
-        &[
-            "convert",
-            "-f",
-            "raw",
-            "-O",
-            "vpc",
-            path_str(&children.dir.join("changed.raw")),
-            path_str(&child),
-        ],
-    )?;
+    convert_raw(&children.dir.join("changed.raw"), &child, &["-O", "vpc"])?;
     let parent = std::fs::read(images.dir.join("dynamic.vhd")).map_err(|e| e.to_string())?;
     let parent_id = parent[parent.len() - 512 + 68..parent.len() - 512 + 84].to_vec();
     let old = std::fs::read(images.dir.join("gpt.raw")).map_err(|e| e.to_string())?;
@@ -272,19 +245,10 @@ fn locator(linkage: &str, relative_path: &str) -> Vec<u8> {
 /// sectors (a fully present block reads as in a dynamic VHDX, which the other tests cover).
 fn vhdx_child(images: &Images, children: &Children) -> Result<(), String> {
     let child = children.dir.join("child.vhdx");
-    run(
-        "qemu-img",
-        &[
-            "convert",
-            "-f",
-            "raw",
-            "-O",
-            "vhdx",
-            "-o",
-            "block_size=1M",
-            path_str(&children.dir.join("changed.raw")),
-            path_str(&child),
-        ],
+    convert_raw(
+        &children.dir.join("changed.raw"),
+        &child,
+        &["-O", "vhdx", "-o", "block_size=1M"],
     )?;
     let parent = std::fs::read(images.dir.join("dynamic.vhdx")).map_err(|e| e.to_string())?;
     let linkage = data_write_guid(&parent);

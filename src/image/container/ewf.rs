@@ -18,7 +18,7 @@ const FILE_HEADER_LEN: u64 = 13;
 const DESCRIPTOR_LEN: u64 = 76;
 /// Sections followed in one segment file before the chain is taken as a loop.
 const MAX_SECTIONS: usize = 1 << 20;
-pub const MAX_SEGMENTS: u32 = 99;
+const MAX_SEGMENTS: u32 = 99;
 /// The largest chunk reglint inflates (EnCase writes 32 KB; libewf allows up to 1 MB or so).
 pub const MAX_CHUNK: u64 = 16 << 20;
 
@@ -87,21 +87,7 @@ impl Ewf {
                 break;
             }
             number += 1;
-            if number > MAX_SEGMENTS {
-                return Err(ImageError::Unsupported(format!(
-                    "an EWF image of more than {MAX_SEGMENTS} segment files"
-                )));
-            }
-            let next_path = segment_path(path, number).ok_or_else(|| {
-                ImageError::Damaged("the image file name does not end in .E01".into())
-            })?;
-            let file = File::open(&next_path).map_err(|e| {
-                ImageError::Damaged(format!(
-                    "the EWF image continues in {}, which cannot be opened: {e}",
-                    next_path.display()
-                ))
-            })?;
-            source = Source::new(file)?;
+            source = open_segment(segment_path(path, number), number, "E01")?;
         }
         let Some(geometry) = geometry else {
             return Err(ImageError::Damaged(
@@ -250,6 +236,26 @@ impl Ewf {
         }
         Ok(self.cached.as_ref().map_or(&[][..], |(_, d)| d))
     }
+}
+
+/// Opens segment file `number` of an EWF image (`kind`: E01 or Ex01), found at `path` (`None`
+/// when the first file's name does not say where the next ones are).
+pub fn open_segment(path: Option<PathBuf>, number: u32, kind: &str) -> Result<Source, ImageError> {
+    if number > MAX_SEGMENTS {
+        return Err(ImageError::Unsupported(format!(
+            "an {kind} image of more than {MAX_SEGMENTS} segment files"
+        )));
+    }
+    let path = path.ok_or_else(|| {
+        ImageError::Damaged(format!("the image file name does not end in .{kind}"))
+    })?;
+    let file = File::open(&path).map_err(|e| {
+        ImageError::Damaged(format!(
+            "the {kind} image continues in {}, which cannot be opened: {e}",
+            path.display()
+        ))
+    })?;
+    Ok(Source::new(file)?)
 }
 
 /// `image.E01` → `image.E02`, ..., keeping the case of the extension's letter.

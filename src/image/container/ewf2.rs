@@ -6,12 +6,11 @@
 //! each chunk's offset, size and flags (compressed, followed by a checksum, pattern fill).
 //! Encrypted images and bzip2 compression are refused.
 
-use super::ewf::{Chunk, Ewf, MAX_CHUNK, MAX_SEGMENTS};
+use super::ewf::{Chunk, Ewf, MAX_CHUNK, open_segment};
 use crate::image::ImageError;
 use crate::image::disk::{Source, array, le_u16, le_u32, le_u64};
 use flate2::read::ZlibDecoder;
 use std::collections::BTreeMap;
-use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -74,21 +73,7 @@ pub fn open(first: Source, path: &Path) -> Result<Ewf, ImageError> {
             break;
         }
         number += 1;
-        if number > MAX_SEGMENTS {
-            return Err(ImageError::Unsupported(format!(
-                "an Ex01 image of more than {MAX_SEGMENTS} segment files"
-            )));
-        }
-        let next_path = segment_path(path, number).ok_or_else(|| {
-            ImageError::Damaged("the image file name does not end in .Ex01".into())
-        })?;
-        let file = File::open(&next_path).map_err(|e| {
-            ImageError::Damaged(format!(
-                "the Ex01 image continues in {}, which cannot be opened: {e}",
-                next_path.display()
-            ))
-        })?;
-        source = Source::new(file)?;
+        source = open_segment(segment_path(path, number), number, "Ex01")?;
     }
     let (Some(sectors), Some(bytes_per_sector), Some(sectors_per_chunk)) = (
         geometry.sectors,
