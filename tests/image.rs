@@ -311,6 +311,16 @@ fn by_input(doc: &Value) -> BTreeMap<String, (Value, Vec<Value>)> {
     out
 }
 
+/// The `path` of every input of a JSON report, in order.
+fn input_paths(doc: &Value) -> Vec<&str> {
+    doc["inputs"]
+        .as_array()
+        .expect("inputs")
+        .iter()
+        .filter_map(|i| i["path"].as_str())
+        .collect()
+}
+
 fn codes_of(doc: &Value) -> Vec<String> {
     doc["diagnostics"]
         .as_array()
@@ -481,14 +491,8 @@ fn a_directory_walk_finds_images_by_signature() {
     std::fs::copy(images.dir.join("v3.qcow2"), dir.join("golden.bin")).expect("copy");
     std::fs::write(dir.join("notes.txt"), "not an image\n").expect("write");
     let (doc, code) = json_of(&dir, &["check", ".", "--format", "json"]);
-    let paths: Vec<&str> = doc["inputs"]
-        .as_array()
-        .expect("inputs")
-        .iter()
-        .filter_map(|i| i["path"].as_str())
-        .collect();
     assert_eq!(
-        paths,
+        input_paths(&doc),
         vec![
             r"./golden.bin#p1:\Windows\System32\config\SOFTWARE",
             r"./golden.bin#p1:\Windows\System32\config\SYSTEM",

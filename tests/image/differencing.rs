@@ -479,14 +479,8 @@ fn show_reads_a_differencing_disk_with_its_parent() {
     );
     assert_eq!(status(&out), 0, "{}", text(&out.stderr));
     let doc: Value = serde_json::from_slice(&out.stdout).expect("json");
-    let paths: Vec<&str> = doc["inputs"]
-        .as_array()
-        .expect("inputs")
-        .iter()
-        .filter_map(|i| i["path"].as_str())
-        .collect();
     assert_eq!(
-        paths,
+        input_paths(&doc),
         [
             format!("child.vhdx#p1{CONFIG}SYSTEM"),
             format!("child.vhdx#p2{CONFIG}SYSTEM")
