@@ -101,6 +101,13 @@ pub fn open(first: Source, path: &Path) -> Result<Ewf, ImageError> {
         chunks.extend(table);
     }
     let size = sectors.saturating_mul(bytes_per_sector);
+    let needed = size.div_ceil(chunk_size);
+    if (chunks.len() as u64) < needed {
+        return Err(ImageError::Damaged(format!(
+            "the Ex01 sector tables list {} chunks, but {sectors} sectors of {bytes_per_sector} bytes need {needed}: segment files are missing or cut short",
+            chunks.len()
+        )));
+    }
     Ok(Ewf::new(sources, chunks, chunk_size, size))
 }
 
