@@ -196,39 +196,32 @@ impl Disk for Dynamic {
                 .and_then(|b| self.bat.get(b))
                 .copied()
                 .unwrap_or(UNALLOCATED);
-            let virtual_at = block * block_size + within;
             let data = u64::from(entry) * 512 + self.bitmap_len;
-            match (entry == UNALLOCATED, self.parent.is_some()) {
-                (true, false) => {
-                    part.fill(0);
-                    Ok(())
-                }
-                (true, true) => match self.parent.as_mut() {
-                    Some(parent) => parent.read_at(virtual_at, part),
-                    None => Ok(()),
-                },
-                (false, false) => self.source.read_exact_at(data + within, part),
-                (false, true) => {
-                    self.load_bitmap(entry)?;
-                    let bitmap = self.bitmap.as_ref().map_or(&[][..], |(_, b)| b);
-                    read_sector_runs(
-                        512,
-                        within,
-                        part,
-                        |sector| bit_set_msb_first(bitmap, sector),
-                        |in_child, at, run| {
-                            if in_child {
-                                self.source.read_exact_at(data + at, run)
-                            } else {
-                                match self.parent.as_mut() {
-                                    Some(parent) => parent.read_at(block * block_size + at, run),
-                                    None => Ok(()),
-                                }
-                            }
-                        },
-                    )
-                }
+            if entry == UNALLOCATED {
+                return match self.parent.as_mut() {
+                    Some(parent) => parent.read_at(block * block_size + within, part),
+                    None => {
+                        part.fill(0);
+                        Ok(())
+                    }
+                };
             }
+            if self.parent.is_none() {
+                return self.source.read_exact_at(data + within, part);
+            }
+            self.load_bitmap(entry)?;
+            let bitmap = self.bitmap.as_ref().map_or(&[][..], |(_, b)| b);
+            let (source, parent) = (&mut self.source, &mut self.parent);
+            read_sector_runs(
+                512,
+                within,
+                part,
+                |sector| bit_set_msb_first(bitmap, sector),
+                |in_child, at, run| match parent {
+                    Some(parent) if !in_child => parent.read_at(block * block_size + at, run),
+                    _ => source.read_exact_at(data + at, run),
+                },
+            )
         })
     }
 }

@@ -498,16 +498,19 @@ impl Disk for Vhdx {
                 .unwrap_or(0);
             let data = entry & !(MB - 1);
             let virtual_at = block * block_size;
-            match (entry & 7, self.parent.is_some()) {
-                (FULLY_PRESENT, _) => self.source.read_exact_at(data.saturating_add(within), part),
-                (NOT_PRESENT, true) => match self.parent.as_mut() {
+            match entry & 7 {
+                FULLY_PRESENT => self.source.read_exact_at(data.saturating_add(within), part),
+                NOT_PRESENT => match self.parent.as_mut() {
                     Some(parent) => parent.read_at(virtual_at + within, part),
-                    None => Ok(()),
+                    None => {
+                        part.fill(0);
+                        Ok(())
+                    }
                 },
-                (PARTIALLY_PRESENT, true) => {
-                    let chunk = block / chunk_ratio;
-                    self.load_bitmap(chunk)?;
+                PARTIALLY_PRESENT if self.parent.is_some() => {
+                    self.load_bitmap(block / chunk_ratio)?;
                     let bitmap = self.bitmap.as_ref().map_or(&[][..], |(_, b)| b);
+                    let (source, parent) = (&mut self.source, &mut self.parent);
                     // The block's first sector, counted within its chunk's bitmap.
                     let first = (block % chunk_ratio) * (block_size / sector);
                     read_sector_runs(
@@ -515,19 +518,13 @@ impl Disk for Vhdx {
                         within,
                         part,
                         |s| bit_set_lsb_first(bitmap, first + s),
-                        |in_child, at, run| {
-                            if in_child {
-                                self.source.read_exact_at(data.saturating_add(at), run)
-                            } else {
-                                match self.parent.as_mut() {
-                                    Some(parent) => parent.read_at(virtual_at + at, run),
-                                    None => Ok(()),
-                                }
-                            }
+                        |in_child, at, run| match parent {
+                            Some(parent) if !in_child => parent.read_at(virtual_at + at, run),
+                            _ => source.read_exact_at(data.saturating_add(at), run),
                         },
                     )
                 }
-                (PARTIALLY_PRESENT, false) => Err(damaged(format!(
+                PARTIALLY_PRESENT => Err(damaged(format!(
                     "BAT entry {index} is partially present, which only a differencing disk may be"
                 ))),
                 _ => {
