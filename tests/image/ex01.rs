@@ -1,4 +1,4 @@
-//! Ex01 (EWF version 2). Debian's ewfacquire (libewf 20140814) cannot write it (`-f encase7-v2`
+//! Ex01 (EWF version 2). Debian's ewfacquire (version 20140813) cannot write it (`-f encase7-v2`
 //! falls back to encase6), so the image is written here, from the GPT disk, as the Keramics
 //! EWF2 format document lays the format out: two segment files, zlib-compressed chunks, stored
 //! chunks followed by their Adler-32, and zero chunks as pattern fill.
