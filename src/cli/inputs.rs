@@ -400,6 +400,7 @@ pub enum Opened {
 pub fn read(path: &Path, limit: u64) -> io::Result<Bytes> {
     match open(path, limit, false)? {
         Opened::Bytes(bytes) => Ok(bytes),
+        // Not asked for: `open` recognises images only for `open_input`.
         Opened::Image => Err(io::Error::other("a disk image")),
     }
 }
@@ -422,43 +423,26 @@ fn open(path: &Path, limit: u64, images: bool) -> io::Result<Opened> {
     if !meta.is_file() {
         return read_special(path, &meta, limit).map(Opened::Bytes);
     }
-    let file = File::open(path)?;
     let len = meta.len();
-    if images && len >= MAP_FROM && is_image_file(&file, len)? {
+    // A large file may be an image, which is never read whole: ask by its head and tail.
+    if images && len >= MAP_FROM && reglint::image::recognise(path)?.is_some() {
         return Ok(Opened::Image);
     }
-    let bytes = read_file(file, len, limit)?;
+    let bytes = read_file(File::open(path)?, len, limit)?;
+    // A small one is read anyway: recognise an image from the bytes read.
     if images
         && let Bytes::Owned(data) = &bytes
-        && is_image(
+        && reglint::image::container::recognise(
             data,
             data.get(data.len().saturating_sub(512)..)
                 .unwrap_or_default(),
         )
+        .is_some()
     {
         return Ok(Opened::Image);
     }
     Ok(Opened::Bytes(bytes))
 }
-
-fn is_image(head: &[u8], tail: &[u8]) -> bool {
-    let head = head.get(..HEAD_LEN.min(head.len())).unwrap_or_default();
-    reglint::image::container::recognise(head, tail).is_some()
-}
-
-/// Whether a large file is a disk image, from its first and last bytes.
-fn is_image_file(mut file: &File, len: u64) -> io::Result<bool> {
-    use std::io::{Seek, SeekFrom};
-    let mut head = vec![0; HEAD_LEN];
-    file.read_exact(&mut head)?;
-    let mut tail = [0u8; 512];
-    file.seek(SeekFrom::Start(len.saturating_sub(512)))?;
-    file.read_exact(&mut tail)?;
-    file.rewind()?;
-    Ok(is_image(&head, &tail))
-}
-
-const HEAD_LEN: usize = reglint::image::container::HEAD_LEN;
 
 fn read_file(file: File, len: u64, limit: u64) -> io::Result<Bytes> {
     if len == 0 {

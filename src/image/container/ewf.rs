@@ -87,7 +87,7 @@ impl Ewf {
                 break;
             }
             number += 1;
-            source = open_segment(segment_path(path, number), number, "E01")?;
+            source = open_segment(path, number, "E01")?;
         }
         let Some(geometry) = geometry else {
             return Err(ImageError::Damaged(
@@ -238,15 +238,15 @@ impl Ewf {
     }
 }
 
-/// Opens segment file `number` of an EWF image (`kind`: E01 or Ex01), found at `path` (`None`
-/// when the first file's name does not say where the next ones are).
-pub fn open_segment(path: Option<PathBuf>, number: u32, kind: &str) -> Result<Source, ImageError> {
+/// Opens segment file `number` of the EWF image whose first segment is `first` (`kind`: its
+/// extension, `E01` or `Ex01`).
+pub fn open_segment(first: &Path, number: u32, kind: &str) -> Result<Source, ImageError> {
     if number > MAX_SEGMENTS {
         return Err(ImageError::Unsupported(format!(
             "an {kind} image of more than {MAX_SEGMENTS} segment files"
         )));
     }
-    let path = path.ok_or_else(|| {
+    let path = segment_path(first, number, kind).ok_or_else(|| {
         ImageError::Damaged(format!("the image file name does not end in .{kind}"))
     })?;
     let file = File::open(&path).map_err(|e| {
@@ -258,14 +258,16 @@ pub fn open_segment(path: Option<PathBuf>, number: u32, kind: &str) -> Result<So
     Ok(Source::new(file)?)
 }
 
-/// `image.E01` → `image.E02`, ..., keeping the case of the extension's letter.
-fn segment_path(first: &Path, number: u32) -> Option<PathBuf> {
+/// `image.E01` → `image.E02`, `image.Ex01` → `image.Ex02`, ... (`kind` is the first file's
+/// extension), keeping the case of the extension's letters.
+fn segment_path(first: &Path, number: u32, kind: &str) -> Option<PathBuf> {
     let extension = first.extension()?.to_str()?;
-    let letter = extension.chars().next()?;
-    if extension.len() != 3 || !letter.eq_ignore_ascii_case(&'e') {
+    let letters = kind.len().checked_sub(2)?;
+    let prefix = extension.get(..letters)?;
+    if extension.len() != kind.len() || !prefix.eq_ignore_ascii_case(kind.get(..letters)?) {
         return None;
     }
-    Some(first.with_extension(format!("{letter}{number:02}")))
+    Some(first.with_extension(format!("{prefix}{number:02}")))
 }
 
 impl Disk for Ewf {
@@ -300,13 +302,19 @@ mod tests {
     #[test]
     fn segment_files_are_numbered_after_the_first() {
         assert_eq!(
-            segment_path(Path::new("dir/disk.E01"), 2),
+            segment_path(Path::new("dir/disk.E01"), 2, "E01"),
             Some(PathBuf::from("dir/disk.E02"))
         );
         assert_eq!(
-            segment_path(Path::new("disk.e01"), 12),
+            segment_path(Path::new("disk.e01"), 12, "E01"),
             Some(PathBuf::from("disk.e12"))
         );
-        assert_eq!(segment_path(Path::new("disk.img"), 2), None);
+        assert_eq!(segment_path(Path::new("disk.img"), 2, "E01"), None);
+        assert_eq!(
+            segment_path(Path::new("dir/disk.Ex01"), 2, "Ex01"),
+            Some(PathBuf::from("dir/disk.Ex02"))
+        );
+        assert_eq!(segment_path(Path::new("disk.E01"), 2, "Ex01"), None);
+        assert_eq!(segment_path(Path::new("disk.Ex01"), 2, "E01"), None);
     }
 }

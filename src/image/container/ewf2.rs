@@ -12,7 +12,7 @@ use crate::image::disk::{Source, array, le_u16, le_u32, le_u64};
 use flate2::read::ZlibDecoder;
 use std::collections::BTreeMap;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 pub const SIGNATURE: &[u8] = b"EVF2\x0d\x0a\x81\x00";
 const FILE_HEADER_LEN: u64 = 32;
@@ -73,7 +73,7 @@ pub fn open(first: Source, path: &Path) -> Result<Ewf, ImageError> {
             break;
         }
         number += 1;
-        source = open_segment(segment_path(path, number), number, "Ex01")?;
+        source = open_segment(path, number, "Ex01")?;
     }
     let (Some(sectors), Some(bytes_per_sector), Some(sectors_per_chunk)) = (
         geometry.sectors,
@@ -303,16 +303,6 @@ fn read_object(bytes: &[u8], compression: u16) -> Result<BTreeMap<String, String
         .collect())
 }
 
-/// `image.Ex01` → `image.Ex02`, ..., keeping the case of the extension's letters.
-fn segment_path(first: &Path, number: u32) -> Option<PathBuf> {
-    let extension = first.extension()?.to_str()?;
-    let prefix = extension.get(..2)?;
-    if extension.len() != 4 || !prefix.eq_ignore_ascii_case("ex") {
-        return None;
-    }
-    Some(first.with_extension(format!("{prefix}{number:02}")))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -321,14 +311,5 @@ mod tests {
     fn adler32_matches_the_published_value() {
         // RFC 1950's Adler-32 of "Wikipedia", as Wikipedia's article works it out.
         assert_eq!(adler32(b"Wikipedia"), 0x11E6_0398);
-    }
-
-    #[test]
-    fn segment_files_are_numbered_after_the_first() {
-        assert_eq!(
-            segment_path(Path::new("dir/disk.Ex01"), 2),
-            Some(PathBuf::from("dir/disk.Ex02"))
-        );
-        assert_eq!(segment_path(Path::new("disk.E01"), 2), None);
     }
 }

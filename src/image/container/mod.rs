@@ -39,8 +39,9 @@ impl Format {
 /// How much of the start of a file [`recognise`] looks at.
 pub const HEAD_LEN: usize = 4608;
 
-/// The container format by signature: `head` is the start of the file (up to [`HEAD_LEN`]
-/// bytes), `tail` its last 512 bytes (a VHD footer).
+/// The container format by signature: `head` is the start of the file (its first
+/// [`HEAD_LEN`] bytes are all that is looked at; more may be given), `tail` its last 512 bytes
+/// (a VHD footer).
 pub fn recognise(head: &[u8], tail: &[u8]) -> Option<Format> {
     if head.starts_with(b"regf") {
         return None;

@@ -169,7 +169,7 @@ impl Vhdx {
             } else if required {
                 return Err(ImageError::Unsupported(format!(
                     "the VHDX has a required region {} that reglint does not know",
-                    show_guid(&id)
+                    super::hex_id(Some(id))
                 )));
             }
         }
@@ -246,10 +246,6 @@ impl Vhdx {
     }
 }
 
-fn show_guid(id: &[u8; 16]) -> String {
-    super::hex_id(Some(*id))
-}
-
 /// What a differencing VHDX's parent locator records: the identities the parent may have and
 /// where it was.
 #[derive(Default)]
@@ -264,7 +260,7 @@ fn read_locator(item: &[u8]) -> Result<Locator, ImageError> {
     if kind != VHDX_PARENT_LOCATOR {
         return Err(ImageError::Unsupported(format!(
             "a differencing VHDX whose parent is not a VHDX file (parent locator type {})",
-            show_guid(&kind)
+            super::hex_id(Some(kind))
         )));
     }
     let text = |offset: u32, len: u16| -> Option<String> {
@@ -410,7 +406,7 @@ fn read_metadata(metadata: &[u8]) -> Result<Parameters, ImageError> {
             .ok_or_else(|| {
                 ImageError::Damaged(format!(
                     "VHDX metadata item {} lies outside the metadata region",
-                    show_guid(&id)
+                    super::hex_id(Some(id))
                 ))
             })?;
         match id {
@@ -425,7 +421,7 @@ fn read_metadata(metadata: &[u8]) -> Result<Parameters, ImageError> {
             _ if required => {
                 return Err(ImageError::Unsupported(format!(
                     "the VHDX has a required metadata item {} that reglint does not know",
-                    show_guid(&id)
+                    super::hex_id(Some(id))
                 )));
             }
             _ => {}
