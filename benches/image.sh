@@ -8,7 +8,8 @@
 # hive. The image is built in a temporary folder (never committed): a 4 GB sparse raw disk with
 # a GPT and one NTFS partition over all of it, the hive copied into
 # Windows/System32/config through ntfs-3g (FUSE, as root), converted with `qemu-img convert -O
-# vhdx`. release-dir holds an already built `reglint`; without it the script builds one.
+# vhdx`. release-dir holds an already built `reglint`; without it the script builds one. With
+# KEEP_IMAGE set, the temporary folder is kept (for profiling) and its path printed.
 #
 # Needs hyperfine, mkntfs and ntfs-3g (ntfs-3g), sgdisk (gdisk), qemu-img (qemu-utils).
 set -euo pipefail
@@ -30,6 +31,9 @@ reglint="$release/reglint"
 
 work=$(mktemp -d)
 trap 'umount "$work/mnt" 2>/dev/null || true; rm -rf "$work"' EXIT
+if [ -n "${KEEP_IMAGE:-}" ]; then
+    trap 'umount "$work/mnt" 2>/dev/null || true; echo "kept $work"' EXIT
+fi
 disk="$work/disk.raw"
 truncate -s 4G "$disk"
 sgdisk -o -n 1:2048:0 -t 1:0700 "$disk" >/dev/null

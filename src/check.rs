@@ -320,7 +320,7 @@ pub fn check_image(
                 .into_iter()
                 .map(|log| MemoryLog {
                     name: log.name.clone(),
-                    bytes: log.bytes.as_slice().into(),
+                    bytes: (*log.bytes).into(),
                 })
                 .collect();
             reports.push(check_bytes(&file.name, &file.bytes, &options));

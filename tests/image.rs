@@ -407,6 +407,51 @@ fn every_container_gives_the_findings_of_its_hives_read_directly() {
     }
 }
 
+/// Where the image file stores a hive whole and as it is, the hive is mapped in place, so only
+/// the pages the hive reader touches are read (issue 14's cost goal); where it does not
+/// (compressed clusters and chunks), it is copied. Both give the file's bytes.
+#[test]
+fn hives_are_mapped_in_place_where_the_image_stores_them_whole() {
+    use reglint::image::{FileBytes, scan};
+    let Some(images) = built() else { return };
+    let [first, second] = installations();
+    let cases = [
+        ("mbr.raw", true),
+        ("gpt.raw", true),
+        ("fixed.vhd", true),
+        ("dynamic.vhdx", true),
+        ("fixed.vhdx", true),
+        ("v3.qcow2", true),
+        ("v2.qcow2", true),
+        ("compressed.qcow2", false),
+        ("compressed.E01", false),
+        ("segments.E01", false),
+    ];
+    for (image, mapped) in cases {
+        let found = scan(&images.dir.join(image), image, u64::MAX, &[]);
+        assert!(
+            found.diagnostics.is_empty(),
+            "{image}: {:?}",
+            found.diagnostics
+        );
+        let files = found.installations.iter().flat_map(|i| &i.files);
+        let expected = first.iter().chain(&second);
+        let mut checked = 0;
+        for (file, (name, bytes)) in files.zip(expected) {
+            assert_eq!(&file.file_name, name, "{image}");
+            assert!(*file.bytes == bytes[..], "{image}: {name} differs");
+            assert_eq!(
+                matches!(file.bytes, FileBytes::Mapped(_)),
+                mapped,
+                "{image}: {name} is {:?}",
+                file.bytes
+            );
+            checked += 1;
+        }
+        assert_eq!(checked, 4, "{image}: every hive file");
+    }
+}
+
 /// `show IMAGE` shows, for each installation, what `show` shows for its SYSTEM hive read
 /// directly (the version is given, since a bare hive's SOFTWARE is not paired by `show`); `diff`
 /// refuses an image with two installations rather than pick one.

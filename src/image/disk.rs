@@ -19,6 +19,45 @@ pub trait Disk: Send {
     fn identity(&self) -> Identity {
         Identity::default()
     }
+    /// Where the bytes from virtual offset `offset` are stored as is in [`Disk::file`], so a
+    /// file on the disk can be mapped in place rather than copied. `None` when they are not
+    /// (an unallocated or compressed block, a block split with a parent, a multi-file image).
+    fn extent(&mut self, _offset: u64) -> io::Result<Option<Extent>> {
+        Ok(None)
+    }
+    /// The image file that [`Disk::extent`] points into.
+    fn file(&self) -> Option<&File> {
+        None
+    }
+}
+
+/// `len` bytes of the virtual disk stored in order at `file_offset` of the image file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Extent {
+    pub file_offset: u64,
+    pub len: u64,
+}
+
+impl Extent {
+    /// The extent of virtual offset `within` of a block stored whole at `block_at` of a file of
+    /// `file_len` bytes, `block_len` long and ending `left` bytes from `within` at the latest;
+    /// `None` when the block does not lie within the file.
+    pub fn in_block(
+        block_at: u64,
+        block_len: u64,
+        within: u64,
+        left: u64,
+        file_len: u64,
+    ) -> Option<Extent> {
+        let end = block_at.checked_add(block_len)?;
+        if end > file_len || within >= block_len {
+            return None;
+        }
+        Some(Extent {
+            file_offset: block_at + within,
+            len: (block_len - within).min(left),
+        })
+    }
 }
 
 /// The identifiers by which a differencing disk names its parent: a VHD child records the
@@ -157,6 +196,14 @@ impl Source {
         self.len == 0
     }
 
+    /// The file, when the image is one (not bytes in memory).
+    pub fn file(&self) -> Option<&File> {
+        match &self.data {
+            Data::File(file) => Some(file),
+            Data::Memory(_) => None,
+        }
+    }
+
     /// Reads exactly `buf.len()` bytes at `offset`; a read past the end of the file is damage
     /// (a truncated image), named with the offset.
     pub fn read_exact_at(&mut self, offset: u64, buf: &mut [u8]) -> io::Result<()> {
@@ -235,6 +282,27 @@ impl Read for Window<'_> {
         self.disk.read_at(offset, target)?;
         self.position += n as u64;
         Ok(n)
+    }
+}
+
+impl Window<'_> {
+    /// Where the bytes from `position` of the window are stored in the image file, at most to
+    /// the window's end (see [`Disk::extent`]).
+    pub fn extent(&mut self, position: u64) -> io::Result<Option<Extent>> {
+        let Some(left) = self.len.checked_sub(position).filter(|&n| n > 0) else {
+            return Ok(None);
+        };
+        let Some(offset) = self.start.checked_add(position) else {
+            return Ok(None);
+        };
+        Ok(self.disk.extent(offset)?.map(|e| Extent {
+            len: e.len.min(left),
+            ..e
+        }))
+    }
+
+    pub fn file(&self) -> Option<&File> {
+        self.disk.file()
     }
 }
 

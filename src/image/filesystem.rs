@@ -1,9 +1,11 @@
 //! The file-system layer: what a partition holds (by its boot sector) and, on NTFS, the hive
-//! files of the Windows installation at its root, read through the `ntfs` crate into memory.
+//! files of the Windows installation at its root, found through the `ntfs` crate and mapped in
+//! place where the image stores them whole, else copied.
 //! Only the MFT records and data runs of the files asked for are read.
 
-use super::disk::Window;
-use super::{HiveFile, ImageError};
+use super::disk::{Extent, Window};
+use super::{FileBytes, HiveFile, ImageError};
+use ntfs::attribute_value::{NtfsAttributeValue, NtfsNonResidentAttributeValue};
 use ntfs::indexes::NtfsFileNameIndex;
 use ntfs::{Ntfs, NtfsAttributeFlags, NtfsFile, NtfsReadSeek};
 use std::io::{BufReader, Read, Seek};
@@ -129,11 +131,11 @@ fn child<'n, T: Read + Seek>(
 
 /// The unnamed $DATA stream of `file`, refused when NTFS compresses or encrypts it (reglint
 /// would read the stored bytes, not the file) or when it is larger than `limit`.
-fn read_data<T: Read + Seek>(
-    fs: &mut T,
+fn read_data(
+    fs: &mut BufReader<Window<'_>>,
     file: &NtfsFile<'_>,
     limit: u64,
-) -> Result<Vec<u8>, ImageError> {
+) -> Result<FileBytes, ImageError> {
     let ntfs_error = |e: ntfs::NtfsError| ImageError::Damaged(format!("NTFS: {e}"));
     let item = file
         .data(fs, "")
@@ -158,6 +160,11 @@ fn read_data<T: Read + Seek>(
             "the file is {len} bytes, more than --max-input-size ({limit} bytes)"
         )));
     }
+    if let NtfsAttributeValue::NonResident(runs) = &value
+        && let Some(map) = map_in_place(fs.get_mut(), runs, len)?
+    {
+        return Ok(FileBytes::Mapped(map));
+    }
     // The size is the volume's claim: grow towards it as data arrives.
     let mut bytes = Vec::with_capacity(len.min(64 << 20) as usize);
     let mut buf = vec![0u8; 256 * 1024];
@@ -173,5 +180,64 @@ fn read_data<T: Read + Seek>(
             ));
         }
     }
-    Ok(bytes)
+    Ok(FileBytes::Copied(bytes))
+}
+
+/// A mapping of the `len` bytes of a non-resident value when its data runs, through the
+/// container, lie in one piece of the image file; `None` when they do not (a sparse run, a
+/// compressed or unallocated block, fragments apart) or cannot be followed, so the caller
+/// copies the value through the NTFS reader, which also names any damage.
+fn map_in_place(
+    window: &mut Window<'_>,
+    value: &NtfsNonResidentAttributeValue<'_, '_>,
+    len: u64,
+) -> Result<Option<memmap2::Mmap>, ImageError> {
+    let mut whole: Option<Extent> = None;
+    let mut covered = 0u64;
+    for run in value.data_runs() {
+        let Ok(run) = run else { return Ok(None) };
+        let Some(mut at) = run.data_position().value().map(|p| p.get()) else {
+            return Ok(None);
+        };
+        let mut left = run.allocated_size().min(len - covered);
+        covered += left;
+        while left > 0 {
+            let Some(extent) = window.extent(at)?.filter(|e| e.len > 0) else {
+                return Ok(None);
+            };
+            let n = extent.len.min(left);
+            whole = match whole {
+                None => Some(Extent { len: n, ..extent }),
+                Some(w) if w.file_offset + w.len == extent.file_offset => Some(Extent {
+                    len: w.len + n,
+                    ..w
+                }),
+                Some(_) => return Ok(None),
+            };
+            at += n;
+            left -= n;
+        }
+        if covered == len {
+            break;
+        }
+    }
+    let (Some(whole), Some(file)) = (whole, window.file()) else {
+        return Ok(None);
+    };
+    if covered != len || whole.len != len || len == 0 {
+        return Ok(None);
+    }
+    let Ok(map_len) = usize::try_from(len) else {
+        return Ok(None);
+    };
+    // SAFETY: a read-only private mapping of the image, which reglint never writes. If another
+    // process truncates the image while it is mapped, reads may fault; as with a bare hive,
+    // reglint reads images that are copies at rest.
+    let map = unsafe {
+        memmap2::MmapOptions::new()
+            .offset(whole.file_offset)
+            .len(map_len)
+            .map(file)
+    };
+    Ok(map.ok())
 }

@@ -1,6 +1,6 @@
 //! The container layer, below the front ends: disk images (raw, VHD, VHDX, QCOW2, E01) →
 //! partitions (MBR, GPT, none) → NTFS volumes → the hive files of each Windows installation,
-//! read into memory and named `image.vhdx#p3:\Windows\System32\config\SYSTEM`. Nothing is
+//! mapped or read and named `image.vhdx#p3:\Windows\System32\config\SYSTEM`. Nothing is
 //! mounted and nothing is written; only the tables of the container and the clusters of the
 //! files needed are read, so the cost follows the hives, not the image.
 //!
@@ -57,13 +57,42 @@ impl From<io::Error> for ImageError {
 }
 
 /// A file read out of an image.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct HiveFile {
     /// How reports name it: `image.vhdx#p3:\Windows\System32\config\SYSTEM`.
     pub name: String,
     /// Its name in its folder, as stored (`SYSTEM`, `SYSTEM.LOG1`, ...).
     pub file_name: String,
-    pub bytes: Vec<u8>,
+    pub bytes: FileBytes,
+}
+
+/// The bytes of a file read out of an image: mapped where the image file stores them in one
+/// piece as they are (a raw disk, an allocated VHD or VHDX block, an uncompressed QCOW2 run),
+/// so only the pages the hive reader touches are read, as for a bare hive; copied otherwise.
+pub enum FileBytes {
+    Mapped(memmap2::Mmap),
+    Copied(Vec<u8>),
+}
+
+impl std::ops::Deref for FileBytes {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            FileBytes::Mapped(map) => map,
+            FileBytes::Copied(bytes) => bytes,
+        }
+    }
+}
+
+impl std::fmt::Debug for FileBytes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let how = match self {
+            FileBytes::Mapped(_) => "mapped",
+            FileBytes::Copied(_) => "copied",
+        };
+        write!(f, "{} bytes, {how}", self.len())
+    }
 }
 
 /// The hive files of one Windows installation.

@@ -5,8 +5,9 @@
 //! file, extended L2 entries and compression other than deflate are refused with what was found.
 
 use crate::image::ImageError;
-use crate::image::disk::{Disk, Parent, Source, be_u32, be_u64, damaged, read_blocks};
+use crate::image::disk::{Disk, Extent, Parent, Source, be_u32, be_u64, damaged, read_blocks};
 use flate2::{Decompress, FlushDecompress, Status};
+use std::fs::File;
 use std::io;
 use std::path::PathBuf;
 
@@ -211,5 +212,27 @@ impl Disk for Qcow2 {
             }
             Ok(())
         })
+    }
+    fn extent(&mut self, offset: u64) -> io::Result<Option<Extent>> {
+        if offset >= self.size {
+            return Ok(None);
+        }
+        let entry = self.l2_entry(offset)?;
+        let host = entry & OFFSET_MASK;
+        if entry & (COMPRESSED | ZERO) != 0 || host == 0 {
+            return Ok(None);
+        }
+        let cluster = self.cluster_size();
+        Ok(Extent::in_block(
+            host,
+            cluster,
+            offset % cluster,
+            self.size - offset,
+            self.source.len(),
+        ))
+    }
+
+    fn file(&self) -> Option<&File> {
+        self.source.file()
     }
 }

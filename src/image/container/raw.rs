@@ -1,6 +1,7 @@
 //! A raw (dd) image: the file is the disk.
 
-use crate::image::disk::{Disk, Identity, Source};
+use crate::image::disk::{Disk, Extent, Identity, Source};
+use std::fs::File;
 use std::io;
 
 pub struct Raw {
@@ -37,5 +38,19 @@ impl Disk for Raw {
 
     fn read_at(&mut self, offset: u64, buf: &mut [u8]) -> io::Result<()> {
         self.source.read_exact_at(offset, buf)
+    }
+
+    fn extent(&mut self, offset: u64) -> io::Result<Option<Extent>> {
+        Ok(Extent::in_block(
+            0,
+            self.size,
+            offset,
+            u64::MAX,
+            self.source.len(),
+        ))
+    }
+
+    fn file(&self) -> Option<&File> {
+        self.source.file()
     }
 }

@@ -7,8 +7,9 @@
 use super::raw::Raw;
 use crate::image::ImageError;
 use crate::image::disk::{
-    Disk, Identity, Parent, Source, array, be_u32, be_u64, read_blocks, read_sector_runs,
+    Disk, Extent, Identity, Parent, Source, array, be_u32, be_u64, read_blocks, read_sector_runs,
 };
+use std::fs::File;
 use std::io;
 use std::path::PathBuf;
 
@@ -223,5 +224,29 @@ impl Disk for Dynamic {
                 },
             )
         })
+    }
+    fn extent(&mut self, offset: u64) -> io::Result<Option<Extent>> {
+        let block = offset / self.block_size;
+        let entry = usize::try_from(block)
+            .ok()
+            .and_then(|b| self.bat.get(b))
+            .copied()
+            .unwrap_or(UNALLOCATED);
+        // A differencing block is split by its bitmap; an unallocated one is not stored.
+        if self.parent.is_some() || entry == UNALLOCATED {
+            return Ok(None);
+        }
+        let data = u64::from(entry) * 512 + self.bitmap_len;
+        Ok(Extent::in_block(
+            data,
+            self.block_size,
+            offset % self.block_size,
+            self.size.saturating_sub(offset),
+            self.source.len(),
+        ))
+    }
+
+    fn file(&self) -> Option<&File> {
+        self.source.file()
     }
 }

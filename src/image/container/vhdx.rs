@@ -9,9 +9,10 @@
 
 use crate::image::ImageError;
 use crate::image::disk::{
-    Disk, Identity, Parent, Source, array, damaged, le_u16, le_u32, le_u64, read_blocks,
+    Disk, Extent, Identity, Parent, Source, array, damaged, le_u16, le_u32, le_u64, read_blocks,
     read_sector_runs,
 };
+use std::fs::File;
 use std::io;
 use std::path::PathBuf;
 
@@ -529,6 +530,28 @@ impl Disk for Vhdx {
                 }
             }
         })
+    }
+    fn extent(&mut self, offset: u64) -> io::Result<Option<Extent>> {
+        let block = offset / self.block_size;
+        let entry = usize::try_from(block + block / self.chunk_ratio)
+            .ok()
+            .and_then(|i| self.bat.get(i))
+            .copied()
+            .unwrap_or(0);
+        if entry & 7 != FULLY_PRESENT {
+            return Ok(None);
+        }
+        Ok(Extent::in_block(
+            entry & !(MB - 1),
+            self.block_size,
+            offset % self.block_size,
+            self.size.saturating_sub(offset),
+            self.source.len(),
+        ))
+    }
+
+    fn file(&self) -> Option<&File> {
+        self.source.file()
     }
 }
 
