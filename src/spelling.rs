@@ -23,8 +23,12 @@ pub fn is_typo_of(have: &str, want: &str) -> bool {
     if have.eq_ignore_ascii_case(want) {
         return false;
     }
-    let squeezed: String = have.chars().filter(|c| !c.is_whitespace()).collect();
-    squeezed.eq_ignore_ascii_case(want)
+    // Compared as it is squeezed, without a string of its own: this runs for every subkey of
+    // Services against each name looked for.
+    let squeezed = have.chars().filter(|c| !c.is_whitespace());
+    squeezed
+        .map(|c| c.to_ascii_uppercase())
+        .eq(want.chars().map(|c| c.to_ascii_uppercase()))
         || within(have, want, allowed_distance(want).max(1)).is_some()
 }
 

@@ -22,6 +22,7 @@
 use super::cells::{Cell, Cells, NIL};
 use super::error::{ReadError, u16_at, u32_at, u64_at};
 use super::nt::{NtHive, NtKey};
+use rustc_hash::FxHashSet;
 use std::cell::{Cell as Counter, RefCell};
 use std::collections::{HashMap, HashSet};
 
@@ -129,7 +130,7 @@ pub struct Reader<'a> {
 }
 
 /// A key's subkey list as the guard read it ([`Reader::subkey_list`]).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct SubkeyList {
     /// Entries to follow, in list order: each once, none pointing back up the tree.
     pub offsets: Vec<u32>,
@@ -161,7 +162,13 @@ pub struct ReadState {
     value_owner: RefCell<HashMap<u32, u32>>,
     /// Data (or big data) cell -> the value cell it was read for.
     data_owner: RefCell<HashMap<u32, u32>>,
+    /// The last long subkey list read, by its key's cell and lineage: extraction looks up one
+    /// service after another below Services, which would otherwise read its list each time.
+    long_list: RefCell<Option<(u32, Vec<u32>, SubkeyList)>>,
 }
+
+/// Subkey lists from this many entries on are kept in [`ReadState::long_list`].
+const LONG_LIST: usize = 64;
 
 impl ReadState {
     /// The budget for an input of `len` bytes: [`BUDGET_FACTOR`] times it plus [`BUDGET_BASE`].
@@ -179,6 +186,7 @@ impl ReadState {
             used: Counter::new(0),
             value_owner: RefCell::new(HashMap::new()),
             data_owner: RefCell::new(HashMap::new()),
+            long_list: RefCell::new(None),
         }
     }
 
@@ -257,22 +265,13 @@ impl<'a> Reader<'a> {
     /// cannot be pointed at it. [`Self::root`], [`Self::subkey`] and [`Self::children`] give
     /// keys nt-hive reads too.
     pub fn key(&self, offset: u32) -> Result<KeyNode<'a>, ReadError> {
-        let cell = self.cells.signed_cell(offset, b"nk")?;
+        let (cell, raw_name, compressed) = self.key_name(offset)?;
         let d = cell.data;
         let at = cell.file_offset();
         let short = || ReadError::new(at, format!("key node 0x{offset:x} is cut off"));
-        let flags = u16_at(d, 2).ok_or_else(short)?;
-        let name_len = usize::from(u16_at(d, 72).ok_or_else(short)?);
-        let raw_name = d.get(76..76 + name_len).ok_or_else(|| {
-            ReadError::new(
-                at,
-                format!("the name of key node 0x{offset:x} runs past its cell"),
-            )
-        })?;
-        self.charge(at, raw_name.len())?;
         Ok(KeyNode {
             cell,
-            name: decode_name(raw_name, flags & KEY_COMP_NAME != 0),
+            name: decode_name(raw_name, compressed),
             last_written: u64_at(d, 4).ok_or_else(short)?,
             subkey_count: u32_at(d, 20).ok_or_else(short)?,
             subkeys_list: u32_at(d, 28).ok_or_else(short)?,
@@ -281,6 +280,26 @@ impl<'a> Reader<'a> {
             lineage: Vec::new(),
             nt: None,
         })
+    }
+
+    /// The key node at `offset` with its stored name and whether that name is compressed, as
+    /// [`Self::key`] reads them (checked and charged to the budget), without decoding the name.
+    fn key_name(&self, offset: u32) -> Result<(Cell<'a>, &'a [u8], bool), ReadError> {
+        let cell = self.cells.signed_cell(offset, b"nk")?;
+        let d = cell.data;
+        let at = cell.file_offset();
+        let short = || ReadError::new(at, format!("key node 0x{offset:x} is cut off"));
+        let flags = u16_at(d, 2).ok_or_else(short)?;
+        let name_len = usize::from(u16_at(d, 72).ok_or_else(short)?);
+        // Every field a key node has lies before its name: a whole name means a whole node.
+        let raw_name = d.get(76..76 + name_len).ok_or_else(|| {
+            ReadError::new(
+                at,
+                format!("the name of key node 0x{offset:x} runs past its cell"),
+            )
+        })?;
+        self.charge(at, raw_name.len())?;
+        Ok((cell, raw_name, flags & KEY_COMP_NAME != 0))
     }
 
     /// Whether the cell at `offset` is a key node the guard would read (what [`Self::key`]
@@ -296,6 +315,26 @@ impl<'a> Reader<'a> {
     /// and every way the list disagrees with itself or with its key. Damage never hides keys
     /// silently: what cannot be followed is a problem, with the file offset of the cell at fault.
     pub fn subkey_list(&self, key: &KeyNode<'a>) -> SubkeyList {
+        let Some(state) = self.state else {
+            return self.read_subkey_list(key);
+        };
+        if let Some((_, _, list)) = state
+            .long_list
+            .borrow()
+            .as_ref()
+            .filter(|(at, lineage, _)| *at == key.cell.offset && *lineage == key.lineage)
+        {
+            return list.clone();
+        }
+        let list = self.read_subkey_list(key);
+        if list.offsets.len() >= LONG_LIST {
+            *state.long_list.borrow_mut() =
+                Some((key.cell.offset, key.lineage.clone(), list.clone()));
+        }
+        list
+    }
+
+    fn read_subkey_list(&self, key: &KeyNode<'a>) -> SubkeyList {
         let mut list = SubkeyList::default();
         let claimed = key.subkey_count as usize;
         let at = key.cell.file_offset();
@@ -334,7 +373,8 @@ impl<'a> Reader<'a> {
             ));
         }
         list.problems.extend(problems);
-        let mut seen = HashSet::new();
+        let mut seen = FxHashSet::default();
+        seen.reserve(raw.len());
         let mut wrong = Vec::new();
         let (mut repeated, mut first_repeated) = (0usize, None);
         for offset in raw {
@@ -484,7 +524,6 @@ impl<'a> Reader<'a> {
     /// count, cycles, repeated entries, and entries that are not readable keys (any of them may
     /// have been the key looked for, or a sibling Windows reads).
     pub fn lookup(&self, key: &KeyNode<'a>, name: &str) -> (Option<KeyNode<'a>>, Vec<ReadError>) {
-        let wanted = fold(name);
         let SubkeyList {
             offsets,
             mut problems,
@@ -502,15 +541,16 @@ impl<'a> Reader<'a> {
                 }
                 continue;
             }
-            let sub = match self.child(key, offset) {
-                Ok(sub) => sub,
-                Err(e) => {
-                    unreadable.push(e);
-                    continue;
+            // Siblings are compared as stored; only the match is decoded into a key.
+            match self.key_name(offset) {
+                Ok((_, raw, compressed)) if stored_name_is(raw, compressed, name) => {
+                    match self.child(key, offset) {
+                        Ok(sub) => found = Some((position, offset, sub)),
+                        Err(e) => unreadable.push(e),
+                    }
                 }
-            };
-            if fold(&sub.name) == wanted {
-                found = Some((position, offset, sub));
+                Ok(_) => {}
+                Err(e) => unreadable.push(e),
             }
         }
         let found = found.map(|(position, offset, sub)| {
@@ -781,6 +821,28 @@ pub fn fold(name: &str) -> String {
         name.to_ascii_uppercase()
     } else {
         name.chars().flat_map(char::to_uppercase).collect()
+    }
+}
+
+/// Whether a stored key name equals `name` as [`fold`] compares, without decoding it.
+fn stored_name_is(raw: &[u8], compressed: bool, name: &str) -> bool {
+    if compressed && raw.is_ascii() && name.is_ascii() {
+        return raw.eq_ignore_ascii_case(name.as_bytes());
+    }
+    let wanted = name.chars().flat_map(char::to_uppercase);
+    if compressed {
+        raw.iter()
+            .map(|&b| char::from(b))
+            .flat_map(char::to_uppercase)
+            .eq(wanted)
+    } else {
+        let units = raw
+            .chunks_exact(2)
+            .map(|pair| u16::from_le_bytes([pair[0], pair[1]]));
+        char::decode_utf16(units)
+            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .flat_map(char::to_uppercase)
+            .eq(wanted)
     }
 }
 
