@@ -7,14 +7,14 @@
 //! bytes are registry data: a README that mentions `[HKEY_...` is not an input.
 
 use super::sniff;
-use globset::{GlobBuilder, GlobMatcher};
+use globset::{Glob, GlobBuilder, GlobMatcher};
 use reglint::config::absolute;
 use std::collections::HashSet;
 use std::fs::File;
 use std::io::{self, Read};
 use std::ops::Deref;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 pub enum Bytes {
     Mapped(memmap2::Mmap),
@@ -123,8 +123,19 @@ pub struct Excludes {
 #[derive(Clone)]
 struct Exclude {
     base: PathBuf,
-    glob: GlobMatcher,
+    glob: Glob,
+    /// Compiled on the first path matched: a run over files named on the command line never
+    /// walks, and compiling the default excludes costs more than linting a small hive.
+    matcher: OnceLock<GlobMatcher>,
     anchored: bool,
+}
+
+impl Exclude {
+    fn is_match(&self, path: &Path) -> bool {
+        self.matcher
+            .get_or_init(|| self.glob.compile_matcher())
+            .is_match(path)
+    }
 }
 
 impl Excludes {
@@ -138,7 +149,8 @@ impl Excludes {
             .map_err(|e| format!("`{pattern}` is not a valid glob: {e}"))?;
         self.patterns.push(Exclude {
             base: absolute(base),
-            glob: glob.compile_matcher(),
+            glob,
+            matcher: OnceLock::new(),
             anchored,
         });
         Ok(())
@@ -152,9 +164,10 @@ impl Excludes {
         self.patterns.iter().any(|p| {
             if p.anchored {
                 full.strip_prefix(&p.base)
-                    .is_ok_and(|relative| p.glob.is_match(relative))
+                    .is_ok_and(|relative| p.is_match(relative))
             } else {
-                full.file_name().is_some_and(|name| p.glob.is_match(name))
+                full.file_name()
+                    .is_some_and(|name| p.is_match(Path::new(name)))
             }
         })
     }

@@ -176,13 +176,13 @@ impl<'a> Extractor<'_, 'a> {
     /// `Services` misspelled inside a control set (`Servic es`), and misspelled services or
     /// `Parameters` keys inside the real one.
     fn add_services_near_misses(&mut self, set: &KeyNode<'a>, set_path: &[String], exact: bool) {
-        for key in self.small_children(set, set_path) {
+        let services =
+            |name: &str| name.eq_ignore_ascii_case("Services") || is_typo_of(name, "Services");
+        for key in self.small_children(set, set_path, services) {
             let typo = is_typo_of(&key.name, "Services");
-            if typo || key.name.eq_ignore_ascii_case("Services") {
-                let mut path = set_path.to_vec();
-                path.push(key.name.clone());
-                self.add_service_keys_near_misses(&key, &path, exact && !typo);
-            }
+            let mut path = set_path.to_vec();
+            path.push(key.name.clone());
+            self.add_service_keys_near_misses(&key, &path, exact && !typo);
         }
     }
 
@@ -192,19 +192,23 @@ impl<'a> Extractor<'_, 'a> {
         services_path: &[String],
         exact: bool,
     ) {
-        for service in self.small_children(services, services_path) {
+        let tcpip_service = |name: &str| {
+            TCPIP_SERVICES
+                .iter()
+                .any(|s| name.eq_ignore_ascii_case(s) || is_typo_of(name, s))
+        };
+        for service in self.small_children(services, services_path, tcpip_service) {
             let is_exact = TCPIP_SERVICES
                 .iter()
                 .any(|s| service.name.eq_ignore_ascii_case(s));
-            if !is_exact && !TCPIP_SERVICES.iter().any(|s| is_typo_of(&service.name, s)) {
-                continue;
-            }
             let mut service_path = services_path.to_vec();
             service_path.push(service.name.clone());
-            for parameters in self.small_children(&service, &service_path) {
+            let parameters = |name: &str| {
+                name.eq_ignore_ascii_case("Parameters") || is_typo_of(name, "Parameters")
+            };
+            for parameters in self.small_children(&service, &service_path, parameters) {
                 let typo = is_typo_of(&parameters.name, "Parameters");
-                let exact_path = exact && is_exact && !typo;
-                if exact_path || !(typo || parameters.name.eq_ignore_ascii_case("Parameters")) {
+                if exact && is_exact && !typo {
                     continue;
                 }
                 let mut path = service_path.clone();
@@ -217,11 +221,17 @@ impl<'a> Extractor<'_, 'a> {
 
     /// The subkeys of `key`, or none when it has more than reglint reads of a key (damage is
     /// reported where the key is read for its own sake).
-    fn small_children(&mut self, key: &KeyNode<'a>, path: &[String]) -> Vec<KeyNode<'a>> {
+    /// The subkeys of `key` that `accept` takes by name, unless it has too many to read.
+    fn small_children(
+        &mut self,
+        key: &KeyNode<'a>,
+        path: &[String],
+        accept: impl Fn(&str) -> bool,
+    ) -> Vec<KeyNode<'a>> {
         if self.reader.subkey_list(key).offsets.len() > MAX_EXTRACTED_SUBKEYS {
             return Vec::new();
         }
-        let children = self.reader.children(key);
+        let children = self.reader.children_where(key, accept);
         for problem in &children.problems {
             self.damaged(problem, None, &path.join("\\"));
         }

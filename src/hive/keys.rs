@@ -509,6 +509,51 @@ impl<'a> Reader<'a> {
         Children { keys, problems }
     }
 
+    /// The subkeys of `key` whose names `accept` takes, in list order, with the problems of the
+    /// list and of every entry that is not a readable key node, as [`Self::children`] reports
+    /// them. The other entries' names are compared as stored, not decoded: this is how
+    /// extraction scans the hundreds of subkeys of Services for the few it reads. As in
+    /// [`Self::lookup`], nt-hive reads the keys taken only when the guard found the whole list
+    /// intact.
+    pub fn children_where(&self, key: &KeyNode<'a>, accept: impl Fn(&str) -> bool) -> Children<'a> {
+        let SubkeyList {
+            offsets,
+            mut problems,
+        } = self.subkey_list(key);
+        let clean_list = problems.is_empty();
+        let mut taken = Vec::new();
+        for (position, &offset) in offsets.iter().enumerate() {
+            let accepted = match self.key_name(offset) {
+                Ok((_, raw, true)) if raw.is_ascii() => std::str::from_utf8(raw).is_ok_and(&accept),
+                Ok((_, raw, compressed)) => accept(&decode_name(raw, compressed)),
+                Err(e) => {
+                    problems.push(e);
+                    continue;
+                }
+            };
+            if accepted {
+                match self.child(key, offset) {
+                    Ok(sub) => taken.push((position, offset, sub)),
+                    Err(e) => problems.push(e),
+                }
+            }
+        }
+        let intact = clean_list && problems.is_empty();
+        let keys = taken
+            .into_iter()
+            .map(|(position, offset, sub)| {
+                let nt = match (self.nt, &key.nt) {
+                    (Some(nt), Some(parent)) if intact => {
+                        nt.subkey(parent, &sub.name, offset, position, true)
+                    }
+                    _ => None,
+                };
+                self.adopt(sub, nt)
+            })
+            .collect();
+        Children { keys, problems }
+    }
+
     /// The subkey named `name` (compared as Windows does, ignoring case), or the first problem
     /// met when it is not found.
     pub fn subkey(&self, key: &KeyNode<'a>, name: &str) -> Result<Option<KeyNode<'a>>, ReadError> {

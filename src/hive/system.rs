@@ -12,8 +12,8 @@ use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::front::FrontEnd;
 use crate::front::Select;
-use crate::model::Name;
 use crate::model::{KeyPath, Origin, RegType, Root, ValueData};
+use crate::model::{Name, names_equal};
 
 #[allow(clippy::too_many_arguments)]
 pub fn load_system<'a>(
@@ -282,11 +282,9 @@ fn system_facts<'a>(
                 ])
                 .copied()
                 .collect();
-            for service in reader.children(&services).keys {
-                let folded = fold(&service.name);
-                if wanted.contains(&folded.as_str()) {
-                    facts.services.push(folded);
-                }
+            let is_wanted = |name: &str| wanted.iter().any(|w| names_equal(w, name));
+            for service in reader.children_where(&services, is_wanted).keys {
+                facts.services.push(fold(&service.name));
             }
         }
     }
