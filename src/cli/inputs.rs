@@ -7,7 +7,7 @@
 //! bytes are registry data: a README that mentions `[HKEY_...` is not an input.
 
 use super::sniff;
-use globset::{Glob, GlobBuilder, GlobMatcher};
+use globset::{Glob, GlobBuilder, GlobMatcher, GlobSet, GlobSetBuilder};
 use reglint::config::absolute;
 use std::collections::HashSet;
 use std::fs::File;
@@ -117,59 +117,89 @@ pub struct Collected {
 /// without `/` matches a file or directory name anywhere, one with `/` a path from its base.
 #[derive(Clone, Default)]
 pub struct Excludes {
-    patterns: Vec<Exclude>,
+    /// Patterns without `/`, matched against each file and directory name.
+    names: Vec<Glob>,
+    /// Patterns with `/`, each matched against the path from its base.
+    anchored: Vec<(PathBuf, Glob)>,
+    /// Compiled on the first path matched (a run over files named on the command line never
+    /// walks, and compiling costs more than linting a small hive); the names as one set, which
+    /// matches the literal defaults (`.git`, `node_modules`, ...) by hashing.
+    compiled: OnceLock<Compiled>,
 }
 
 #[derive(Clone)]
-struct Exclude {
-    base: PathBuf,
-    glob: Glob,
-    /// Compiled on the first path matched: a run over files named on the command line never
-    /// walks, and compiling the default excludes costs more than linting a small hive.
-    matcher: OnceLock<GlobMatcher>,
-    anchored: bool,
+struct Compiled {
+    names: Names,
+    anchored: Vec<(PathBuf, GlobMatcher)>,
 }
 
-impl Exclude {
-    fn is_match(&self, path: &Path) -> bool {
-        self.matcher
-            .get_or_init(|| self.glob.compile_matcher())
-            .is_match(path)
+/// The name patterns as one set, or one by one if the set is too large to build.
+#[derive(Clone)]
+enum Names {
+    Set(GlobSet),
+    Each(Vec<GlobMatcher>),
+}
+
+impl Names {
+    fn is_match(&self, name: &Path) -> bool {
+        match self {
+            Names::Set(set) => set.is_match(name),
+            Names::Each(globs) => globs.iter().any(|g| g.is_match(name)),
+        }
     }
 }
 
 impl Excludes {
     /// `Err` names the pattern that is not a glob.
     pub fn add(&mut self, base: &Path, pattern: &str) -> Result<(), String> {
-        let anchored = pattern.contains('/');
         let trimmed = pattern.trim_start_matches("./").trim_end_matches('/');
         let glob = GlobBuilder::new(trimmed)
             .literal_separator(true)
             .build()
             .map_err(|e| format!("`{pattern}` is not a valid glob: {e}"))?;
-        self.patterns.push(Exclude {
-            base: absolute(base),
-            glob,
-            matcher: OnceLock::new(),
-            anchored,
-        });
+        if pattern.contains('/') {
+            self.anchored.push((absolute(base), glob));
+        } else {
+            self.names.push(glob);
+        }
         Ok(())
     }
 
-    pub fn matches(&self, path: &Path) -> bool {
-        if self.patterns.is_empty() {
-            return false;
-        }
-        let full = absolute(path);
-        self.patterns.iter().any(|p| {
-            if p.anchored {
-                full.strip_prefix(&p.base)
-                    .is_ok_and(|relative| p.is_match(relative))
-            } else {
-                full.file_name()
-                    .is_some_and(|name| p.is_match(Path::new(name)))
+    fn compiled(&self) -> &Compiled {
+        self.compiled.get_or_init(|| {
+            let mut names = GlobSetBuilder::new();
+            for glob in &self.names {
+                names.add(glob.clone());
+            }
+            Compiled {
+                names: match names.build() {
+                    Ok(set) => Names::Set(set),
+                    Err(_) => Names::Each(self.names.iter().map(Glob::compile_matcher).collect()),
+                },
+                anchored: self
+                    .anchored
+                    .iter()
+                    .map(|(base, glob)| (base.clone(), glob.compile_matcher()))
+                    .collect(),
             }
         })
+    }
+
+    pub fn matches(&self, path: &Path) -> bool {
+        if self.names.is_empty() && self.anchored.is_empty() {
+            return false;
+        }
+        let compiled = self.compiled();
+        let by_name = path
+            .file_name()
+            .is_some_and(|name| compiled.names.is_match(Path::new(name)));
+        by_name || {
+            let full = absolute(path);
+            compiled.anchored.iter().any(|(base, glob)| {
+                full.strip_prefix(base)
+                    .is_ok_and(|relative| glob.is_match(relative))
+            })
+        }
     }
 }
 

@@ -165,7 +165,13 @@ fn check(
         if input.path.as_os_str() == "-" {
             input.stdin_name = args.stdin_filename.clone();
         }
-        match configs.for_path(input.shown_path()) {
+        // Collected inputs are files: standard input goes by the name it is given.
+        let config = if input.path.as_os_str() == "-" {
+            configs.for_path(input.shown_path())
+        } else {
+            configs.for_file(&input.path)
+        };
+        match config {
             Ok(config) => input.config = Some(config),
             Err(e) => {
                 report_config_error(&e);

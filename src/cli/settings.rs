@@ -54,6 +54,9 @@ impl Configs {
 
     /// The configuration for an input file, or a directory a walk starts from.
     pub fn for_path(&mut self, path: &Path) -> Result<Arc<Config>, ConfigError> {
+        if let Some(fixed) = &self.fixed {
+            return Ok(fixed.clone());
+        }
         if path.as_os_str() == "-" {
             return self.for_working_directory();
         }
@@ -64,6 +67,16 @@ impl Configs {
             full.parent().map_or_else(PathBuf::new, Path::to_path_buf)
         };
         self.for_dir(&dir)
+    }
+
+    /// The configuration for an input known to be a file (found by a walk, or named and not a
+    /// folder): that of its folder, without asking the file system what the path is.
+    pub fn for_file(&mut self, path: &Path) -> Result<Arc<Config>, ConfigError> {
+        if let Some(fixed) = &self.fixed {
+            return Ok(fixed.clone());
+        }
+        let full = absolute(path);
+        self.for_dir(full.parent().unwrap_or(Path::new("")))
     }
 
     fn for_dir(&mut self, dir: &Path) -> Result<Arc<Config>, ConfigError> {
