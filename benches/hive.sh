@@ -36,7 +36,7 @@ done
 commands=("hivexget '$hive' '\\ControlSet001\\Services\\Tcpip\\Parameters'" "$loader --quiet '$hive'")
 # Until the CLI has its `check` command, the binary is a stub that prints nothing.
 if "$reglint" check --help 2>&1 | grep -qi usage; then
-    commands+=("$reglint check '$hive'")
+    commands+=("$reglint check '$hive'" "$reglint check '$hive' --control-set all")
 fi
 hyperfine --warmup 3 --min-runs 20 -N --ignore-failure "${commands[@]}"
 
@@ -50,3 +50,15 @@ for run in "$loader --quiet $hive" "$loader --quiet $dirty" "hivexget $hive \\Co
     echo "  $rss kB  $run"
 done
 echo "  (SYSTEM_B is $(size_kb "$dirty") kB and is replayed with its two logs)"
+
+# Instructions executed, which the machine's noise does not move (valgrind's cachegrind; Debian:
+# valgrind): start-up alone (an 8 KB hive), then the regipy hive.
+if command -v valgrind >/dev/null; then
+    echo
+    echo "instructions executed (valgrind --tool=cachegrind):"
+    for run in "$reglint check fixtures/demo/golden-image.SYSTEM" "$reglint check $hive" "$reglint check $hive --control-set all"; do
+        # shellcheck disable=SC2086
+        refs=$(valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null $run 2>&1 >/dev/null | sed -nE 's/.*I +refs: +([0-9,]+).*/\1/p' || true)
+        echo "  $refs  $run"
+    done
+fi
