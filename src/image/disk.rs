@@ -39,23 +39,24 @@ pub struct Extent {
 }
 
 impl Extent {
-    /// The extent of virtual offset `within` of a block stored whole at `block_at` of a file of
-    /// `file_len` bytes, `block_len` long and ending `left` bytes from `within` at the latest;
-    /// `None` when the block does not lie within the file.
+    /// The extent of virtual offset `offset` in a block of `block_len` bytes that the image
+    /// file of `file_len` bytes stores whole at `block_at`, up to the block's end or the end
+    /// of a disk of `disk_size` bytes; `None` when the block does not lie within the file.
     pub fn in_block(
         block_at: u64,
         block_len: u64,
-        within: u64,
-        left: u64,
+        offset: u64,
+        disk_size: u64,
         file_len: u64,
     ) -> Option<Extent> {
         let end = block_at.checked_add(block_len)?;
-        if end > file_len || within >= block_len {
+        if end > file_len || block_len == 0 || offset >= disk_size {
             return None;
         }
+        let within = offset % block_len;
         Some(Extent {
             file_offset: block_at + within,
-            len: (block_len - within).min(left),
+            len: (block_len - within).min(disk_size - offset),
         })
     }
 }
@@ -345,4 +346,31 @@ pub fn be_u32(data: &[u8], at: usize) -> u32 {
 }
 pub fn be_u64(data: &[u8], at: usize) -> u64 {
     array(data, at).map_or(0, u64::from_be_bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Extent;
+
+    #[test]
+    fn an_extent_runs_to_the_end_of_its_block_or_of_the_disk() {
+        // A 1 MB block stored at file offset 8 MB; virtual offset 2.5 MB is half-way in block 2.
+        let mb = 1 << 20;
+        let extent = Extent::in_block(8 * mb, mb, 2 * mb + mb / 2, 64 * mb, 16 * mb);
+        assert_eq!(
+            extent,
+            Some(Extent {
+                file_offset: 8 * mb + mb / 2,
+                len: mb / 2
+            })
+        );
+        // The disk ends inside the block.
+        let extent = Extent::in_block(8 * mb, mb, 2 * mb + mb / 2, 2 * mb + mb / 2 + 100, 16 * mb);
+        assert_eq!(extent.map(|e| e.len), Some(100));
+        // A block past the end of the file, an offset past the disk, a block of no size.
+        assert_eq!(Extent::in_block(16 * mb, mb, 0, 64 * mb, 16 * mb), None);
+        assert_eq!(Extent::in_block(0, mb, 64 * mb, 64 * mb, 128 * mb), None);
+        assert_eq!(Extent::in_block(0, 0, 0, 64 * mb, 128 * mb), None);
+        assert_eq!(Extent::in_block(u64::MAX, mb, 0, 64 * mb, 128 * mb), None);
+    }
 }

@@ -213,6 +213,7 @@ impl Disk for Qcow2 {
             Ok(())
         })
     }
+
     fn extent(&mut self, offset: u64) -> io::Result<Option<Extent>> {
         if offset >= self.size {
             return Ok(None);
@@ -226,8 +227,8 @@ impl Disk for Qcow2 {
         Ok(Extent::in_block(
             host,
             cluster,
-            offset % cluster,
-            self.size - offset,
+            offset,
+            self.size,
             self.source.len(),
         ))
     }

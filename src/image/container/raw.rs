@@ -45,7 +45,7 @@ impl Disk for Raw {
             0,
             self.size,
             offset,
-            u64::MAX,
+            self.size,
             self.source.len(),
         ))
     }

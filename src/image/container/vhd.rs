@@ -225,6 +225,7 @@ impl Disk for Dynamic {
             )
         })
     }
+
     fn extent(&mut self, offset: u64) -> io::Result<Option<Extent>> {
         let block = offset / self.block_size;
         let entry = usize::try_from(block)
@@ -240,8 +241,8 @@ impl Disk for Dynamic {
         Ok(Extent::in_block(
             data,
             self.block_size,
-            offset % self.block_size,
-            self.size.saturating_sub(offset),
+            offset,
+            self.size,
             self.source.len(),
         ))
     }

@@ -531,6 +531,7 @@ impl Disk for Vhdx {
             }
         })
     }
+
     fn extent(&mut self, offset: u64) -> io::Result<Option<Extent>> {
         let block = offset / self.block_size;
         let entry = usize::try_from(block + block / self.chunk_ratio)
@@ -544,8 +545,8 @@ impl Disk for Vhdx {
         Ok(Extent::in_block(
             entry & !(MB - 1),
             self.block_size,
-            offset % self.block_size,
-            self.size.saturating_sub(offset),
+            offset,
+            self.size,
             self.source.len(),
         ))
     }
