@@ -219,9 +219,8 @@ impl<'a> Extractor<'_, 'a> {
         }
     }
 
-    /// The subkeys of `key`, or none when it has more than reglint reads of a key (damage is
-    /// reported where the key is read for its own sake).
-    /// The subkeys of `key` that `accept` takes by name, unless it has too many to read.
+    /// The subkeys of `key` that `accept` takes by name, or none when it has more than reglint
+    /// reads of a key (damage is reported where the key is read for its own sake).
     fn small_children(
         &mut self,
         key: &KeyNode<'a>,
