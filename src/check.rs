@@ -150,6 +150,11 @@ pub trait InputBytes: AsRef<[u8]> {
 
 impl InputBytes for Vec<u8> {}
 impl InputBytes for &[u8] {}
+impl InputBytes for crate::bytes::Bytes {
+    fn release_prefix(&self, len: usize) {
+        crate::bytes::Bytes::release_prefix(self, len);
+    }
+}
 
 /// Checks one input, taking ownership of its bytes so that a .reg file's raw bytes (a memory
 /// map, for files) are released as they are decoded: peak memory is then the text and the

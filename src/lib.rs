@@ -6,6 +6,7 @@
 
 pub mod autofix;
 pub mod baseline;
+pub mod bytes;
 pub mod check;
 pub mod codes;
 pub mod config;

@@ -412,7 +412,8 @@ fn every_container_gives_the_findings_of_its_hives_read_directly() {
 /// (compressed clusters and chunks), it is copied. Both give the file's bytes.
 #[test]
 fn hives_are_mapped_in_place_where_the_image_stores_them_whole() {
-    use reglint::image::{FileBytes, scan};
+    use reglint::bytes::Bytes;
+    use reglint::image::scan;
     let Some(images) = built() else { return };
     let [first, second] = installations();
     let cases = [
@@ -441,7 +442,7 @@ fn hives_are_mapped_in_place_where_the_image_stores_them_whole() {
             assert_eq!(&file.file_name, name, "{image}");
             assert!(*file.bytes == bytes[..], "{image}: {name} differs");
             assert_eq!(
-                matches!(file.bytes, FileBytes::Mapped(_)),
+                matches!(file.bytes, Bytes::Mapped(_)),
                 mapped,
                 "{image}: {name} is {:?}",
                 file.bytes

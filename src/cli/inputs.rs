@@ -12,51 +12,10 @@ use reglint::config::absolute;
 use std::collections::HashSet;
 use std::fs::File;
 use std::io::{self, Read};
-use std::ops::Deref;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
-pub enum Bytes {
-    Mapped(memmap2::Mmap),
-    Owned(Vec<u8>),
-}
-
-impl reglint::check::InputBytes for Bytes {
-    fn release_prefix(&self, len: usize) {
-        #[cfg(unix)]
-        if let Bytes::Mapped(map) = self {
-            // SAFETY: the map is a read-only private mapping of a file, whose clean pages the
-            // kernel reads again from the file if they are touched after MADV_DONTNEED; the
-            // decoder does not touch them again. A failure only means the pages stay.
-            let _ = unsafe {
-                map.unchecked_advise_range(
-                    memmap2::UncheckedAdvice::DontNeed,
-                    0,
-                    len.min(map.len()),
-                )
-            };
-        }
-        #[cfg(not(unix))]
-        let _ = len;
-    }
-}
-
-impl AsRef<[u8]> for Bytes {
-    fn as_ref(&self) -> &[u8] {
-        self
-    }
-}
-
-impl Deref for Bytes {
-    type Target = [u8];
-
-    fn deref(&self) -> &[u8] {
-        match self {
-            Bytes::Mapped(m) => m,
-            Bytes::Owned(v) => v,
-        }
-    }
-}
+pub use reglint::bytes::Bytes;
 
 pub struct InputPath {
     pub path: PathBuf,

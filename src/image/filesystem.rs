@@ -4,7 +4,8 @@
 //! Only the MFT records and data runs of the files asked for are read.
 
 use super::disk::{Extent, Window};
-use super::{FileBytes, HiveFile, ImageError};
+use super::{HiveFile, ImageError};
+use crate::bytes::Bytes;
 use ntfs::attribute_value::{NtfsAttributeValue, NtfsNonResidentAttributeValue};
 use ntfs::indexes::NtfsFileNameIndex;
 use ntfs::{Ntfs, NtfsAttributeFlags, NtfsFile, NtfsReadSeek};
@@ -135,7 +136,7 @@ fn read_data(
     fs: &mut BufReader<Window<'_>>,
     file: &NtfsFile<'_>,
     limit: u64,
-) -> Result<FileBytes, ImageError> {
+) -> Result<Bytes, ImageError> {
     let ntfs_error = |e: ntfs::NtfsError| ImageError::Damaged(format!("NTFS: {e}"));
     let item = file
         .data(fs, "")
@@ -163,7 +164,7 @@ fn read_data(
     if let NtfsAttributeValue::NonResident(runs) = &value
         && let Some(map) = map_in_place(fs.get_mut(), runs, len)?
     {
-        return Ok(FileBytes::Mapped(map));
+        return Ok(Bytes::Mapped(map));
     }
     // The size is the volume's claim: grow towards it as data arrives.
     let mut bytes = Vec::with_capacity(len.min(64 << 20) as usize);
@@ -180,7 +181,7 @@ fn read_data(
             ));
         }
     }
-    Ok(FileBytes::Copied(bytes))
+    Ok(Bytes::Owned(bytes))
 }
 
 /// A mapping of the `len` bytes of a non-resident value when its data runs, through the

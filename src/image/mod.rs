@@ -14,6 +14,7 @@ pub mod disk;
 pub mod filesystem;
 pub mod partition;
 
+use crate::bytes::Bytes;
 use crate::codes;
 use crate::diagnostic::Diagnostic;
 use container::Format;
@@ -63,36 +64,10 @@ pub struct HiveFile {
     pub name: String,
     /// Its name in its folder, as stored (`SYSTEM`, `SYSTEM.LOG1`, ...).
     pub file_name: String,
-    pub bytes: FileBytes,
-}
-
-/// The bytes of a file read out of an image: mapped where the image file stores them in one
-/// piece as they are (a raw disk, an allocated VHD or VHDX block, an uncompressed QCOW2 run),
-/// so only the pages the hive reader touches are read, as for a bare hive; copied otherwise.
-pub enum FileBytes {
-    Mapped(memmap2::Mmap),
-    Copied(Vec<u8>),
-}
-
-impl std::ops::Deref for FileBytes {
-    type Target = [u8];
-
-    fn deref(&self) -> &[u8] {
-        match self {
-            FileBytes::Mapped(map) => map,
-            FileBytes::Copied(bytes) => bytes,
-        }
-    }
-}
-
-impl std::fmt::Debug for FileBytes {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let how = match self {
-            FileBytes::Mapped(_) => "mapped",
-            FileBytes::Copied(_) => "copied",
-        };
-        write!(f, "{} bytes, {how}", self.len())
-    }
+    /// Mapped where the image file stores them in one piece as they are (a raw disk, an
+    /// allocated VHD or VHDX block, an uncompressed QCOW2 run), so only the pages the hive
+    /// reader touches are read, as for a bare hive; owned (copied) otherwise.
+    pub bytes: Bytes,
 }
 
 /// The hive files of one Windows installation.
