@@ -4,116 +4,15 @@ use crate::diagnostic::Severity;
 use crate::model::Name;
 use crate::model::{KeyPath, RegType, Root};
 pub use crate::model::{is_guid, key_matches};
+use crate::rules::catalog_schema::CatalogFile;
+pub use crate::rules::catalog_schema::{
+    KnownNames, Place, Scope, Source, ValueFact, WindowsDefault,
+};
 use rustc_hash::FxHashMap;
-use serde::Deserialize;
-use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-/// The catalog, compiled from rules/ by build.rs.
-const CATALOG_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/catalog.json"));
-
-#[derive(Debug, Deserialize)]
-struct CatalogFile {
-    values: Vec<ValueFact>,
-    #[serde(default)]
-    profiles: Vec<crate::rules::hardening::Profile>,
-    sources: SourcesFile,
-    known: KnownNamesFile,
-}
-
-/// What is known about one registry value (one file in rules/values/, or one `[[value]]` of a
-/// site catalog).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ValueFact {
-    pub name: String,
-    #[serde(default)]
-    pub aliases: Vec<String>,
-    /// Spellings seen in the wild that Windows does not read, with a note on each.
-    #[serde(default)]
-    pub misspellings: Vec<String>,
-    #[serde(default)]
-    pub misspelling_notes: Vec<String>,
-    #[serde(default)]
-    pub group: String,
-    /// Where the value lives, relative to `ControlSet00N\Services` (`Tcpip\Parameters`).
-    pub key: String,
-    #[serde(default)]
-    pub key_alternatives: Vec<String>,
-    #[serde(rename = "type")]
-    pub value_type: String,
-    #[serde(default)]
-    pub unit: String,
-    #[serde(default)]
-    pub default: String,
-    #[serde(default)]
-    pub default_by_os: BTreeMap<String, String>,
-    #[serde(default)]
-    pub min: u64,
-    #[serde(default = "u32_max")]
-    pub max: u64,
-    #[serde(default)]
-    pub range_known: bool,
-    #[serde(default)]
-    pub honoured: Vec<String>,
-    #[serde(default)]
-    pub ignored_from: String,
-    #[serde(default)]
-    pub superseded_by: String,
-    pub evidence: String,
-    pub confidence: String,
-    #[serde(default)]
-    pub sources: Vec<String>,
-    #[serde(default)]
-    pub facts: String,
-    /// What reads the value, for messages: empty for Windows itself; a site catalog names its
-    /// vendor's component ("the Contoso NIC driver").
-    #[serde(default)]
-    pub reader: String,
-    /// The fact comes from a site catalog, not from reglint's own.
-    #[serde(skip)]
-    pub from_site: bool,
-    /// The catalog's own words for the primary key, including any scope or note.
-    #[serde(default)]
-    pub key_text: String,
-    /// The catalog's lint ideas, for docs and hover text.
-    #[serde(default)]
-    pub lint_hints: Vec<String>,
-    /// Every place the catalog names: where Windows reads the value and where tweak files put it
-    /// although nothing reads it there.
-    #[serde(default, rename = "place")]
-    pub places: Vec<Place>,
-}
-
-fn u32_max() -> u64 {
-    u64::from(u32::MAX)
-}
-
-/// Which part of the registry a place's path is relative to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Scope {
-    /// `ControlSet00N\Services\...` of the SYSTEM hive.
-    System,
-    /// The control set root: `ControlSet00N\Control\...`.
-    Control,
-    /// `HKEY_LOCAL_MACHINE\SOFTWARE\...`.
-    Software,
-    /// A user hive: `HKEY_CURRENT_USER\...` (or `HKEY_USERS\<SID>\...`).
-    User,
-}
-
-/// One place a value can be written, as the catalog names it.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Place {
-    pub scope: Scope,
-    pub path: String,
-    #[serde(default)]
-    pub note: String,
-    /// Whether Windows reads the value here (false: a wrong place seen in tweak files).
-    pub reads: bool,
-}
+/// The catalog, compiled from rules/ by build.rs (postcard, see catalog_schema.rs).
+const CATALOG: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/catalog.postcard"));
 
 impl Place {
     /// Whether `path` is this place (in any control set, any user).
@@ -301,16 +200,6 @@ impl ValueFact {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Source {
-    pub id: String,
-    pub title: String,
-    pub url: String,
-    #[serde(default)]
-    pub kind: String,
-}
-
 impl Source {
     /// The title up to its first aside (`; ...` or ` (...)`) when it is long, for notes; the
     /// address identifies the source, and `explain` gives the whole title.
@@ -331,33 +220,6 @@ impl Source {
         cut.and_then(|at| self.title.get(..at))
             .unwrap_or(&self.title)
     }
-}
-
-#[derive(Debug, Deserialize)]
-struct SourcesFile {
-    source: Vec<Source>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct KnownNames {
-    pub key: String,
-    pub names: Vec<String>,
-}
-
-/// A value Windows writes by itself, with the data it writes.
-#[derive(Debug, Clone, Deserialize)]
-pub struct WindowsDefault {
-    pub key: String,
-    pub name: String,
-    pub data: u32,
-    pub seen_on: String,
-}
-
-#[derive(Debug, Deserialize)]
-struct KnownNamesFile {
-    key: Vec<KnownNames>,
-    #[serde(default)]
-    windows_default: Vec<WindowsDefault>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -438,7 +300,7 @@ impl Catalog {
     }
 
     fn load() -> Catalog {
-        match serde_json::from_str::<CatalogFile>(CATALOG_JSON) {
+        match postcard::from_bytes::<CatalogFile>(CATALOG) {
             Ok(file) => Catalog {
                 values: file.values,
                 profiles: file.profiles,
@@ -448,7 +310,7 @@ impl Catalog {
                 ..Catalog::default()
             }
             .indexed(),
-            // build.rs checked the TOML; this only fails if a field's type is wrong.
+            // build.rs wrote these bytes from the same types; this fails only if they were cut short.
             Err(e) => Catalog {
                 errors: vec![format!("the rule catalog does not match its schema: {e}")],
                 ..Catalog::default()

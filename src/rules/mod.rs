@@ -5,6 +5,7 @@
 //! `reg/` or `tcp/`, one line in [`RULES`], a doc in `rules/docs/` and its fixtures.
 
 pub mod catalog;
+pub mod catalog_schema;
 pub mod hardening;
 pub mod policy;
 mod reg;

@@ -3,80 +3,9 @@
 //! Windows behaves when the value is absent.
 
 use crate::rules::catalog;
+pub use crate::rules::catalog_schema::{Advice, Check, Profile};
 use crate::spelling;
 use crate::target::{Os, Release};
-use serde::Deserialize;
-
-/// One baseline: `cis-l1`, `cis-l2`, `stig`.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Profile {
-    pub name: String,
-    pub title: String,
-    /// Profiles whose checks this one also makes (CIS Level 2 includes Level 1).
-    #[serde(default)]
-    pub includes: Vec<String>,
-    #[serde(default, rename = "check")]
-    pub checks: Vec<Check>,
-}
-
-/// One baseline item: a value in a key and the data the baseline expects.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Check {
-    /// The MSS code its findings carry.
-    pub code: String,
-    /// Below `Services`: `Tcpip\Parameters`, `Tcpip6\Parameters`, `NetBt\Parameters`.
-    pub key: String,
-    pub value: String,
-    /// `IPv4`, `IPv6` or `NetBT`, for messages.
-    pub stack: String,
-    pub equals: Option<u32>,
-    pub max: Option<u32>,
-    pub min: Option<u32>,
-    /// What Windows behaves as when the value is absent, from the catalog's default.
-    pub absent: u32,
-    pub absent_text: String,
-    /// A different absent behaviour from a version on (SynAttackProtect from 2003 SP1).
-    #[serde(default)]
-    pub absent_by_os: Vec<AbsentFrom>,
-    /// The last release the control is written for (`2003`); empty: every release.
-    #[serde(default)]
-    pub until: String,
-    /// The control IDs the catalog gives, each with the Windows family or benchmark edition.
-    #[serde(default)]
-    pub controls: Vec<String>,
-    /// Where the expectation comes from when the catalog names no control ID.
-    #[serde(default)]
-    pub basis: String,
-    /// Other advice on the same value, so a finding can say which one a value matches.
-    #[serde(default)]
-    pub advice: Vec<Advice>,
-    /// Data Windows setup itself writes for the value (from the catalog), with where it was seen:
-    /// a finding on that data says it is the shipped default, not a tweak (catalog rule 15).
-    pub setup_writes: Option<u32>,
-    #[serde(default)]
-    pub setup_seen: String,
-    /// What a reader of the finding needs to know about the value (from the catalog's facts).
-    #[serde(default)]
-    pub notes: Vec<String>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct AbsentFrom {
-    pub from: String,
-    pub data: u32,
-}
-
-/// Advice other than the baseline's (a Microsoft default, a KB's recommendation).
-#[derive(Debug, Clone, Deserialize)]
-pub struct Advice {
-    pub what: String,
-    /// The advice is one of these values (a template's option list).
-    #[serde(default)]
-    pub one_of: Vec<u32>,
-    pub equals: Option<u32>,
-    pub min: Option<u32>,
-    pub max: Option<u32>,
-}
 
 impl Advice {
     pub fn matches(&self, data: u32) -> bool {
