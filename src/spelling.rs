@@ -23,13 +23,16 @@ pub fn is_typo_of(have: &str, want: &str) -> bool {
     if have.eq_ignore_ascii_case(want) {
         return false;
     }
-    // Compared as it is squeezed, without a string of its own: this runs for every subkey of
-    // Services against each name looked for.
-    let squeezed = have.chars().filter(|c| !c.is_whitespace());
-    squeezed
-        .map(|c| c.to_ascii_uppercase())
-        .eq(want.chars().map(|c| c.to_ascii_uppercase()))
-        || within(have, want, allowed_distance(want).max(1)).is_some()
+    // This runs for every subkey of Services against each name looked for. Squeezed, `have`
+    // keeps exactly the bytes of `want` (ASCII case aside), so a shorter name is not compared;
+    // the comparison stops at the first character that differs.
+    let squeezes_to_want = have.len() >= want.len() && {
+        let squeezed = have.chars().filter(|c| !c.is_whitespace());
+        squeezed
+            .map(|c| c.to_ascii_uppercase())
+            .eq(want.chars().map(|c| c.to_ascii_uppercase()))
+    };
+    squeezes_to_want || within(have, want, allowed_distance(want).max(1)).is_some()
 }
 
 /// The optimal string alignment distance (edits with adjacent swaps) between `a` and `b`,
@@ -104,7 +107,7 @@ fn missing_bytes(a: &[u8], b: &[u8]) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::{missing_bytes, within};
+    use super::{is_typo_of, missing_bytes, within};
 
     #[test]
     fn missing_bytes_bound_the_distance() {
@@ -124,6 +127,17 @@ mod tests {
                 "{a} {b}"
             );
         }
+    }
+
+    #[test]
+    fn typos_are_edits_or_stray_whitespace() {
+        assert!(is_typo_of("Paramaters", "Parameters"));
+        assert!(is_typo_of("Servic es", "Services"));
+        assert!(is_typo_of("S e r v i c e s", "Services"));
+        assert!(is_typo_of("Services\u{a0}", "Services"));
+        assert!(!is_typo_of("SERVICES", "Services"));
+        assert!(!is_typo_of("Tcpip6", "Dnscache"));
+        assert!(!is_typo_of("Se", "Services"));
     }
 
     #[test]

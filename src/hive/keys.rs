@@ -25,6 +25,7 @@ use super::nt::{NtHive, NtKey};
 use rustc_hash::FxHashSet;
 use std::cell::{Cell as Counter, RefCell};
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 /// More entries than any real subkey list holds; a larger claim means damage or a crafted file.
 pub const MAX_SUBKEYS: usize = 1 << 20;
@@ -33,6 +34,8 @@ pub const MAX_VALUE_DATA: usize = 16 << 20;
 /// Data over this size lives in a `db` big-data cell from hive version 1.4 on.
 const BIG_DATA_SEGMENT: usize = 16344;
 const KEY_COMP_NAME: u16 = 0x20;
+/// Where a key node's name starts in its cell data.
+const KEY_NAME_AT: usize = 76;
 const VALUE_COMP_NAME: u16 = 0x1;
 
 #[derive(Debug, Clone)]
@@ -162,13 +165,39 @@ pub struct ReadState {
     value_owner: RefCell<HashMap<u32, u32>>,
     /// Data (or big data) cell -> the value cell it was read for.
     data_owner: RefCell<HashMap<u32, u32>>,
-    /// The last long subkey list read, by its key's cell and lineage: extraction looks up one
-    /// service after another below Services, which would otherwise read its list each time.
-    long_list: RefCell<Option<(u32, Vec<u32>, SubkeyList)>>,
+    /// The last [`KEPT_LISTS`] long subkey lists read, oldest first, by their key's cell and
+    /// lineage: extraction looks up one service after another below Services (and one key
+    /// after another below Control), which would otherwise read the list each time.
+    long_lists: RefCell<Vec<LongList>>,
 }
 
-/// Subkey lists from this many entries on are kept in [`ReadState::long_list`].
+/// A long subkey list kept by [`ReadState`], with the stored names of its entries once a
+/// lookup has read them: later lookups in the same list compare names without checking every
+/// sibling's cell again.
+#[derive(Debug)]
+struct LongList {
+    key: u32,
+    lineage: Vec<u32>,
+    list: SubkeyList,
+    names: Option<Rc<[StoredName]>>,
+}
+
+/// Where an entry's stored name lies in the hive (as [`Reader::key_name`] checked it), or why
+/// the entry is not a readable key node.
+type StoredName = Result<NamePlace, ReadError>;
+
+#[derive(Debug, Clone, Copy)]
+struct NamePlace {
+    /// Byte range of the raw name in [`Cells::bytes`].
+    start: usize,
+    len: usize,
+    compressed: bool,
+}
+
+/// Subkey lists from this many entries on are kept in [`ReadState::long_lists`].
 const LONG_LIST: usize = 64;
+/// How many long lists [`ReadState`] keeps.
+const KEPT_LISTS: usize = 4;
 
 impl ReadState {
     /// The budget for an input of `len` bytes: [`BUDGET_FACTOR`] times it plus [`BUDGET_BASE`].
@@ -186,7 +215,7 @@ impl ReadState {
             used: Counter::new(0),
             value_owner: RefCell::new(HashMap::new()),
             data_owner: RefCell::new(HashMap::new()),
-            long_list: RefCell::new(None),
+            long_lists: RefCell::new(Vec::with_capacity(KEPT_LISTS)),
         }
     }
 
@@ -292,7 +321,7 @@ impl<'a> Reader<'a> {
         let flags = u16_at(d, 2).ok_or_else(short)?;
         let name_len = usize::from(u16_at(d, 72).ok_or_else(short)?);
         // Every field a key node has lies before its name: a whole name means a whole node.
-        let raw_name = d.get(76..76 + name_len).ok_or_else(|| {
+        let raw_name = d.get(KEY_NAME_AT..KEY_NAME_AT + name_len).ok_or_else(|| {
             ReadError::new(
                 at,
                 format!("the name of key node 0x{offset:x} runs past its cell"),
@@ -302,15 +331,6 @@ impl<'a> Reader<'a> {
         Ok((cell, raw_name, flags & KEY_COMP_NAME != 0))
     }
 
-    /// Whether the cell at `offset` is a key node the guard would read (what [`Self::key`]
-    /// checks, without decoding the name).
-    fn is_readable_key(&self, offset: u32) -> bool {
-        let Ok(cell) = self.cells.signed_cell(offset, b"nk") else {
-            return false;
-        };
-        u16_at(cell.data, 72).is_some_and(|len| cell.data.len() >= 76 + usize::from(len))
-    }
-
     /// A key's subkey list as the guard reads it: the entries worth following, in list order,
     /// and every way the list disagrees with itself or with its key. Damage never hides keys
     /// silently: what cannot be followed is a problem, with the file offset of the cell at fault.
@@ -318,20 +338,59 @@ impl<'a> Reader<'a> {
         let Some(state) = self.state else {
             return self.read_subkey_list(key);
         };
-        if let Some((_, _, list)) = state
-            .long_list
+        if let Some(kept) = state
+            .long_lists
             .borrow()
-            .as_ref()
-            .filter(|(at, lineage, _)| *at == key.cell.offset && *lineage == key.lineage)
+            .iter()
+            .find(|kept| kept.is_of(key))
         {
-            return list.clone();
+            return kept.list.clone();
         }
         let list = self.read_subkey_list(key);
         if list.offsets.len() >= LONG_LIST {
-            *state.long_list.borrow_mut() =
-                Some((key.cell.offset, key.lineage.clone(), list.clone()));
+            let mut kept = state.long_lists.borrow_mut();
+            if kept.len() >= KEPT_LISTS {
+                kept.remove(0);
+            }
+            kept.push(LongList {
+                key: key.cell.offset,
+                lineage: key.lineage.clone(),
+                list: list.clone(),
+                names: None,
+            });
         }
         list
+    }
+
+    /// The stored name of every entry of `key`'s subkey list `offsets` (from
+    /// [`Self::subkey_list`]), read once per long list.
+    fn stored_names(&self, key: &KeyNode<'a>, offsets: &[u32]) -> Rc<[StoredName]> {
+        let kept = self.state.map(|state| &state.long_lists);
+        if let Some(names) = kept.and_then(|kept| {
+            kept.borrow()
+                .iter()
+                .find(|kept| kept.is_of(key))
+                .and_then(|kept| kept.names.clone())
+        }) {
+            return names;
+        }
+        let names: Rc<[StoredName]> = offsets
+            .iter()
+            .map(|&offset| {
+                self.key_name(offset)
+                    .map(|(cell, raw, compressed)| NamePlace {
+                        start: cell.file_offset() as usize + 4 + KEY_NAME_AT,
+                        len: raw.len(),
+                        compressed,
+                    })
+            })
+            .collect();
+        if let Some(kept) = kept {
+            if let Some(kept) = kept.borrow_mut().iter_mut().find(|kept| kept.is_of(key)) {
+                kept.names = Some(Rc::clone(&names));
+            }
+        }
+        names
     }
 
     fn read_subkey_list(&self, key: &KeyNode<'a>) -> SubkeyList {
@@ -522,12 +581,19 @@ impl<'a> Reader<'a> {
         } = self.subkey_list(key);
         let clean_list = problems.is_empty();
         let mut taken = Vec::new();
-        for (position, &offset) in offsets.iter().enumerate() {
-            let accepted = match self.key_name(offset) {
-                Ok((_, raw, true)) if raw.is_ascii() => std::str::from_utf8(raw).is_ok_and(&accept),
-                Ok((_, raw, compressed)) => accept(&decode_name(raw, compressed)),
+        let names = self.stored_names(key, &offsets);
+        let bytes = self.cells.bytes();
+        for (position, (&offset, stored)) in offsets.iter().zip(names.iter()).enumerate() {
+            let accepted = match stored {
+                Ok(place) => place.read(bytes).is_some_and(|(raw, compressed)| {
+                    if compressed && raw.is_ascii() {
+                        std::str::from_utf8(raw).is_ok_and(&accept)
+                    } else {
+                        accept(&decode_name(raw, compressed))
+                    }
+                }),
                 Err(e) => {
-                    problems.push(e);
+                    problems.push(e.clone());
                     continue;
                 }
             };
@@ -576,26 +642,20 @@ impl<'a> Reader<'a> {
         let clean_list = problems.is_empty();
         let mut found = None;
         let mut unreadable = Vec::new();
-        for (position, &offset) in offsets.iter().enumerate() {
-            if found.is_some() {
-                // Past the match only the damage is wanted; a readable key is not decoded.
-                if !self.is_readable_key(offset) {
-                    if let Err(e) = self.key(offset) {
-                        unreadable.push(e);
-                    }
-                }
-                continue;
-            }
-            // Siblings are compared as stored; only the match is decoded into a key.
-            match self.key_name(offset) {
-                Ok((_, raw, compressed)) if stored_name_is(raw, compressed, name) => {
+        let names = self.stored_names(key, &offsets);
+        let bytes = self.cells.bytes();
+        // Siblings are compared as stored; only the match is decoded into a key. Past it only
+        // the damage is wanted.
+        for (position, (&offset, stored)) in offsets.iter().zip(names.iter()).enumerate() {
+            match stored {
+                Ok(place) if found.is_none() && place.holds(bytes, name) => {
                     match self.child(key, offset) {
                         Ok(sub) => found = Some((position, offset, sub)),
                         Err(e) => unreadable.push(e),
                     }
                 }
                 Ok(_) => {}
-                Err(e) => unreadable.push(e),
+                Err(e) => unreadable.push(e.clone()),
             }
         }
         let found = found.map(|(position, offset, sub)| {
@@ -870,6 +930,26 @@ pub fn fold(name: &str) -> String {
 }
 
 /// Whether a stored key name equals `name` as [`fold`] compares, without decoding it.
+impl LongList {
+    fn is_of(&self, key: &KeyNode<'_>) -> bool {
+        self.key == key.cell.offset && self.lineage == key.lineage
+    }
+}
+
+impl NamePlace {
+    /// Whether the stored name is `name`, compared as Windows compares key names.
+    fn holds(&self, bytes: &[u8], name: &str) -> bool {
+        self.read(bytes)
+            .is_some_and(|(raw, compressed)| stored_name_is(raw, compressed, name))
+    }
+
+    /// The raw name and whether it is compressed (Latin-1).
+    fn read<'b>(&self, bytes: &'b [u8]) -> Option<(&'b [u8], bool)> {
+        let raw = bytes.get(self.start..self.start.saturating_add(self.len))?;
+        Some((raw, self.compressed))
+    }
+}
+
 fn stored_name_is(raw: &[u8], compressed: bool, name: &str) -> bool {
     if compressed && raw.is_ascii() && name.is_ascii() {
         return raw.eq_ignore_ascii_case(name.as_bytes());

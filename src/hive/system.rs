@@ -282,7 +282,12 @@ fn system_facts<'a>(
                 ])
                 .copied()
                 .collect();
-            let is_wanted = |name: &str| wanted.iter().any(|w| names_equal(w, name));
+            // The wanted names are ASCII: an ASCII name of another length is none of them.
+            let is_wanted = |name: &str| {
+                wanted
+                    .iter()
+                    .any(|w| (w.len() == name.len() || !name.is_ascii()) && names_equal(w, name))
+            };
             for service in reader.children_where(&services, is_wanted).keys {
                 facts.services.push(fold(&service.name));
             }

@@ -334,3 +334,19 @@ impl Registry {
         self.position(path).and_then(|i| self.keys.get(i))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::names_equal;
+
+    #[test]
+    fn names_compare_as_windows_folds_them() {
+        assert!(names_equal("Tcpip", "TCPIP"));
+        assert!(names_equal("Dienstä", "DIENSTÄ"));
+        assert!(!names_equal("Tcpip", "Tcpip6"));
+        assert!(!names_equal("Tcpip", "Tcpjp"));
+        // Lengths in bytes differ, folded characters do not.
+        assert!(names_equal("ıp", "IP"));
+        assert!(!names_equal("Dienstä", "DIENSTA"));
+    }
+}

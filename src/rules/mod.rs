@@ -15,9 +15,10 @@ pub mod versions;
 
 use crate::codes::{self, Code};
 use crate::diagnostic::Diagnostic;
-use crate::model::Registry;
+use crate::model::{Key, Registry, Value};
 use crate::target::Target;
 pub use catalog::{Catalog, ValueFact, catalog};
+use std::cell::OnceCell;
 
 pub struct Context<'a> {
     pub registry: &'a Registry,
@@ -25,7 +26,12 @@ pub struct Context<'a> {
     pub catalog: &'a Catalog,
     /// The hardening baselines selected for this check; the MSS rules do nothing without one.
     pub profiles: &'a [&'static hardening::Profile],
+    /// What [`tcp::catalogued_values`] finds, found once for the rules that all walk it.
+    catalogued: OnceCell<Vec<Catalogued<'a>>>,
 }
+
+/// An effective value with the catalog's fact for it, and its key.
+pub type Catalogued<'a> = (&'a Key, &'a Value, &'a ValueFact);
 
 pub struct Rule {
     pub code: &'static Code,
@@ -188,6 +194,7 @@ pub fn run(
         target,
         catalog,
         profiles,
+        catalogued: OnceCell::new(),
     };
     for rule in RULES {
         (rule.check)(&cx, out);

@@ -28,23 +28,29 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Key, Value};
 use crate::rules::{Context, ValueFact};
 
-/// Every effective value of every key with a catalogued fact for it.
-pub fn catalogued_values<'a>(
-    cx: &'a Context<'a>,
-) -> impl Iterator<Item = (&'a Key, &'a Value, &'a ValueFact)> + 'a {
-    // The index hands over only the keys a fact lives in.
-    cx.registry
-        .service_keys(cx.catalog.key_patterns())
-        .flat_map(move |(key, rest)| {
-            // A deletion (`"name"=-`) sets nothing, so no value rule applies to it.
-            key.effective_values()
-                .filter(|v| v.data().is_some())
-                .filter_map(move |value| {
-                    cx.catalog
-                        .value_in(rest, &value.name)
-                        .map(|fact| (key, value, fact))
+/// Every effective value of every key with a catalogued fact for it, found once per check.
+pub fn catalogued_values<'c>(
+    cx: &'c Context<'_>,
+) -> impl Iterator<Item = (&'c Key, &'c Value, &'c ValueFact)> + 'c {
+    cx.catalogued
+        .get_or_init(|| {
+            // The index hands over only the keys a fact lives in.
+            cx.registry
+                .service_keys(cx.catalog.key_patterns())
+                .flat_map(move |(key, rest)| {
+                    // A deletion (`"name"=-`) sets nothing, so no value rule applies to it.
+                    key.effective_values()
+                        .filter(|v| v.data().is_some())
+                        .filter_map(move |value| {
+                            cx.catalog
+                                .value_in(rest, &value.name)
+                                .map(|fact| (key, value, fact))
+                        })
                 })
+                .collect()
         })
+        .iter()
+        .copied()
 }
 
 /// A finding about one value, with its severity capped by the evidence behind the fact.
@@ -63,7 +69,7 @@ pub fn value_finding(
 }
 
 /// Every `Tcpip\Parameters` key in the input, in any control set.
-pub fn tcpip_parameters<'a>(cx: &'a Context<'a>) -> impl Iterator<Item = &'a Key> + 'a {
+pub fn tcpip_parameters<'c>(cx: &'c Context<'_>) -> impl Iterator<Item = &'c Key> + 'c {
     cx.registry
         .service_keys(&["Tcpip\\Parameters"])
         .map(|(key, _)| key)
