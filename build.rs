@@ -4,19 +4,22 @@
 //! catalog's types (src/rules/catalog_schema.rs, shared with the crate) fails the build instead
 //! of a run, and the binary reads the facts at start-up without parsing any text.
 
-use serde::de::DeserializeOwned;
-use std::path::Path;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
 
 #[allow(dead_code)]
 #[path = "src/rules/catalog_schema.rs"]
 mod catalog_schema;
 use catalog_schema::{CatalogFile, KnownNamesFile, Profile, SourcesFile, ValueFact};
 
-fn toml_file<T: DeserializeOwned>(path: &Path) -> T {
+fn read(path: &Path) -> String {
     println!("cargo::rerun-if-changed={}", path.display());
-    let text = std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    toml::from_str(&text).unwrap_or_else(|e| {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+/// The catalog's text borrows from the files' text, as the binary's borrows from its bytes.
+fn parse<'t, T: Deserialize<'t>>(path: &Path, text: &'t str) -> T {
+    toml::from_str(text).unwrap_or_else(|e| {
         panic!(
             "{} does not match the catalog's schema: {e}",
             path.display()
@@ -24,8 +27,8 @@ fn toml_file<T: DeserializeOwned>(path: &Path) -> T {
     })
 }
 
-/// Every `*.toml` file of a directory, in name order.
-fn toml_dir<T: DeserializeOwned>(dir: &str) -> Vec<T> {
+/// Every `*.toml` file of a directory with its text, in name order.
+fn toml_dir(dir: &str) -> Vec<(PathBuf, String)> {
     let dir = Path::new(dir);
     println!("cargo::rerun-if-changed={}", dir.display());
     let mut names: Vec<_> = std::fs::read_dir(dir)
@@ -35,16 +38,34 @@ fn toml_dir<T: DeserializeOwned>(dir: &str) -> Vec<T> {
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
         .collect();
     names.sort();
-    names.iter().map(|p| toml_file(p)).collect()
+    names
+        .into_iter()
+        .map(|p| {
+            let text = read(&p);
+            (p, text)
+        })
+        .collect()
 }
 
 fn main() {
     println!("cargo::rerun-if-changed=src/rules/catalog_schema.rs");
+    let values = toml_dir("rules/values");
+    let profiles = toml_dir("rules/profiles");
+    let sources_path = Path::new("rules/sources.toml");
+    let sources = read(sources_path);
+    let known_path = Path::new("rules/known-names.toml");
+    let known = read(known_path);
     let catalog = CatalogFile {
-        values: toml_dir::<ValueFact>("rules/values"),
-        profiles: toml_dir::<Profile>("rules/profiles"),
-        sources: toml_file::<SourcesFile>(Path::new("rules/sources.toml")),
-        known: toml_file::<KnownNamesFile>(Path::new("rules/known-names.toml")),
+        values: values
+            .iter()
+            .map(|(p, t)| parse::<ValueFact>(p, t))
+            .collect(),
+        profiles: profiles
+            .iter()
+            .map(|(p, t)| parse::<Profile>(p, t))
+            .collect(),
+        sources: parse::<SourcesFile>(sources_path, &sources),
+        known: parse::<KnownNamesFile>(known_path, &known),
     };
     let bytes = postcard::to_allocvec(&catalog)
         .unwrap_or_else(|e| panic!("cannot encode the catalog: {e}"));

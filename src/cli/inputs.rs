@@ -222,7 +222,9 @@ fn walk(dir: &Path, excludes: &Excludes, out: &mut Collected) {
         .follow_links(true)
         // A .gitignore counts in a checkout that is not (or not yet) a git repository too.
         .require_git(false)
-        .sort_by_file_path(|a, b| a.cmp(b))
+        // Siblings share their parent, so their names order them as their paths would, and
+        // without comparing every path component by component.
+        .sort_by_file_name(|a, b| a.cmp(b))
         .filter_entry(move |entry| {
             if entry.depth() > 0 && filter.matches(entry.path()) {
                 return false;

@@ -236,8 +236,14 @@ fn check(
     }
     let mut used_configs = vec![plan.options.config.clone(); bad_logs.len()];
     used_configs.extend(run.configs);
-    let mut reports = bad_logs;
-    reports.extend(run.reports);
+    // Moved, not copied, in the usual case: a batch holds thousands of reports.
+    let mut reports = if bad_logs.is_empty() {
+        run.reports
+    } else {
+        let mut reports = bad_logs;
+        reports.extend(run.reports);
+        reports
+    };
     if let Some(file) = write_baseline {
         let unreadable = reports.iter().any(|r| r.incomplete);
         return record_baseline(file, &reports, unreadable);

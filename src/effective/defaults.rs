@@ -33,14 +33,14 @@ pub fn default_for(fact: &ValueFact, os: Option<Os>, edition: Option<Edition>) -
             .map(|(_, token, text)| (token.clone(), text.clone()))
     });
     let (for_os, text) = match chosen {
-        Some((token, text)) => (Some(token), text),
-        None => (None, fact.default.clone()),
+        Some((token, text)) => (Some(token.to_string()), text.to_string()),
+        None => (None, fact.default.to_string()),
     };
     DefaultValue {
         number: leading_number(&text),
         text,
         for_os,
-        sources: fact.sources.clone(),
+        sources: fact.sources.iter().map(ToString::to_string).collect(),
     }
 }
 

@@ -118,7 +118,7 @@ fn rule(code: &Code) -> Value {
     });
     let cited = crate::rules::catalog::catalog().sources_cited_in(code.doc);
     if let Some(source) = cited.first() {
-        rule["helpUri"] = Value::String(source.url.clone());
+        rule["helpUri"] = Value::String(source.url.to_string());
         rule["properties"]["sources"] = cited
             .iter()
             .map(|s| json!({ "id": s.id, "title": s.title, "url": s.url }))

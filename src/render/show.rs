@@ -217,7 +217,7 @@ pub fn table(inputs: &[Shown<'_>]) -> Table {
             push(
                 &mut sections,
                 group_title(&v.fact.group),
-                v.fact.name.clone(),
+                v.fact.name.to_string(),
                 column,
                 (value_cell(v), source_text(shown.report, v)),
             );

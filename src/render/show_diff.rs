@@ -99,7 +99,7 @@ pub fn diff(a: &Shown<'_>, b: &Shown<'_>) -> Diff {
             .iter()
             .map(|v| {
                 (
-                    v.fact.name.clone(),
+                    v.fact.name.to_string(),
                     Side {
                         value: Some(v.value_text()),
                         status: Some(v.status.as_str().to_string()),

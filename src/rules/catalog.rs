@@ -4,15 +4,83 @@ use crate::diagnostic::Severity;
 use crate::model::Name;
 use crate::model::{KeyPath, RegType, Root};
 pub use crate::model::{is_guid, key_matches};
-use crate::rules::catalog_schema::CatalogFile;
-pub use crate::rules::catalog_schema::{
-    KnownNames, Place, Scope, Source, ValueFact, WindowsDefault,
-};
+use crate::rules::catalog_schema::{self as schema, CatalogFile};
+pub use crate::rules::catalog_schema::{Scope, Text};
+
+// The catalog's types as the binary holds them: text borrowed from the embedded catalog, or
+// owned (a site's catalog, read from its file).
+pub type ValueFact = schema::ValueFact<'static>;
+pub type Place = schema::Place<'static>;
+pub type Source = schema::Source<'static>;
+pub type KnownNames = schema::KnownNames<'static>;
+pub type WindowsDefault = schema::WindowsDefault<'static>;
 use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
 
 /// The catalog, compiled from rules/ by build.rs (postcard, see catalog_schema.rs).
 const CATALOG: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/catalog.postcard"));
+
+/// Text that outlives what it was read from (a site file's).
+fn owned(texts: Vec<Text<'_>>) -> Vec<Text<'static>> {
+    texts.into_iter().map(Text::into_owned).collect()
+}
+
+impl schema::ValueFact<'_> {
+    pub fn into_owned(self) -> ValueFact {
+        schema::ValueFact {
+            name: self.name.into_owned(),
+            aliases: owned(self.aliases),
+            misspellings: owned(self.misspellings),
+            misspelling_notes: owned(self.misspelling_notes),
+            group: self.group.into_owned(),
+            key: self.key.into_owned(),
+            key_alternatives: owned(self.key_alternatives),
+            value_type: self.value_type.into_owned(),
+            unit: self.unit.into_owned(),
+            default: self.default.into_owned(),
+            default_by_os: self
+                .default_by_os
+                .into_iter()
+                .map(|(os, text)| (os.into_owned(), text.into_owned()))
+                .collect(),
+            min: self.min,
+            max: self.max,
+            range_known: self.range_known,
+            honoured: owned(self.honoured),
+            ignored_from: self.ignored_from.into_owned(),
+            superseded_by: self.superseded_by.into_owned(),
+            evidence: self.evidence.into_owned(),
+            confidence: self.confidence.into_owned(),
+            sources: owned(self.sources),
+            facts: self.facts.into_owned(),
+            reader: self.reader.into_owned(),
+            from_site: self.from_site,
+            key_text: self.key_text.into_owned(),
+            lint_hints: owned(self.lint_hints),
+            places: self
+                .places
+                .into_iter()
+                .map(|place| schema::Place {
+                    scope: place.scope,
+                    path: place.path.into_owned(),
+                    note: place.note.into_owned(),
+                    reads: place.reads,
+                })
+                .collect(),
+        }
+    }
+}
+
+impl schema::Source<'_> {
+    pub fn into_owned(self) -> Source {
+        schema::Source {
+            id: self.id.into_owned(),
+            title: self.title.into_owned(),
+            url: self.url.into_owned(),
+            kind: self.kind.into_owned(),
+        }
+    }
+}
 
 impl Place {
     /// Whether `path` is this place (in any control set, any user).
@@ -193,7 +261,7 @@ impl ValueFact {
     pub fn belongs_text(&self) -> String {
         let paths: Vec<String> = self.reading_places().map(Place::full_path).collect();
         if paths.is_empty() {
-            self.key_text.clone()
+            self.key_text.to_string()
         } else {
             paths.join(" or ")
         }
@@ -279,8 +347,8 @@ impl Catalog {
                 file_under(&mut self.by_misspelling, name, i);
             }
             for key in std::iter::once(&fact.key).chain(&fact.key_alternatives) {
-                if !self.key_patterns.contains(key) {
-                    self.key_patterns.push(key.clone());
+                if !self.key_patterns.iter().any(|k| k == key.as_str()) {
+                    self.key_patterns.push(key.to_string());
                 }
             }
         }
@@ -300,7 +368,7 @@ impl Catalog {
     }
 
     fn load() -> Catalog {
-        match postcard::from_bytes::<CatalogFile>(CATALOG) {
+        match postcard::from_bytes::<CatalogFile<'static>>(CATALOG) {
             Ok(file) => Catalog {
                 values: file.values,
                 profiles: file.profiles,
@@ -344,7 +412,7 @@ impl Catalog {
                     .misspellings
                     .iter()
                     .position(|m| m.eq_ignore_ascii_case(name))?;
-                Some((f, f.misspelling_notes.get(i).map_or("", String::as_str)))
+                Some((f, f.misspelling_notes.get(i).map_or("", Text::as_str)))
             })
     }
 
@@ -372,7 +440,7 @@ impl Catalog {
             .known
             .iter()
             .filter(move |k| key_matches(rest, &k.key))
-            .flat_map(|k| k.names.iter().map(String::as_str));
+            .flat_map(|k| k.names.iter().map(Text::as_str));
         facts.chain(known)
     }
 
@@ -445,10 +513,11 @@ mod tests {
             std::iter::once(&f.name)
                 .chain(&f.aliases)
                 .chain(&f.misspellings)
+                .map(Text::as_str)
         });
-        for name in names.chain([&"NoSuchValue".to_string()]) {
+        for name in names.chain(["NoSuchValue"]) {
             for spelled in [
-                name.clone(),
+                name.to_string(),
                 name.to_ascii_lowercase(),
                 name.to_ascii_uppercase(),
             ] {

@@ -3,47 +3,160 @@
 //! which the binary reads back at start-up without parsing text. Plain data only: this file is
 //! compiled into build.rs too, so it uses nothing of the crate.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::borrow::{Borrow, Cow};
 use std::collections::BTreeMap;
+use std::fmt;
 
 /// Everything build.rs embeds: the value facts, the hardening profiles, the sources and the
 /// names Windows writes by itself.
 #[derive(Debug, Deserialize, Serialize)]
-pub struct CatalogFile {
-    pub values: Vec<ValueFact>,
+#[serde(bound(deserialize = "'de: 'a"))]
+pub struct CatalogFile<'a> {
+    pub values: Vec<ValueFact<'a>>,
     #[serde(default)]
     pub profiles: Vec<Profile>,
-    pub sources: SourcesFile,
-    pub known: KnownNamesFile,
+    pub sources: SourcesFile<'a>,
+    pub known: KnownNamesFile<'a>,
+}
+
+/// Text of the catalog: borrowed from the embedded catalog's bytes (which the binary decodes
+/// at every start, so its thousands of strings are not copied one by one), owned when read
+/// from a site's file.
+#[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Text<'a>(Cow<'a, str>);
+
+impl Text<'_> {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_owned(self) -> Text<'static> {
+        Text(Cow::Owned(self.0.into_owned()))
+    }
+}
+
+impl std::ops::Deref for Text<'_> {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Text<'_> {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Borrow<str> for Text<'_> {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PartialEq<str> for Text<'_> {
+    fn eq(&self, other: &str) -> bool {
+        *self.0 == *other
+    }
+}
+
+impl PartialEq<&str> for Text<'_> {
+    fn eq(&self, other: &&str) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl From<String> for Text<'static> {
+    fn from(text: String) -> Self {
+        Text(Cow::Owned(text))
+    }
+}
+
+impl From<Text<'_>> for String {
+    fn from(text: Text<'_>) -> Self {
+        text.0.into_owned()
+    }
+}
+
+impl From<&str> for Text<'static> {
+    fn from(text: &str) -> Self {
+        Text(Cow::Owned(text.to_string()))
+    }
+}
+
+impl fmt::Debug for Text<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl fmt::Display for Text<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&*self.0, f)
+    }
+}
+
+impl Serialize for Text<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Text<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+
+            fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Borrowed(text)))
+            }
+
+            fn visit_str<E>(self, text: &str) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Owned(text.to_string())))
+            }
+
+            fn visit_string<E>(self, text: String) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Owned(text)))
+            }
+        }
+        deserializer.deserialize_str(Visitor)
+    }
 }
 
 /// What is known about one registry value (one file in rules/values/, or one `[[value]]` of a
 /// site catalog).
 #[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct ValueFact {
-    pub name: String,
+#[serde(deny_unknown_fields, bound(deserialize = "'de: 'a"))]
+pub struct ValueFact<'a> {
+    pub name: Text<'a>,
     #[serde(default)]
-    pub aliases: Vec<String>,
+    pub aliases: Vec<Text<'a>>,
     /// Spellings seen in the wild that Windows does not read, with a note on each.
     #[serde(default)]
-    pub misspellings: Vec<String>,
+    pub misspellings: Vec<Text<'a>>,
     #[serde(default)]
-    pub misspelling_notes: Vec<String>,
+    pub misspelling_notes: Vec<Text<'a>>,
     #[serde(default)]
-    pub group: String,
+    pub group: Text<'a>,
     /// Where the value lives, relative to `ControlSet00N\Services` (`Tcpip\Parameters`).
-    pub key: String,
+    pub key: Text<'a>,
     #[serde(default)]
-    pub key_alternatives: Vec<String>,
+    pub key_alternatives: Vec<Text<'a>>,
     #[serde(rename = "type")]
-    pub value_type: String,
+    pub value_type: Text<'a>,
     #[serde(default)]
-    pub unit: String,
+    pub unit: Text<'a>,
     #[serde(default)]
-    pub default: String,
+    pub default: Text<'a>,
     #[serde(default)]
-    pub default_by_os: BTreeMap<String, String>,
+    pub default_by_os: BTreeMap<Text<'a>, Text<'a>>,
     #[serde(default)]
     pub min: u64,
     #[serde(default = "u32_max")]
@@ -51,34 +164,34 @@ pub struct ValueFact {
     #[serde(default)]
     pub range_known: bool,
     #[serde(default)]
-    pub honoured: Vec<String>,
+    pub honoured: Vec<Text<'a>>,
     #[serde(default)]
-    pub ignored_from: String,
+    pub ignored_from: Text<'a>,
     #[serde(default)]
-    pub superseded_by: String,
-    pub evidence: String,
-    pub confidence: String,
+    pub superseded_by: Text<'a>,
+    pub evidence: Text<'a>,
+    pub confidence: Text<'a>,
     #[serde(default)]
-    pub sources: Vec<String>,
+    pub sources: Vec<Text<'a>>,
     #[serde(default)]
-    pub facts: String,
+    pub facts: Text<'a>,
     /// What reads the value, for messages: empty for Windows itself; a site catalog names its
     /// vendor's component ("the Contoso NIC driver").
     #[serde(default)]
-    pub reader: String,
+    pub reader: Text<'a>,
     /// The fact comes from a site catalog, not from reglint's own.
     #[serde(skip)]
     pub from_site: bool,
     /// The catalog's own words for the primary key, including any scope or note.
     #[serde(default)]
-    pub key_text: String,
+    pub key_text: Text<'a>,
     /// The catalog's lint ideas, for docs and hover text.
     #[serde(default)]
-    pub lint_hints: Vec<String>,
+    pub lint_hints: Vec<Text<'a>>,
     /// Every place the catalog names: where Windows reads the value and where tweak files put it
     /// although nothing reads it there.
     #[serde(default, rename = "place")]
-    pub places: Vec<Place>,
+    pub places: Vec<Place<'a>>,
 }
 
 fn u32_max() -> u64 {
@@ -101,51 +214,55 @@ pub enum Scope {
 
 /// One place a value can be written, as the catalog names it.
 #[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Place {
+#[serde(deny_unknown_fields, bound(deserialize = "'de: 'a"))]
+pub struct Place<'a> {
     pub scope: Scope,
-    pub path: String,
+    pub path: Text<'a>,
     #[serde(default)]
-    pub note: String,
+    pub note: Text<'a>,
     /// Whether Windows reads the value here (false: a wrong place seen in tweak files).
     pub reads: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Source {
-    pub id: String,
-    pub title: String,
-    pub url: String,
+#[serde(deny_unknown_fields, bound(deserialize = "'de: 'a"))]
+pub struct Source<'a> {
+    pub id: Text<'a>,
+    pub title: Text<'a>,
+    pub url: Text<'a>,
     #[serde(default)]
-    pub kind: String,
+    pub kind: Text<'a>,
 }
 
 #[derive(Debug, Deserialize, Serialize)]
-pub struct SourcesFile {
-    pub source: Vec<Source>,
+#[serde(bound(deserialize = "'de: 'a"))]
+pub struct SourcesFile<'a> {
+    pub source: Vec<Source<'a>>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
-pub struct KnownNames {
-    pub key: String,
-    pub names: Vec<String>,
+#[serde(bound(deserialize = "'de: 'a"))]
+pub struct KnownNames<'a> {
+    pub key: Text<'a>,
+    pub names: Vec<Text<'a>>,
 }
 
 /// A value Windows writes by itself, with the data it writes.
 #[derive(Debug, Clone, Deserialize, Serialize)]
-pub struct WindowsDefault {
-    pub key: String,
-    pub name: String,
+#[serde(bound(deserialize = "'de: 'a"))]
+pub struct WindowsDefault<'a> {
+    pub key: Text<'a>,
+    pub name: Text<'a>,
     pub data: u32,
-    pub seen_on: String,
+    pub seen_on: Text<'a>,
 }
 
 #[derive(Debug, Deserialize, Serialize)]
-pub struct KnownNamesFile {
-    pub key: Vec<KnownNames>,
+#[serde(bound(deserialize = "'de: 'a"))]
+pub struct KnownNamesFile<'a> {
+    pub key: Vec<KnownNames<'a>>,
     #[serde(default)]
-    pub windows_default: Vec<WindowsDefault>,
+    pub windows_default: Vec<WindowsDefault<'a>>,
 }
 
 /// One baseline: `cis-l1`, `cis-l2`, `stig`.

@@ -6,6 +6,7 @@
 //! that is silently half-read would make findings claim what nobody wrote down.
 
 use crate::rules::catalog::{Catalog, Source, ValueFact};
+use crate::rules::catalog_schema as schema;
 use serde::Deserialize;
 use std::ops::Range;
 use toml::Spanned;
@@ -25,13 +26,14 @@ pub struct SiteError {
     pub help: Option<String>,
 }
 
+/// The file as read, its text borrowed from the file's until each entry is checked.
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SiteFile {
+#[serde(deny_unknown_fields, bound(deserialize = "'de: 'a"))]
+struct SiteFile<'a> {
     #[serde(default)]
-    value: Vec<Spanned<ValueFact>>,
+    value: Vec<Spanned<schema::ValueFact<'a>>>,
     #[serde(default)]
-    source: Vec<Spanned<Source>>,
+    source: Vec<Spanned<schema::Source<'a>>>,
 }
 
 const TYPES_HELP: &str = "use REG_DWORD, REG_QWORD, REG_SZ, REG_MULTI_SZ or REG_BINARY";
@@ -56,12 +58,16 @@ pub fn parse(text: &str, known: &Catalog) -> Result<SiteCatalog, SiteError> {
             ),
         });
     }
-    let sources: Vec<Source> = file.source.into_iter().map(Spanned::into_inner).collect();
+    let sources: Vec<Source> = file
+        .source
+        .into_iter()
+        .map(|s| s.into_inner().into_owned())
+        .collect();
     let cited = |id: &str| known.source(id).is_some() || sources.iter().any(|s| s.id == id);
     let mut values: Vec<ValueFact> = Vec::with_capacity(file.value.len());
     for entry in file.value {
         let span = entry.span();
-        let mut fact = entry.into_inner();
+        let mut fact = entry.into_inner().into_owned();
         let error = |message: String, help: &str| SiteError {
             span: Some(span.clone()),
             message,

@@ -3,6 +3,7 @@
 //! "no evidence it stopped", `unknown`), read as build-number ranges.
 
 use crate::rules::ValueFact;
+use crate::rules::catalog::Text;
 use crate::target::Os;
 
 /// What the catalog's evidence says about a value on one Windows version.
@@ -88,7 +89,7 @@ pub fn cutoff_name(fact: &ValueFact) -> Option<&'static str> {
 }
 
 /// The catalog's version tokens (`nt4`, `w2k`, `2003_sp1`, ...) as readable names.
-pub fn honoured_names(tokens: &[String]) -> String {
+pub fn honoured_names(tokens: &[Text<'_>]) -> String {
     let names: Vec<String> = tokens
         .iter()
         .filter(|t| *t != "unknown")

@@ -174,7 +174,7 @@ pub fn completions(text: &str, at: Position, os: Option<Os>, cat: &Catalog) -> V
                 format!("\"{}\"={tag}", fact.name)
             };
             CompletionItem {
-                label: fact.name.clone(),
+                label: fact.name.to_string(),
                 kind: Some(CompletionItemKind::PROPERTY),
                 detail: Some(format!("{} ({})", fact.value_type, fact.unit)),
                 documentation: Some(Documentation::MarkupContent(MarkupContent {

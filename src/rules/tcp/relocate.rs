@@ -44,7 +44,7 @@ impl<'r> Destinations<'r> {
         }
         let cache_key = (
             KeyPath::new(from.root, prefix.clone()).folded(),
-            place.path.clone(),
+            place.path.to_string(),
         );
         let registry = self.registry;
         self.found

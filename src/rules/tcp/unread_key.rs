@@ -14,7 +14,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::Name;
 use crate::model::{ControlSet, Key, KeyPath, Root, Value};
 use crate::rules::Context;
-use crate::rules::catalog::{Catalog, Place, Scope, is_guid};
+use crate::rules::catalog::{Catalog, Place, Scope, Text, is_guid};
 use crate::rules::tcp::relocate::Destinations;
 use crate::spelling::{is_typo_of, within};
 
@@ -117,8 +117,8 @@ fn interfaces_container(
     let adapters = destinations.of(
         &Place {
             scope: Scope::System,
-            path: format!("{service}\\Parameters\\Interfaces\\{{GUID}}"),
-            note: String::new(),
+            path: format!("{service}\\Parameters\\Interfaces\\{{GUID}}").into(),
+            note: Text::default(),
             reads: true,
         },
         &key.path,
