@@ -157,6 +157,19 @@ reader = "the Contoso NIC driver"
 "#;
 
     #[test]
+    fn escaped_text_is_read_and_outlives_the_file() {
+        // A basic string with escapes cannot be borrowed from the file; the fact owns it.
+        let text = CONTOSO
+            .replace("'Contoso\\Parameters'", "\"Contoso\\\\Parameters\"")
+            .replace("the Contoso NIC driver", "the \\u0043ontoso NIC driver");
+        assert!(text.contains(r#"key = "Contoso\\Parameters""#), "{text}");
+        let site = parse(&text, catalog()).unwrap();
+        drop(text);
+        assert_eq!(site.values[0].key, r"Contoso\Parameters");
+        assert_eq!(site.values[0].reader, "the Contoso NIC driver");
+    }
+
+    #[test]
     fn a_site_file_adds_its_values_and_sources() {
         let site = parse(CONTOSO, catalog()).unwrap();
         assert_eq!(site.values.len(), 1);
