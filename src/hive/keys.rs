@@ -385,7 +385,9 @@ impl<'a> Reader<'a> {
                     })
             })
             .collect();
-        if let Some(kept) = kept {
+        // Only an intact list's names are kept: the errors of a damaged one (a crafted list
+        // may point at a million garbage cells) are not held for the rest of the read.
+        if let Some(kept) = kept.filter(|_| names.iter().all(Result::is_ok)) {
             if let Some(kept) = kept.borrow_mut().iter_mut().find(|kept| kept.is_of(key)) {
                 kept.names = Some(Rc::clone(&names));
             }

@@ -621,3 +621,69 @@ fn differencing_hives_are_told_by_version_and_marks_not_by_flag_2() {
         junk[0]
     );
 }
+
+#[test]
+fn lookups_in_long_lists_agree_with_a_reader_that_keeps_nothing() {
+    // Services and Control both long enough to be kept, looked up in turn as extraction does.
+    let mut root = system(1);
+    for i in 0..150 {
+        root = root.path(&format!(r"ControlSet001\Services\Svc{i:03}"), |k| k);
+    }
+    for i in 0..80 {
+        root = root.path(&format!(r"ControlSet001\Control\Part{i:02}"), |k| k);
+    }
+    let bytes = write(&HiveSpec::new("SYSTEM", root));
+    let base = base_block::BaseBlock::parse(&bytes).unwrap();
+    let cells = cells::Cells::new(&bytes, base.hive_bins_size, 5);
+    let state = keys::ReadState::for_input(bytes.len());
+    let keeping = keys::Reader::new(cells).with_state(&state);
+    let plain = keys::Reader::new(cells);
+    fn child<'a>(
+        reader: &keys::Reader<'a>,
+        key: &keys::KeyNode<'a>,
+        name: &str,
+    ) -> keys::KeyNode<'a> {
+        reader.lookup(key, name).0.unwrap()
+    }
+    let kept_set = child(
+        &keeping,
+        &keeping.key(base.root_cell_offset).unwrap(),
+        "controlset001",
+    );
+    let plain_set = child(
+        &plain,
+        &plain.key(base.root_cell_offset).unwrap(),
+        "ControlSet001",
+    );
+    let services = |reader, set| child(reader, set, "SERVICES");
+    let control = |reader, set| child(reader, set, "Control");
+    for round in 0..3 {
+        for name in [
+            "Tcpip",
+            "svc000",
+            "SVC149",
+            "Svc075",
+            "Themes",
+            "NoSuchService",
+        ] {
+            let parent = services(&keeping, &kept_set);
+            let (kept, kept_problems) = keeping.lookup(&parent, name);
+            let (found, problems) = plain.lookup(&services(&plain, &plain_set), name);
+            assert_eq!(
+                kept.map(|k| k.name),
+                found.map(|k| k.name),
+                "{name}, round {round}"
+            );
+            assert_eq!(kept_problems.len(), problems.len(), "{name}");
+            let parent = control(&keeping, &kept_set);
+            let (kept, _) = keeping.lookup(&parent, "part07");
+            assert_eq!(kept.map(|k| k.name).as_deref(), Some("Part07"));
+        }
+    }
+    assert!(
+        plain
+            .lookup(&services(&plain, &plain_set), "Svc150")
+            .0
+            .is_none()
+    );
+}
