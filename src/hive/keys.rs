@@ -931,7 +931,6 @@ pub fn fold(name: &str) -> String {
     }
 }
 
-/// Whether a stored key name equals `name` as [`fold`] compares, without decoding it.
 impl LongList {
     fn is_of(&self, key: &KeyNode<'_>) -> bool {
         self.key == key.cell.offset && self.lineage == key.lineage
@@ -952,6 +951,7 @@ impl NamePlace {
     }
 }
 
+/// Whether a stored key name equals `name` as [`fold`] compares, without decoding it.
 fn stored_name_is(raw: &[u8], compressed: bool, name: &str) -> bool {
     if compressed && raw.is_ascii() && name.is_ascii() {
         return raw.eq_ignore_ascii_case(name.as_bytes());
