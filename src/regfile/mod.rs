@@ -51,9 +51,17 @@ pub fn load_decoded(path: &str, decoded: DecodedFile) -> FrontEnd {
     let decoded = decoded.0;
     // The only source of a .reg input is its own text, so it is file 0.
     let file = 0;
-    let mut diagnostics = encoding_diagnostics(file, &decoded);
+    let about_encoding = encoding_diagnostics(file, &decoded);
     let parsed = parser::parse(file, &decoded.text);
-    diagnostics.extend(parsed.diagnostics);
+    // The parser's findings are moved, not copied behind the encoding's: a file of bad lines
+    // has one per line, and two copies of them were half its peak memory.
+    let diagnostics = if about_encoding.is_empty() {
+        parsed.diagnostics
+    } else {
+        let mut diagnostics = about_encoding;
+        diagnostics.extend(parsed.diagnostics);
+        diagnostics
+    };
     let encoding = decoded.encoding;
     let mut sources = SourceMap::default();
     sources.add(SourceFile::new(path.to_string(), printable(decoded.text)));

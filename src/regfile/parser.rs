@@ -502,11 +502,14 @@ impl<'a> Parser<'a> {
         if let Some(d) = index.and_then(|i| self.diagnostics.get_mut(i))
             && dropped > 0
         {
-            d.notes.push(format!(
-                "{dropped} value line{} in this section {} dropped",
-                if dropped == 1 { "" } else { "s" },
-                if dropped == 1 { "is" } else { "are" }
-            ));
+            d.notes.push(
+                format!(
+                    "{dropped} value line{} in this section {} dropped",
+                    if dropped == 1 { "" } else { "s" },
+                    if dropped == 1 { "is" } else { "are" }
+                )
+                .into(),
+            );
         }
         self.section = Section::BeforeFirstKey { diagnostic: None };
     }

@@ -58,7 +58,7 @@ fn to_codespan(
         let (file, range) = view.place(s.origin.file, s.origin.range());
         labels.push(cs::Label::secondary(file, range).with_message(&s.message));
     }
-    let mut notes = d.notes.clone();
+    let mut notes: Vec<String> = d.notes.iter().map(|n| n.to_string()).collect();
     if hidden_on_line > 0 {
         notes.push(format!(
             "{hidden_on_line} more {} finding{} on this line {} not shown here; the JSON and SARIF reports list each",
@@ -289,7 +289,12 @@ fn collapse(report: &InputReport) -> Vec<Option<Collapsed>> {
         .map(|_| Some(Collapsed::default()))
         .collect();
     let mut first_on_line: HashMap<(FileId, usize, &str, Severity, &str), usize> = HashMap::new();
-    type Words<'a> = (&'a str, &'a str, &'a [String], Option<&'a str>);
+    type Words<'a> = (
+        &'a str,
+        &'a str,
+        &'a [crate::diagnostic::Prose],
+        Option<&'a str>,
+    );
     let mut first_note: HashMap<Words<'_>, usize> = HashMap::new();
     for (i, d) in report.diagnostics.iter().enumerate() {
         let line = d.primary.as_ref().and_then(|p| {

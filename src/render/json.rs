@@ -70,7 +70,7 @@ pub struct Finding<'a> {
     #[serde(flatten)]
     pub position: Position,
     pub help: Option<&'a str>,
-    pub notes: &'a [String],
+    pub notes: &'a [crate::diagnostic::Prose],
     pub labels: Vec<LabelOut<'a>>,
     /// Left out when reglint knows no fix.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -80,6 +80,12 @@ impl From<Text<'_>> for String {
     }
 }
 
+impl From<Text<'static>> for Cow<'static, str> {
+    fn from(text: Text<'static>) -> Self {
+        text.0
+    }
+}
+
 impl From<&str> for Text<'static> {
     fn from(text: &str) -> Self {
         Text(Cow::Owned(text.to_string()))
