@@ -130,3 +130,14 @@ impl Diagnostic {
         self
     }
 }
+
+#[cfg(test)]
+mod size_tests {
+    /// A file can hold a finding per line, and the findings vector is most of what it costs:
+    /// rare parts (a fix) stay behind a pointer.
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn a_finding_stays_small() {
+        assert!(std::mem::size_of::<super::Diagnostic>() <= 208);
+    }
+}
