@@ -235,7 +235,7 @@ fn identity(d: &Diagnostic) -> Identity {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct FixId {
     code: &'static str,
-    key: Option<String>,
+    key: Option<std::sync::Arc<str>>,
     value: Option<String>,
     edits: Vec<(String, String)>,
 }

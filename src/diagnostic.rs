@@ -38,7 +38,7 @@ impl fmt::Display for Severity {
 #[derive(Debug, Clone)]
 pub struct Label {
     pub origin: Origin,
-    pub message: String,
+    pub message: Prose,
 }
 
 #[derive(Debug, Clone)]
@@ -51,8 +51,9 @@ pub struct Diagnostic {
     pub secondary: Vec<Label>,
     pub notes: Vec<Prose>,
     pub help: Option<Prose>,
-    /// The registry key the finding is about, as written in the input.
-    pub key: Option<String>,
+    /// The registry key the finding is about, as written in the input; shared, as the findings
+    /// of one section name the same key.
+    pub key: Option<std::sync::Arc<str>>,
     /// The value name (`@` for the default value).
     pub value: Option<String>,
     /// What would correct the finding, if reglint knows. Boxed: most findings have none, and
@@ -76,7 +77,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn at(mut self, origin: Origin, label: impl Into<String>) -> Self {
+    pub fn at(mut self, origin: Origin, label: impl Into<Prose>) -> Self {
         self.primary = Some(Label {
             origin,
             message: label.into(),
@@ -84,7 +85,7 @@ impl Diagnostic {
         self
     }
 
-    pub fn also(mut self, origin: Origin, label: impl Into<String>) -> Self {
+    pub fn also(mut self, origin: Origin, label: impl Into<Prose>) -> Self {
         self.secondary.push(Label {
             origin,
             message: label.into(),
@@ -110,7 +111,7 @@ impl Diagnostic {
         self
     }
 
-    pub fn key(mut self, key: impl Into<String>) -> Self {
+    pub fn key(mut self, key: impl Into<std::sync::Arc<str>>) -> Self {
         self.key = Some(key.into());
         self
     }

@@ -697,8 +697,8 @@ fn imports_agrees_with_the_findings() {
         let says_rejected = report.diagnostics.iter().any(|d| {
             ["REG001", "REG002", "REG003"].contains(&d.code.code)
                 || std::iter::once(d.message.as_str())
-                    .chain(d.primary.iter().map(|l| l.message.as_str()))
-                    .chain(d.secondary.iter().map(|l| l.message.as_str()))
+                    .chain(d.primary.iter().map(|l| &*l.message))
+                    .chain(d.secondary.iter().map(|l| &*l.message))
                     .any(|m| {
                         m.contains("rejects the file")
                             || m.contains("nothing in this file is imported")

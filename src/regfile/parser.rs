@@ -17,6 +17,7 @@ use crate::model::{Interner, Name};
 use crate::model::{KeyId, KeyPath, Origin, RegType, Registry, Root, Value, ValueData, ValueOp};
 use crate::source::FileId;
 use crate::suppress::{Directive, Suppression};
+use std::sync::Arc;
 
 /// How many dropped value lines get their own label before the rest are only counted.
 const LABELLED_DROPS: usize = 3;
@@ -37,21 +38,17 @@ struct PendingSuppression {
 /// Where value lines currently go.
 enum Section {
     /// No key line yet.
-    BeforeFirstKey {
-        diagnostic: Option<usize>,
-    },
+    BeforeFirstKey { diagnostic: Option<usize> },
     Open {
         id: KeyId,
-        path_text: String,
+        /// Shared by the findings of the section's values.
+        path_text: Arc<str>,
     },
     /// The key line was rejected; its values are dropped with it.
-    Rejected {
-        diagnostic: usize,
-        dropped: usize,
-    },
+    Rejected { diagnostic: usize, dropped: usize },
     /// A `[-key]` section: value lines here are not applied anywhere (D-04).
     Deletion {
-        path_text: String,
+        path_text: Arc<str>,
         diagnostic: Option<usize>,
         dropped: usize,
     },
@@ -64,7 +61,7 @@ struct PossibleTruncation {
     /// The last line ended in a comma (G-19, G-20) rather than in a byte.
     trailing_comma: bool,
     value_name: String,
-    key: Option<String>,
+    key: Option<Arc<str>>,
     bytes: usize,
     diagnostic: Option<usize>,
 }
@@ -413,7 +410,7 @@ impl<'a> Parser<'a> {
                 origin: path_origin,
             });
             self.section = Section::Deletion {
-                path_text: path_text.to_string(),
+                path_text: path_text.into(),
                 diagnostic: None,
                 dropped: 0,
             };
@@ -421,7 +418,7 @@ impl<'a> Parser<'a> {
             let id = self.registry.open(path, path_origin);
             self.section = Section::Open {
                 id,
-                path_text: path_text.to_string(),
+                path_text: path_text.into(),
             };
         }
     }
@@ -1277,10 +1274,10 @@ impl<'a> Parser<'a> {
         self.push(d);
     }
 
-    fn section_key(&self) -> Option<String> {
+    fn section_key(&self) -> Option<Arc<str>> {
         match &self.section {
             Section::Open { path_text, .. } | Section::Deletion { path_text, .. } => {
-                Some(path_text.clone())
+                Some(Arc::clone(path_text))
             }
             _ => None,
         }

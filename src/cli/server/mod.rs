@@ -406,7 +406,7 @@ fn lint(
                             uri: uri.clone(),
                             range: position::range(file, label.origin.range()),
                         },
-                        message: label.message.clone(),
+                        message: label.message.to_string(),
                     })
                 })
                 .collect::<Vec<_>>();
