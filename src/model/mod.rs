@@ -113,27 +113,36 @@ impl Key {
     /// The effective assignment of every distinct value name, in input order.
     pub fn effective_values(&self) -> impl Iterator<Item = &Value> {
         // Most keys hold a handful of values: comparing each with the later ones costs less
-        // than folding every name into a set, and allocates nothing.
+        // than hashing, and allocates nothing. A key with many values (a tweak file with
+        // thousands) finds the later spelling of each name through a table of folded hashes,
+        // without a folded string per value.
         const FEW: usize = 16;
         let values = &self.values;
-        let shadowed: rustc_hash::FxHashSet<usize> = if values.len() > FEW {
-            let mut seen = rustc_hash::FxHashSet::default();
-            (0..values.len())
-                .rev()
-                .filter(|&i| {
-                    values
-                        .get(i)
-                        .is_some_and(|v| !seen.insert(fold_name(&v.name)))
-                })
-                .collect()
-        } else {
-            rustc_hash::FxHashSet::default()
-        };
+        let mut shadowed = Vec::new();
+        if values.len() > FEW {
+            shadowed.resize(values.len(), false);
+            let mut later: hashbrown::HashTable<usize> =
+                hashbrown::HashTable::with_capacity(values.len());
+            let name_of = |i: usize| values.get(i).map_or("", |v| &*v.name);
+            for (i, value) in values.iter().enumerate().rev() {
+                let hash = name_hash(&value.name);
+                if later
+                    .find(hash, |&j| names_equal(name_of(j), &value.name))
+                    .is_some()
+                {
+                    if let Some(flag) = shadowed.get_mut(i) {
+                        *flag = true;
+                    }
+                } else {
+                    later.insert_unique(hash, i, |&j| name_hash(name_of(j)));
+                }
+            }
+        }
         values.iter().enumerate().filter_map(move |(i, v)| {
-            let later = values.get(i + 1..).unwrap_or_default();
             let is_shadowed = if values.len() > FEW {
-                shadowed.contains(&i)
+                shadowed.get(i).copied().unwrap_or(false)
             } else {
+                let later = values.get(i + 1..).unwrap_or_default();
                 later.iter().any(|l| names_equal(&l.name, &v.name))
             };
             (!is_shadowed).then_some(v)
@@ -149,6 +158,28 @@ pub fn names_equal(a: &str, b: &str) -> bool {
     a.chars()
         .flat_map(char::to_uppercase)
         .eq(b.chars().flat_map(char::to_uppercase))
+}
+
+/// A hash of `name` as [`names_equal`] compares it: names it finds equal hash alike.
+pub fn name_hash(name: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut hasher = rustc_hash::FxHasher::default();
+    hash_folded(&mut hasher, name);
+    hasher.finish()
+}
+
+/// Feeds `name` to `hasher` character by character, upper-cased as [`names_equal`] folds it: an
+/// ASCII letter and a non-ASCII one that upper-cases to it (`ſ`, `S`) must hash alike.
+pub fn hash_folded(hasher: &mut impl std::hash::Hasher, name: &str) {
+    for c in name.chars() {
+        if c.is_ascii() {
+            hasher.write_u32(u32::from(c.to_ascii_uppercase()));
+        } else {
+            for upper in c.to_uppercase() {
+                hasher.write_u32(u32::from(upper));
+            }
+        }
+    }
 }
 
 /// The form of a name that [`names_equal`] compares: upper case.
@@ -337,7 +368,44 @@ impl Registry {
 
 #[cfg(test)]
 mod tests {
-    use super::names_equal;
+    use super::*;
+
+    fn key_with(names: &[&str]) -> Key {
+        let origin = Origin::text(0, 0, 0);
+        Key {
+            path: KeyPath::parse(r"HKEY_LOCAL_MACHINE\SYSTEM").unwrap(),
+            origin,
+            values: names
+                .iter()
+                .enumerate()
+                .map(|(i, name)| Value {
+                    name: (*name).into(),
+                    op: ValueOp::Set(ValueData::dword(i as u32)),
+                    name_origin: origin,
+                    data_origin: origin,
+                })
+                .collect(),
+            last_written: None,
+        }
+    }
+
+    #[test]
+    fn the_last_spelling_of_a_name_is_in_effect_in_small_and_large_keys() {
+        // `ſ` upper-cases to `S`, so `ſyn` replaces `SYN` (as `names_equal` folds). With 40
+        // fillers the key is past the few values compared pairwise.
+        for extra in [0, 40] {
+            let filler: Vec<String> = (0..extra).map(|i| format!("Filler{i}")).collect();
+            let mut names = vec!["Tcp", "SYN", "tcp", "Mtu", "ſyn"];
+            names.extend(filler.iter().map(String::as_str));
+            names.push("MTU");
+            let key = key_with(&names);
+            let effective: Vec<&str> = key.effective_values().map(|v| &*v.name).collect();
+            let mut expected = vec!["tcp", "ſyn"];
+            expected.extend(filler.iter().map(String::as_str));
+            expected.push("MTU");
+            assert_eq!(effective, expected, "{extra} fillers");
+        }
+    }
 
     #[test]
     fn names_compare_as_windows_folds_them() {

@@ -235,17 +235,7 @@ impl KeyPath {
         let mut hasher = rustc_hash::FxHasher::default();
         hasher.write_u8(self.root as u8);
         for part in &self.parts {
-            // By character, as `names_equal` compares: an ASCII letter and a non-ASCII one
-            // that upper-cases to it (`ſ`, `S`) must hash alike.
-            for c in part.chars() {
-                if c.is_ascii() {
-                    hasher.write_u32(u32::from(c.to_ascii_uppercase()));
-                } else {
-                    for upper in c.to_uppercase() {
-                        hasher.write_u32(u32::from(upper));
-                    }
-                }
-            }
+            super::hash_folded(&mut hasher, part);
             hasher.write_u32(u32::MAX);
         }
         hasher.finish()

@@ -304,6 +304,8 @@ pub struct Catalog {
     /// folding `eq_ignore_ascii_case` does): lookups are made once per value of an input.
     by_name: FxHashMap<Name, Vec<usize>>,
     by_misspelling: FxHashMap<Name, Vec<usize>>,
+    /// Positions in `known` by each name it lists, in ASCII upper case.
+    by_known_name: FxHashMap<Name, Vec<usize>>,
     /// Every key a fact lives in (key and alternatives), for the registry's index.
     key_patterns: Vec<String>,
 }
@@ -338,7 +340,13 @@ impl Catalog {
     fn indexed(mut self) -> Catalog {
         self.by_name.clear();
         self.by_misspelling.clear();
+        self.by_known_name.clear();
         self.key_patterns.clear();
+        for (i, known) in self.known.iter().enumerate() {
+            for name in &known.names {
+                file_under(&mut self.by_known_name, name, i);
+            }
+        }
         for (i, fact) in self.values.iter().enumerate() {
             for name in std::iter::once(&fact.name).chain(&fact.aliases) {
                 file_under(&mut self.by_name, name, i);
@@ -423,10 +431,13 @@ impl Catalog {
 
     /// Whether `name` is a documented or Windows-written name in `path`.
     pub fn is_known_in(&self, rest: &[Name], name: &str) -> bool {
+        let known =
+            with_upper(name, |upper| self.by_known_name.get(upper)).map_or(&[][..], Vec::as_slice);
         self.value_in(rest, name).is_some()
-            || self.known.iter().any(|k| {
-                key_matches(rest, &k.key) && k.names.iter().any(|n| n.eq_ignore_ascii_case(name))
-            })
+            || known
+                .iter()
+                .filter_map(|&i| self.known.get(i))
+                .any(|k| key_matches(rest, &k.key))
     }
 
     /// Every name known to live in `path`, for did-you-mean suggestions.
