@@ -6,6 +6,7 @@ use crate::model::Origin;
 use serde::Serialize;
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::Arc;
 
 /// A finding's prose: most notes and help texts are the same words for every finding of a code,
 /// so they are borrowed, not copied into each (a file of 100,000 bad lines held 28 MB of them).
@@ -53,7 +54,7 @@ pub struct Diagnostic {
     pub help: Option<Prose>,
     /// The registry key the finding is about, as written in the input; shared, as the findings
     /// of one section name the same key.
-    pub key: Option<std::sync::Arc<str>>,
+    pub key: Option<Arc<str>>,
     /// The value name (`@` for the default value).
     pub value: Option<String>,
     /// What would correct the finding, if reglint knows. Boxed: most findings have none, and
@@ -111,7 +112,7 @@ impl Diagnostic {
         self
     }
 
-    pub fn key(mut self, key: impl Into<std::sync::Arc<str>>) -> Self {
+    pub fn key(mut self, key: impl Into<Arc<str>>) -> Self {
         self.key = Some(key.into());
         self
     }

@@ -236,14 +236,10 @@ fn check(
     }
     let mut used_configs = vec![plan.options.config.clone(); bad_logs.len()];
     used_configs.extend(run.configs);
-    // Moved, not copied, in the usual case: a batch holds thousands of reports.
-    let mut reports = if bad_logs.is_empty() {
-        run.reports
-    } else {
-        let mut reports = bad_logs;
-        reports.extend(run.reports);
-        reports
-    };
+    // The batch's reports stay where they are (thousands of them); the few refused logs go
+    // in front.
+    let mut reports = run.reports;
+    reports.splice(0..0, bad_logs);
     if let Some(file) = write_baseline {
         let unreadable = reports.iter().any(|r| r.incomplete);
         return record_baseline(file, &reports, unreadable);

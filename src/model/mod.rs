@@ -118,9 +118,8 @@ impl Key {
         // without a folded string per value.
         const FEW: usize = 16;
         let values = &self.values;
-        let mut shadowed = Vec::new();
-        if values.len() > FEW {
-            shadowed.resize(values.len(), false);
+        let shadowed = (values.len() > FEW).then(|| {
+            let mut shadowed = vec![false; values.len()];
             let mut later: hashbrown::HashTable<usize> =
                 hashbrown::HashTable::with_capacity(values.len());
             let name_of = |i: usize| values.get(i).map_or("", |v| &*v.name);
@@ -137,13 +136,16 @@ impl Key {
                     later.insert_unique(hash, i, |&j| name_hash(name_of(j)));
                 }
             }
-        }
+            shadowed
+        });
         values.iter().enumerate().filter_map(move |(i, v)| {
-            let is_shadowed = if values.len() > FEW {
-                shadowed.get(i).copied().unwrap_or(false)
-            } else {
-                let later = values.get(i + 1..).unwrap_or_default();
-                later.iter().any(|l| names_equal(&l.name, &v.name))
+            let is_shadowed = match &shadowed {
+                Some(shadowed) => shadowed.get(i).copied().unwrap_or(false),
+                None => values
+                    .get(i + 1..)
+                    .unwrap_or_default()
+                    .iter()
+                    .any(|l| names_equal(&l.name, &v.name)),
             };
             (!is_shadowed).then_some(v)
         })

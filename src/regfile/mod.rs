@@ -53,15 +53,10 @@ pub fn load_decoded(path: &str, decoded: DecodedFile) -> FrontEnd {
     let file = 0;
     let about_encoding = encoding_diagnostics(file, &decoded);
     let parsed = parser::parse(file, &decoded.text);
-    // The parser's findings are moved, not copied behind the encoding's: a file of bad lines
-    // has one per line, and two copies of them were half its peak memory.
-    let diagnostics = if about_encoding.is_empty() {
-        parsed.diagnostics
-    } else {
-        let mut diagnostics = about_encoding;
-        diagnostics.extend(parsed.diagnostics);
-        diagnostics
-    };
+    // The encoding's few findings go in front of the parser's, which stay where they are: a
+    // file of bad lines has one per line, and a second copy of them was half its peak memory.
+    let mut diagnostics = parsed.diagnostics;
+    diagnostics.splice(0..0, about_encoding);
     let encoding = decoded.encoding;
     let mut sources = SourceMap::default();
     sources.add(SourceFile::new(path.to_string(), printable(decoded.text)));

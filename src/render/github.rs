@@ -96,7 +96,7 @@ pub fn command(report: &InputReport, d: &Diagnostic) -> String {
         InputKind::Image | InputKind::Unknown => {}
     }
     properties.push(("title", format!("{} {}", d.code.code, d.code.name)));
-    lines.extend(d.notes.iter().map(|n| n.to_string()));
+    lines.extend(d.notes.iter().map(ToString::to_string));
     lines.extend(d.help.as_ref().map(|help| format!("help: {help}")));
     let properties: Vec<String> = properties
         .iter()

@@ -58,7 +58,7 @@ fn to_codespan(
         let (file, range) = view.place(s.origin.file, s.origin.range());
         labels.push(cs::Label::secondary(file, range).with_message(&s.message));
     }
-    let mut notes: Vec<String> = d.notes.iter().map(|n| n.to_string()).collect();
+    let mut notes: Vec<String> = d.notes.iter().map(ToString::to_string).collect();
     if hidden_on_line > 0 {
         notes.push(format!(
             "{hidden_on_line} more {} finding{} on this line {} not shown here; the JSON and SARIF reports list each",

@@ -45,7 +45,7 @@ pub fn render(out: &mut dyn Write, reports: &[InputReport]) -> io::Result<()> {
                 format!("{} at {place}", d.code.code)
             };
             let mut body = vec![format!("{}: {}", d.severity, d.message)];
-            body.extend(d.notes.iter().map(|n| n.to_string()));
+            body.extend(d.notes.iter().map(ToString::to_string));
             body.extend(d.help.as_ref().map(|h| format!("help: {h}")));
             let kind = match d.severity {
                 Severity::Error => "error",

@@ -74,21 +74,9 @@ impl From<String> for Text<'static> {
     }
 }
 
-impl From<Text<'_>> for String {
-    fn from(text: Text<'_>) -> Self {
-        text.0.into_owned()
-    }
-}
-
 impl From<Text<'static>> for Cow<'static, str> {
     fn from(text: Text<'static>) -> Self {
         text.0
-    }
-}
-
-impl From<&str> for Text<'static> {
-    fn from(text: &str) -> Self {
-        Text(Cow::Owned(text.to_string()))
     }
 }
 
