@@ -222,9 +222,10 @@ fn walk(dir: &Path, excludes: &Excludes, out: &mut Collected) {
         .follow_links(true)
         // A .gitignore counts in a checkout that is not (or not yet) a git repository too.
         .require_git(false)
-        // Siblings share their parent, so their names order them as their paths would, and
-        // without comparing every path component by component.
-        .sort_by_file_name(|a, b| a.cmp(b))
+        // Siblings' paths are their parent's path and a name, so their bytes order them as
+        // their names do: no path is split into components, and no name is found again at
+        // every comparison (as `sort_by_file_name` does).
+        .sort_by_file_path(|a, b| a.as_os_str().cmp(b.as_os_str()))
         .filter_entry(move |entry| {
             if entry.depth() > 0 && filter.matches(entry.path()) {
                 return false;
