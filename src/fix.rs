@@ -7,7 +7,7 @@
 //! (`regfile::realize_fixes`). A hive's changes become a corrective .reg instead
 //! (`corrective`), because hives are never written.
 
-use crate::model::{Key, KeyPath, Origin, Value, ValueData};
+use crate::model::{Key, KeyPath, Origin, Registry, Value, ValueData};
 use crate::source::FileId;
 use serde::Serialize;
 
@@ -158,22 +158,22 @@ impl Change {
     }
 
     /// `None` for a deletion (`"name"=-`), which has no data to carry over.
-    pub fn rename(key: &Key, value: &Value, to: &str) -> Option<Self> {
+    pub fn rename(registry: &Registry, key: &Key, value: &Value, to: &str) -> Option<Self> {
         Some(Change::Rename {
             key: key.path.clone(),
             from: value.name.to_string(),
             to: to.to_string(),
-            data: value.data()?.clone(),
+            data: registry.data(value)?.to_owned(),
             anchor: Anchor::of(value),
         })
     }
 
     /// `None` for a deletion (`"name"=-`), which has no data to carry over.
-    pub fn add(key: KeyPath, value: &Value) -> Option<Self> {
+    pub fn add(registry: &Registry, key: KeyPath, value: &Value) -> Option<Self> {
         Some(Change::Add {
             key,
             name: value.name.to_string(),
-            data: value.data()?.clone(),
+            data: registry.data(value)?.to_owned(),
         })
     }
 

@@ -529,7 +529,12 @@ fn corrective_reg_reads_back_as_the_intended_changes_and_clears_the_findings() {
     let mut written: Vec<(String, Option<ValueData>)> = key
         .values
         .iter()
-        .map(|v| (v.name.to_string(), v.data().cloned()))
+        .map(|v| {
+            (
+                v.name.to_string(),
+                report.registry.data(v).map(|d| d.to_owned()),
+            )
+        })
         .collect();
     written.sort_by(|a, b| a.0.cmp(&b.0));
     assert_eq!(

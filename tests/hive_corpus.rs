@@ -281,7 +281,7 @@ fn tcpip_parameters_match_the_hivexregedit_exports() {
                     .values
                     .iter()
                     .map(|v| {
-                        let d = v.data().unwrap();
+                        let d = front.registry.data(v).unwrap();
                         (v.name.to_uppercase(), (d.ty.0, d.bytes.to_vec()))
                     })
                     .collect();

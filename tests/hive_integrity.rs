@@ -161,7 +161,7 @@ fn past_the_memory_budget_reading_stops_with_one_hive009() {
         .keys()
         .iter()
         .flat_map(|k| &k.values)
-        .filter_map(|v| v.data())
+        .filter_map(|v| front.registry.data(v))
         .map(|d| d.bytes.len())
         .sum();
     let budget = 4 * hive.len() + (64 << 20);

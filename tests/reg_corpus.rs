@@ -122,7 +122,7 @@ fn hivexregedit_exports_parse_cleanly() {
             .keys()
             .iter()
             .filter(|k| k.path.to_string().ends_with(r"Tcpip\Parameters"))
-            .find_map(|k| support::value(k, "DataBasePath"))
+            .find_map(|k| support::value(&report.registry, k, "DataBasePath"))
             .and_then(|d| d.as_text());
         if let Some(text) = database_path {
             assert!(

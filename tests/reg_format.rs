@@ -33,8 +33,8 @@ fn expect(id: &str, expected_codes: &[&str], values: &[(&str, Option<ValueData>)
         let got = report
             .registry
             .key(&key)
-            .and_then(|k| value(k, name))
-            .cloned();
+            .and_then(|k| value(&report.registry, k, name))
+            .map(|d| d.to_owned());
         assert_eq!(&got, data, "{id}: value {name}");
     }
 }
@@ -275,7 +275,7 @@ fn deletions() {
         .key(&KeyPath::parse(KEY).expect("path"))
         .expect("key");
     assert_eq!(
-        key.values.iter().filter(|v| v.data().is_none()).count(),
+        key.values.iter().filter(|v| !v.is_set()).count(),
         3,
         "D-05 deletes three values"
     );
@@ -458,8 +458,9 @@ fn hex_string_width_follows_the_header() {
     expect("A-hex-width-utf16-v4", &[], &[("Narrow", expand("%PATH%"))]);
     let report = case("A-hex-width-v5-ansi-utf16");
     assert_eq!(
-        report.registry.keys()[0].values[0]
-            .data()
+        report
+            .registry
+            .data(&report.registry.keys()[0].values[0])
             .and_then(|d| d.as_text())
             .as_deref(),
         Some("%PATH%")
@@ -579,7 +580,7 @@ fn windows_31_format() {
         report
             .registry
             .key(&path)
-            .and_then(|k| value(k, ""))
+            .and_then(|k| value(&report.registry, k, ""))
             .and_then(|d| d.as_text())
     };
     assert_eq!(default("W31-01", "reglint").as_deref(), Some("Value"));

@@ -7,7 +7,7 @@ mod support;
 use reglint::check::{CheckOptions, InputReport, check_bytes};
 use reglint::hive::ControlSetChoice;
 use reglint::hive::writer::{HiveSpec, KeySpec, write};
-use reglint::model::{ControlSet, Registry, Root, ValueOp};
+use reglint::model::{ControlSet, Registry, Root};
 use support::{check_file, options_for};
 
 /// A SYSTEM hive with the control-set keys of a .reg model; CurrentControlSet becomes
@@ -38,9 +38,9 @@ fn hive_from(registry: &Registry) -> Vec<u8> {
         };
         let values: Vec<_> = key
             .effective_values()
-            .filter_map(|v| match &v.op {
-                ValueOp::Set(data) => Some((v.name.to_string(), data.ty.0, data.bytes.to_vec())),
-                ValueOp::Delete => None,
+            .filter_map(|v| {
+                let data = registry.data(v)?;
+                Some((v.name.to_string(), data.ty.0, data.bytes.to_vec()))
             })
             .collect();
         root = root.path(&path, |mut k| {

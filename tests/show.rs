@@ -587,7 +587,7 @@ fn tcpip_state(registry: &Registry) -> Vec<(String, String, u32, Vec<u8>)> {
             continue;
         }
         for value in key.effective_values() {
-            if let Some(data) = value.data() {
+            if let Some(data) = registry.data(value) {
                 out.push((
                     path.clone(),
                     value.name.to_uppercase(),

@@ -4,7 +4,7 @@
 use super::dead_peer::{DeadPeer, duration};
 use super::ports::{port_budget, reserved_ranges};
 use super::{Effective, Status};
-use crate::model::Key;
+use crate::model::{Key, Registry};
 use crate::target::{Edition, Os, Release};
 use serde::Serialize;
 
@@ -122,7 +122,7 @@ pub fn always_half_open_limited(os: Os) -> bool {
 }
 
 /// Every limit, for a known target version; none without one.
-pub fn compute(e: &Effective, tcpip: Option<&Key>) -> Vec<Limit> {
+pub fn compute(e: &Effective, registry: &Registry, tcpip: Option<&Key>) -> Vec<Limit> {
     let Some(os) = e.target.os else {
         return Vec::new();
     };
@@ -199,7 +199,9 @@ pub fn compute(e: &Effective, tcpip: Option<&Key>) -> Vec<Limit> {
     time_wait = mark_unknown(time_wait, "MaxFreeTWTcbs");
     limits.push(time_wait);
 
-    let reserved = tcpip.map(reserved_ranges).unwrap_or_default();
+    let reserved = tcpip
+        .map(|key| reserved_ranges(registry, key))
+        .unwrap_or_default();
     let budget = port_budget(
         e.set_dword("MaxUserPort"),
         e.set_dword("TcpTimedWaitDelay"),

@@ -37,12 +37,12 @@ pub struct SetValue {
 }
 
 impl SetValue {
-    fn of(key: &Key, name: &str) -> Option<SetValue> {
+    fn of(registry: &Registry, key: &Key, name: &str) -> Option<SetValue> {
         let value = key.value(name)?;
         Some(SetValue {
             key: key.path.to_string(),
             name: value.display_name().to_string(),
-            data: value.data()?.clone(),
+            data: registry.data(value)?.to_owned(),
             origin: value.data_origin,
             key_last_written: key.last_written,
         })
@@ -190,8 +190,11 @@ impl Effective {
                 continue;
             }
             let set = key_at(key).and_then(|k| {
-                SetValue::of(k, &fact.name)
-                    .or_else(|| fact.aliases.iter().find_map(|alias| SetValue::of(k, alias)))
+                SetValue::of(registry, k, &fact.name).or_else(|| {
+                    fact.aliases
+                        .iter()
+                        .find_map(|alias| SetValue::of(registry, k, alias))
+                })
             });
             let reading = target.os.map(|os| versions::reading(fact, os));
             // Windows reads only the documented type; REG_DWORD_BIG_ENDIAN is not a REG_DWORD.
@@ -225,7 +228,7 @@ impl Effective {
             let rest: Vec<Name> = below.split('\\').map(Name::from).collect();
             for value in key.effective_values() {
                 if catalog.value_in(&rest, &value.name).is_none()
-                    && let Some(set) = SetValue::of(key, &value.name)
+                    && let Some(set) = SetValue::of(registry, key, &value.name)
                 {
                     uncatalogued.push(set);
                 }
@@ -241,7 +244,7 @@ impl Effective {
             limits: Vec::new(),
         };
         let tcpip = key_at("Tcpip\\Parameters");
-        effective.limits = limits::compute(&effective, tcpip);
+        effective.limits = limits::compute(&effective, registry, tcpip);
         effective
     }
 
@@ -322,7 +325,7 @@ fn interfaces(registry: &Registry, control_set: ControlSet) -> Vec<Interface> {
         })
         .map(|(key, rest)| {
             let text = |name: &str| -> Vec<String> {
-                let Some(data) = key.value(name).and_then(|v| v.data()) else {
+                let Some(data) = key.value(name).and_then(|v| registry.data(v)) else {
                     return Vec::new();
                 };
                 data.as_multi_text()
@@ -334,14 +337,14 @@ fn interfaces(registry: &Registry, control_set: ControlSet) -> Vec<Interface> {
             };
             let dhcp = key
                 .value("EnableDHCP")
-                .and_then(|v| v.data()?.as_dword())
+                .and_then(|v| registry.data(v)?.as_dword())
                 .map(|d| d != 0);
             let mut addresses = text("IPAddress");
             addresses.extend(text("DhcpIPAddress"));
             let values = key
                 .effective_values()
                 .filter_map(|v| {
-                    let set = SetValue::of(key, &v.name)?;
+                    let set = SetValue::of(registry, key, &v.name)?;
                     Some((set, catalog.value_in(rest, &v.name)))
                 })
                 .collect();

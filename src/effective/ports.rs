@@ -2,7 +2,7 @@
 //! many new outbound connections per second TIME_WAIT lets through. TCP009, TCP010 and `show`
 //! share it.
 
-use crate::model::{Key, Value};
+use crate::model::{Key, Registry};
 use crate::target::Os;
 
 /// Pre-Vista ephemeral ports start at 1025 (KB929851; tuning sites count from 1024).
@@ -58,9 +58,9 @@ pub fn parse_range(text: &str) -> Result<PortRange, String> {
 }
 
 /// The parsed ranges of a key's ReservedPorts, skipping lines that do not parse.
-pub fn reserved_ranges(key: &Key) -> Vec<PortRange> {
+pub fn reserved_ranges(registry: &Registry, key: &Key) -> Vec<PortRange> {
     key.value("ReservedPorts")
-        .and_then(Value::data)
+        .and_then(|v| registry.data(v))
         .and_then(|d| d.as_multi_text())
         .map(|lines| lines.iter().filter_map(|l| parse_range(l).ok()).collect())
         .unwrap_or_default()

@@ -16,9 +16,9 @@ fn parameters_path(set: u32) -> KeyPath {
     )
 }
 
-fn describe(value: &Value) -> String {
-    value
-        .data()
+fn describe(registry: &Registry, value: &Value) -> String {
+    registry
+        .data(value)
         .map(|d| format!("{} {}", d.ty, d.display_value()))
         .unwrap_or_else(|| "deleted".to_string())
 }
@@ -35,16 +35,16 @@ pub fn drift(registry: &Registry, current: u32, other: u32, role: &str) -> Vec<D
     let (cur_name, oth_name) = (set_name(current), set_name(other));
     for value in cur.effective_values() {
         match oth.value(&value.name) {
-            Some(theirs) if theirs.data() == value.data() => {}
+            Some(theirs) if registry.data(theirs) == registry.data(value) => {}
             Some(theirs) => out.push(
                 base(cur, value, &cur_name, &oth_name, role)
                     .at(
                         value.data_origin,
-                        format!("{} in {cur_name}", describe(value)),
+                        format!("{} in {cur_name}", describe(registry, value)),
                     )
                     .also(
                         theirs.data_origin,
-                        format!("{} in {oth_name}", describe(theirs)),
+                        format!("{} in {oth_name}", describe(registry, theirs)),
                     ),
             ),
             None => out.push(

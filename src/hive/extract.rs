@@ -9,7 +9,7 @@ use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::front::FrontEnd;
 use crate::model::Name;
-use crate::model::{ControlSet, Key, KeyPath, Origin, RegType, Root, Value, ValueData, ValueOp};
+use crate::model::{ControlSet, Key, KeyPath, Origin, RegType, Root, Value, ValueOp};
 use crate::source::SourceFile;
 use crate::spelling::is_typo_of;
 use std::collections::HashSet;
@@ -85,7 +85,7 @@ impl<'a> Extractor<'_, 'a> {
             self.damaged(&error, Some(key_origin), &full_path);
         }
         let mut model_values = Vec::with_capacity(values.len());
-        // The data moves into the model: a value is held in memory once.
+        // The data goes into the model's arena; the cell's copy is dropped here.
         for (value, (name_span, data_span)) in values.into_iter().zip(rendered.values) {
             let offset = u32::try_from(value.file_offset()).ok();
             let name_origin =
@@ -95,9 +95,13 @@ impl<'a> Extractor<'_, 'a> {
             if let Some(claimed) = value.cut_from {
                 self.oversized(&value, claimed, data_origin, &full_path);
             }
+            let data = self
+                .front
+                .registry
+                .store(RegType(value.reg_type), &value.data);
             model_values.push(Value {
                 name: value.name.as_str().into(),
-                op: ValueOp::Set(ValueData::new(RegType(value.reg_type), value.data)),
+                op: ValueOp::Set(data),
                 name_origin,
                 data_origin,
             });

@@ -12,7 +12,7 @@ use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::front::FrontEnd;
 use crate::front::Select;
-use crate::model::{KeyPath, Origin, RegType, Root, ValueData};
+use crate::model::{Data, KeyPath, Origin, RegType, Root, ValueData};
 use crate::model::{Name, names_equal};
 
 #[allow(clippy::too_many_arguments)]
@@ -325,9 +325,12 @@ fn report_log_changes(name: &str, original: &[u8], set: u32, front: &mut FrontEn
         let old = before
             .iter()
             .find(|b| b.name.eq_ignore_ascii_case(&value.name));
-        let new_data = value.data();
-        let old_data = old.map(|o| ValueData::new(RegType(o.reg_type), o.data.clone()));
-        if old_data.as_ref() != new_data {
+        let new_data = front.registry.data(value);
+        let old_data = old.map(|o| Data {
+            ty: RegType(o.reg_type),
+            bytes: &o.data,
+        });
+        if old_data != new_data {
             let was = old_data.map_or_else(
                 || "absent".to_string(),
                 |d| format!("{} {}", d.ty, d.display_value()),

@@ -88,13 +88,17 @@ fn extracts_the_current_set_with_exact_values() {
         .key(&tcpip(&front.registry, "ControlSet001"))
         .unwrap();
     assert_eq!(
-        key.value("MaxUserPort").unwrap().data().unwrap().as_dword(),
+        front
+            .registry
+            .data(key.value("MaxUserPort").unwrap())
+            .unwrap()
+            .as_dword(),
         Some(65534)
     );
     assert_eq!(
-        key.value("MaxFreeTcbs")
-            .unwrap()
-            .data()
+        front
+            .registry
+            .data(key.value("MaxFreeTcbs").unwrap())
             .unwrap()
             .as_text()
             .as_deref(),
@@ -227,7 +231,11 @@ fn big_data_values_are_read_whole() {
         .key(&tcpip(&front.registry, "ControlSet001"))
         .unwrap();
     assert_eq!(
-        key.value("Blob").unwrap().data().unwrap().bytes[..],
+        front
+            .registry
+            .data(key.value("Blob").unwrap())
+            .unwrap()
+            .bytes[..],
         big[..]
     );
     // Version 1.3 hives keep big values in one cell.
@@ -239,7 +247,11 @@ fn big_data_values_are_read_whole() {
         .key(&tcpip(&front.registry, "ControlSet001"))
         .unwrap();
     assert_eq!(
-        key.value("Blob").unwrap().data().unwrap().bytes[..],
+        front
+            .registry
+            .data(key.value("Blob").unwrap())
+            .unwrap()
+            .bytes[..],
         big[..]
     );
 }

@@ -111,17 +111,23 @@ impl Registry {
                         continue;
                     };
                     let id = self.open(target, shifted(key.origin, file_offset));
+                    // The data moves from the change set's arena into this registry's.
+                    let op = match changes.data(value) {
+                        Some(data) => ValueOp::Set(self.store(data.ty, data.bytes)),
+                        None => ValueOp::Delete,
+                    };
                     let Some(into) = self.key_by_id_mut(id) else {
                         continue;
                     };
                     into.values.retain(|v| !names_equal(&v.name, &value.name));
-                    match value.op {
+                    match op {
                         ValueOp::Set(_) => {
                             applied.values_set += 1;
                             into.values.push(Value {
+                                name: value.name.clone(),
+                                op,
                                 name_origin: shifted(value.name_origin, file_offset),
                                 data_origin: shifted(value.data_origin, file_offset),
-                                ..value.clone()
                             });
                         }
                         ValueOp::Delete => applied.values_deleted += 1,
@@ -164,7 +170,7 @@ fn shifted(origin: Origin, file_offset: FileId) -> Origin {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::ValueData;
+    use crate::model::{Data, KeyId, RegType};
 
     fn path(text: &str) -> KeyPath {
         KeyPath::parse(text).expect("a key path")
@@ -174,13 +180,18 @@ mod tests {
         Origin::text(0, start, start + 1)
     }
 
-    fn set(name: &str, data: u32, at: usize) -> Value {
-        Value {
+    /// Sets (or with `None` deletes) a dword in the key `id` of `r`.
+    fn set(r: &mut Registry, id: KeyId, name: &str, data: Option<u32>, at: usize) {
+        let op = match data {
+            Some(n) => ValueOp::Set(r.store(RegType::DWORD, &n.to_le_bytes())),
+            None => ValueOp::Delete,
+        };
+        r.key_by_id_mut(id).expect("opened").values.push(Value {
             name: name.into(),
-            op: ValueOp::Set(ValueData::dword(data)),
+            op,
             name_origin: origin(at),
             data_origin: origin(at),
-        }
+        });
     }
 
     const PARAMS: &str = r"HKEY_LOCAL_MACHINE\SYSTEM\ControlSet002\Services\Tcpip\Parameters";
@@ -188,9 +199,8 @@ mod tests {
     fn hive() -> Registry {
         let mut r = Registry::default();
         let id = r.open(path(PARAMS), origin(0));
-        let key = r.key_by_id_mut(id).expect("opened");
-        key.values.push(set("MaxUserPort", 5000, 1));
-        key.values.push(set("TcpTimedWaitDelay", 240, 2));
+        set(&mut r, id, "MaxUserPort", Some(5000), 1);
+        set(&mut r, id, "TcpTimedWaitDelay", Some(240), 2);
         r.open(path(&format!(r"{PARAMS}\Interfaces\{{A}}")), origin(3));
         r
     }
@@ -200,12 +210,8 @@ mod tests {
         let mut changes = Registry::change_set();
         let ccs = r"HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Services\Tcpip\Parameters";
         let id = changes.open(path(ccs), origin(10));
-        let key = changes.key_by_id_mut(id).expect("opened");
-        key.values.push(set("MaxUserPort", 65534, 11));
-        key.values.push(Value {
-            op: ValueOp::Delete,
-            ..set("TcpTimedWaitDelay", 0, 12)
-        });
+        set(&mut changes, id, "MaxUserPort", Some(65534), 11);
+        set(&mut changes, id, "TcpTimedWaitDelay", None, 12);
         changes.open(path(r"HKEY_CURRENT_USER\Software\X"), origin(13));
         let mut registry = hive();
         let scope = HiveScope {
@@ -227,7 +233,7 @@ mod tests {
         );
         let key = registry.key(&path(PARAMS)).expect("still there");
         let port = key.value("MaxUserPort").expect("set");
-        assert_eq!(port.data().and_then(ValueData::as_dword), Some(65534));
+        assert_eq!(registry.data(port).and_then(Data::as_dword), Some(65534));
         assert_eq!(port.data_origin.file, 5, "provenance points at the .reg");
         assert!(key.value("TcpTimedWaitDelay").is_none());
     }
@@ -240,11 +246,7 @@ mod tests {
             origin: origin(10),
         });
         let id = changes.open(path(PARAMS), origin(20));
-        changes
-            .key_by_id_mut(id)
-            .expect("opened")
-            .values
-            .push(set("MaxUserPort", 6000, 21));
+        set(&mut changes, id, "MaxUserPort", Some(6000), 21);
         let mut registry = hive();
         let applied = registry.apply(
             &changes,
@@ -279,7 +281,7 @@ mod tests {
 #[cfg(test)]
 mod index_tests {
     use super::*;
-    use crate::model::{ValueData, key_matches};
+    use crate::model::{Data, RegType, key_matches};
 
     fn path(text: &str) -> KeyPath {
         KeyPath::parse(text).expect("a key path")
@@ -359,12 +361,12 @@ mod index_tests {
         for count in [3usize, 40] {
             let mut r = Registry::default();
             let id = r.open(path(&format!(r"{CS1}\Tcpip\Parameters")), origin());
-            let key = r.key_by_id_mut(id).expect("opened");
             for i in 0..count {
                 let name = if i % 2 == 0 { "Twice" } else { "twice" };
-                key.values.push(Value {
+                let data = r.store(RegType::DWORD, &(i as u32).to_le_bytes());
+                r.key_by_id_mut(id).expect("opened").values.push(Value {
                     name: Name::from(if i + 1 == count { "Last" } else { name }),
-                    op: ValueOp::Set(ValueData::dword(i as u32)),
+                    op: ValueOp::Set(data),
                     name_origin: origin(),
                     data_origin: origin(),
                 });
@@ -374,7 +376,7 @@ mod index_tests {
                 .expect("there");
             let kept: Vec<(String, Option<u32>)> = key
                 .effective_values()
-                .map(|v| (v.name.to_string(), v.data().and_then(ValueData::as_dword)))
+                .map(|v| (v.name.to_string(), r.data(v).and_then(Data::as_dword)))
                 .collect();
             let last_twice = (count - 2) as u32;
             let twice = if last_twice % 2 == 0 {

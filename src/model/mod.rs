@@ -11,7 +11,7 @@ mod index;
 mod path;
 mod pattern;
 
-pub use data::{RegType, ValueData};
+pub use data::{Data, DataArena, RegType, StoredData, ValueData};
 pub use path::{ControlSet, Interner, KeyPath, Name, Root};
 pub use pattern::{is_guid, key_matches};
 
@@ -59,7 +59,8 @@ impl Origin {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ValueOp {
-    Set(ValueData),
+    /// The data, in the registry's [`DataArena`].
+    Set(StoredData),
     /// `"name"=-` in a .reg.
     Delete,
 }
@@ -74,11 +75,17 @@ pub struct Value {
 }
 
 impl Value {
-    pub fn data(&self) -> Option<&ValueData> {
-        match &self.op {
+    /// Where the value's data lies (`None` for a deletion); [`Registry::data`] reads it.
+    pub fn stored(&self) -> Option<StoredData> {
+        match self.op {
             ValueOp::Set(d) => Some(d),
             ValueOp::Delete => None,
         }
+    }
+
+    /// The value is set (not deleted).
+    pub fn is_set(&self) -> bool {
+        matches!(self.op, ValueOp::Set(_))
     }
 
     pub fn display_name(&self) -> &str {
@@ -223,6 +230,8 @@ pub struct Registry {
     by_path: hashbrown::HashTable<u32>,
     index: index::KeyIndex,
     pub deletions: Vec<KeyDeletion>,
+    /// The data of every value of every key.
+    data: DataArena,
     /// The registry describes changes to be imported into a machine (a .reg file), not the
     /// state of one (a hive): an adapter's addressing in it overwrites the target's.
     pub is_change_set: bool,
@@ -305,6 +314,7 @@ impl Registry {
             key.values.shrink_to_fit();
         }
         self.by_path.shrink_to_fit(rehash(&self.keys));
+        self.data.shrink_to_fit();
     }
 
     /// Rebuilds the path table and the index after keys were removed.
@@ -319,6 +329,21 @@ impl Registry {
 
     pub fn keys(&self) -> &[Key] {
         &self.keys
+    }
+
+    /// A value's data (`None` for a deletion). `value` is one of this registry's.
+    pub fn data(&self, value: &Value) -> Option<Data<'_>> {
+        value.stored().map(|d| self.data.get(d))
+    }
+
+    /// Stores data for a value of this registry.
+    pub fn store(&mut self, ty: RegType, bytes: &[u8]) -> StoredData {
+        self.data.store(ty, bytes)
+    }
+
+    /// Stores a REG_SZ-like value's text as Windows does: UTF-16LE with a terminating NUL.
+    pub fn store_string(&mut self, ty: RegType, text: &str) -> StoredData {
+        self.data.store_string(ty, text)
     }
 
     /// Every key below `<control set>\\Services\\<service>`, any control set, with its path
@@ -374,6 +399,7 @@ mod tests {
 
     fn key_with(names: &[&str]) -> Key {
         let origin = Origin::text(0, 0, 0);
+        let mut arena = DataArena::default();
         Key {
             path: KeyPath::parse(r"HKEY_LOCAL_MACHINE\SYSTEM").unwrap(),
             origin,
@@ -382,7 +408,7 @@ mod tests {
                 .enumerate()
                 .map(|(i, name)| Value {
                     name: (*name).into(),
-                    op: ValueOp::Set(ValueData::dword(i as u32)),
+                    op: ValueOp::Set(arena.store(RegType::DWORD, &(i as u32).to_le_bytes())),
                     name_origin: origin,
                     data_origin: origin,
                 })

@@ -14,7 +14,7 @@ use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::fix::Fix;
 use crate::model::{Interner, Name};
-use crate::model::{KeyId, KeyPath, Origin, RegType, Registry, Root, Value, ValueData, ValueOp};
+use crate::model::{KeyId, KeyPath, Origin, RegType, Registry, Root, StoredData, Value, ValueOp};
 use crate::source::FileId;
 use crate::suppress::{Directive, Suppression};
 use std::sync::Arc;
@@ -669,7 +669,7 @@ impl<'a> Parser<'a> {
         let after_at = at + quoted.end;
         match syntax::tail(after) {
             Tail::End | Tail::SemicolonComment => Some((
-                ValueOp::Set(ValueData::string(RegType::SZ, &quoted.text)),
+                ValueOp::Set(self.registry.store_string(RegType::SZ, &quoted.text)),
                 origin,
             )),
             Tail::HashComment => {
@@ -721,7 +721,7 @@ impl<'a> Parser<'a> {
         let rest_at = at + (data.len() - rest.len());
         match syntax::dword(rest) {
             Ok((number, digits)) => Some((
-                ValueOp::Set(ValueData::dword(number)),
+                ValueOp::Set(self.registry.store(RegType::DWORD, &number.to_le_bytes())),
                 self.origin(rest_at + digits.start, rest_at + digits.end),
             )),
             Err(DwordError::TrailingHash) => {
@@ -1048,7 +1048,7 @@ impl<'a> Parser<'a> {
         origin: Origin,
         ty: RegType,
         mut bytes: Vec<u8>,
-    ) -> ValueData {
+    ) -> StoredData {
         let is_text_list = ty == RegType::EXPAND_SZ || ty == RegType::MULTI_SZ;
         let list_end_fix = (ty == RegType::MULTI_SZ)
             .then(|| self.list_terminator_fix(origin, &bytes))
@@ -1082,7 +1082,7 @@ impl<'a> Parser<'a> {
                 d
             };
             self.push(d);
-            return ValueData::new(ty, bytes);
+            return self.registry.store(ty, &bytes);
         }
         if (ty == RegType::SZ || is_text_list) && bytes.len() % 2 == 0 && !bytes.ends_with(&[0, 0])
         {
@@ -1117,7 +1117,7 @@ impl<'a> Parser<'a> {
             .value(value);
             self.push(d);
         }
-        ValueData::new(ty, bytes)
+        self.registry.store(ty, &bytes)
     }
 
     /// How Windows reads hex(2)/hex(7) bytes. It goes by the header, not by the file encoding
@@ -1387,7 +1387,7 @@ impl<'a> Parser<'a> {
             let data_start = line.end() - rest.len();
             let value = Value {
                 name: "".into(),
-                op: ValueOp::Set(ValueData::string(RegType::SZ, rest)),
+                op: ValueOp::Set(self.registry.store_string(RegType::SZ, rest)),
                 name_origin: key_origin,
                 data_origin: self.origin(data_start, line.end()),
             };

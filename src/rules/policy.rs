@@ -10,7 +10,7 @@ pub fn check(policies: &[Policy], registry: &Registry, out: &mut Vec<Diagnostic>
         // A policy speaks about inputs that have the key at all: a .reg that does not touch
         // Tcpip\Parameters is not in breach of a Tcpip policy.
         for (key, _) in registry.service_keys(&[policy.key.as_str()]) {
-            let value = key.value(&policy.value).filter(|v| v.data().is_some());
+            let value = key.value(&policy.value).filter(|v| v.is_set());
             let finding = |message: String| {
                 let mut d = Diagnostic::new(policy.code, message)
                     .key(key.path.to_string())
@@ -47,7 +47,7 @@ pub fn check(policies: &[Policy], registry: &Registry, out: &mut Vec<Diagnostic>
                 );
                 continue;
             }
-            let Some(data) = value.data() else {
+            let Some(data) = registry.data(value) else {
                 continue;
             };
             if let Some(ty) = policy.value_type

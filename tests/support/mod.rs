@@ -2,7 +2,7 @@
 #![allow(dead_code)]
 
 use reglint::check::{CheckOptions, InputReport, check_bytes};
-use reglint::model::{Key, ValueData};
+use reglint::model::{Data, Key, Registry};
 use reglint::render::{self, Summary};
 use std::path::{Path, PathBuf};
 
@@ -116,8 +116,8 @@ pub fn codes(report: &InputReport) -> Vec<&'static str> {
 }
 
 /// The effective data of a value in a key, `None` when unset or deleted.
-pub fn value<'a>(key: &'a Key, name: &str) -> Option<&'a ValueData> {
-    key.value(name).and_then(|v| v.data())
+pub fn value<'a>(registry: &'a Registry, key: &Key, name: &str) -> Option<Data<'a>> {
+    key.value(name).and_then(|v| registry.data(v))
 }
 
 /// The corpus folder from REGLINT_CORPUS. Corpus tests are `#[ignore]`d, so they run only when

@@ -139,8 +139,11 @@ fn find_key<'a>(
 }
 
 /// The value's REG_DWORD data in the key; `Err` when it is set with another type (TCP001's case).
-fn dword_of(key: Option<&Key>, name: &str) -> Result<Option<u32>, ()> {
-    match key.and_then(|k| k.value(name)).and_then(|v| v.data()) {
+fn dword_of(cx: &Context<'_>, key: Option<&Key>, name: &str) -> Result<Option<u32>, ()> {
+    match key
+        .and_then(|k| k.value(name))
+        .and_then(|v| cx.registry.data(v))
+    {
         None => Ok(None),
         Some(data) => data.as_dword().map(Some).ok_or(()),
     }
@@ -159,7 +162,7 @@ fn judge(
     let fact = cx.catalog.value_anywhere(group.value);
     let key = find_key(cx, set, group.key);
     let value = key.and_then(|k| k.value(group.value));
-    let Ok(data) = dword_of(key, group.value) else {
+    let Ok(data) = dword_of(cx, key, group.value) else {
         return;
     };
     let where_ = format!("{} ({})", group.key, group.items[0].1.stack);
@@ -355,7 +358,9 @@ fn partner_hardened(
             g.value.eq_ignore_ascii_case(group.value) && !g.key.eq_ignore_ascii_case(group.key)
         })
         .find_map(|g| {
-            let n = dword_of(find_key(cx, set, g.key), g.value).ok().flatten()?;
+            let n = dword_of(cx, find_key(cx, set, g.key), g.value)
+                .ok()
+                .flatten()?;
             g.items.iter().all(|(_, c)| c.passes(n)).then(|| {
                 format!(
                     "{} sets {n}, which meets the baseline: only one of the {} pair is hardened",

@@ -25,8 +25,8 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         value.display_name()
                     ),
                 )
-                .at(value.name_origin, format!("this one wins: {}", describe(value)))
-                .also(previous.name_origin, format!("first set here: {}", describe(previous)))
+                .at(value.name_origin, format!("this one wins: {}", describe(cx, value)))
+                .also(previous.name_origin, format!("first set here: {}", describe(cx, previous)))
                 .help("keep one assignment")
                 .fix(
                     Fix::unsafe_("remove the earlier assignment, which has no effect")
@@ -39,8 +39,8 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn describe(v: &Value) -> String {
-    match v.data() {
+fn describe(cx: &Context<'_>, v: &Value) -> String {
+    match cx.registry.data(v) {
         Some(d) => d.display_value(),
         None => "deleted".to_string(),
     }

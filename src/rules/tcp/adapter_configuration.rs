@@ -15,13 +15,17 @@ const ADDRESSING_KEYS: &[&str] = &[
 ];
 
 /// The values of `key` that describe one machine's addressing rather than tuning.
-fn addressing_values(key: &Key) -> Vec<&Value> {
+fn addressing_values<'k>(cx: &Context<'_>, key: &'k Key) -> Vec<&'k Value> {
     let rest = key.path.under_services().unwrap_or_default();
     let interface = key_matches(rest, "Tcpip\\Parameters\\Interfaces\\{GUID}");
     let global = key_matches(rest, "Tcpip\\Parameters");
     let linkage = key_matches(rest, "Tcpip\\Linkage");
     key.effective_values()
-        .filter(|v| v.data().is_some_and(|d| !d.bytes.iter().all(|b| *b == 0)))
+        .filter(|v| {
+            cx.registry
+                .data(v)
+                .is_some_and(|d| !d.bytes.iter().all(|b| *b == 0))
+        })
         .filter(|v| {
             let is = |names: &[&str]| names.iter().any(|n| v.name.eq_ignore_ascii_case(n));
             (interface
@@ -48,7 +52,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let found: Vec<(&Key, Vec<&Value>)> = cx
         .registry
         .service_keys(ADDRESSING_KEYS)
-        .map(|(k, _)| (k, addressing_values(k)))
+        .map(|(k, _)| (k, addressing_values(cx, k)))
         .filter(|(_, v)| !v.is_empty())
         .collect();
     // A host name or domain alone is a deliberate setting; adapter addresses or bindings make

@@ -8,11 +8,11 @@ use crate::rules::Context;
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for key in tcpip_parameters(cx) {
-        let Some((cap, cap_value)) = dword(key, "TcpNumConnections") else {
+        let Some((cap, cap_value)) = dword(cx, key, "TcpNumConnections") else {
             continue;
         };
-        let tcbs = dword(key, "MaxFreeTcbs");
-        let ports = dword(key, "MaxUserPort").map(|(p, v)| (p.clamp(5000, 65534) - 1024, v));
+        let tcbs = dword(cx, key, "MaxFreeTcbs");
+        let ports = dword(cx, key, "MaxUserPort").map(|(p, v)| (p.clamp(5000, 65534) - 1024, v));
         let mut tightest: Option<(u32, &str, &crate::model::Value)> = None;
         for (allowed, what, value) in [
             tcbs.map(|(t, v)| (t, "MaxFreeTcbs TCBs", v)),

@@ -28,7 +28,7 @@ fn looks_round(number: u32) -> bool {
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (key, value, fact) in catalogued_values(cx) {
-        let Some(number) = value.data().and_then(|d| d.as_dword()) else {
+        let Some(number) = cx.registry.data(value).and_then(|d| d.as_dword()) else {
             continue;
         };
         let in_range = |n: u64| (fact.min..=fact.max).contains(&n);

@@ -20,7 +20,7 @@ const NOT_THE_LIMIT: &[&str] = &[
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for key in tcpip_parameters(cx) {
-        let rate_limiting = dword(key, "EnableConnectionRateLimiting");
+        let rate_limiting = dword(cx, key, "EnableConnectionRateLimiting");
         match cx.target.os {
             Some(os) if always_limited(os) => out.push(fixed_limit(cx, key, os)),
             Some(os) => {

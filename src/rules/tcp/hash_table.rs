@@ -29,7 +29,7 @@ pub fn check_power_of_two(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         return;
     }
     for key in tcpip_parameters(cx) {
-        let Some((size, value)) = dword(key, "MaxHashTableSize") else {
+        let Some((size, value)) = dword(cx, key, "MaxHashTableSize") else {
             continue;
         };
         if !(64..=65536).contains(&size) || size.is_power_of_two() {
@@ -67,8 +67,8 @@ pub fn check_against_tcbs(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         return;
     }
     for key in tcpip_parameters(cx) {
-        let tcbs = dword(key, "MaxFreeTcbs");
-        let table = dword(key, "MaxHashTableSize");
+        let tcbs = dword(cx, key, "MaxFreeTcbs");
+        let table = dword(cx, key, "MaxHashTableSize");
         match (tcbs, table) {
             (Some((count, tcb_value)), None) if count > HIGHEST_DEFAULT_TCBS => {
                 let Some(fact) = cx.catalog.value_anywhere("MaxHashTableSize") else {

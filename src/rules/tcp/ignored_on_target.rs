@@ -54,7 +54,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             cx.catalog.written_by_windows(
                 rest,
                 &value.name,
-                value.data().and_then(|d| d.as_dword()),
+                cx.registry.data(value).and_then(|d| d.as_dword()),
             )
         });
         let d = match written_by_windows {

@@ -13,9 +13,9 @@ const SHORTEST_DETECTION_MS: u64 = 60_000;
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for key in tcpip_parameters(cx) {
-        let time = dword(key, "KeepAliveTime");
-        let interval = dword(key, "KeepAliveInterval");
-        let retransmissions = dword(key, "TcpMaxDataRetransmissions");
+        let time = dword(cx, key, "KeepAliveTime");
+        let interval = dword(cx, key, "KeepAliveInterval");
+        let retransmissions = dword(cx, key, "TcpMaxDataRetransmissions");
         let Some(anchor) = time.or(interval).or(retransmissions).map(|(_, v)| v) else {
             continue;
         };

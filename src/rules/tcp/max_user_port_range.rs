@@ -15,7 +15,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     };
     let fact = cx.catalog.value_anywhere("MaxUserPort");
     for key in tcpip_parameters(cx) {
-        let Some((top, value)) = dword(key, "MaxUserPort") else {
+        let Some((top, value)) = dword(cx, key, "MaxUserPort") else {
             continue;
         };
         // Out of the documented 5000..=65534 (TCP002, TCP003): what the stack then does with the

@@ -29,7 +29,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .under_services()
             .is_some_and(|rest| GLOBAL_KEYS.iter().any(|g| key_matches(rest, g)));
         for value in key.effective_values() {
-            if value.name.is_empty() || value.data().is_none() {
+            if value.name.is_empty() || !value.is_set() {
                 continue;
             }
             let Some(fact) = cx.catalog.value_anywhere(&value.name) else {

@@ -40,7 +40,7 @@ pub fn catalogued_values<'c>(
                 .flat_map(move |(key, rest)| {
                     // A deletion (`"name"=-`) sets nothing, so no value rule applies to it.
                     key.effective_values()
-                        .filter(|v| v.data().is_some())
+                        .filter(|v| v.is_set())
                         .filter_map(move |value| {
                             cx.catalog
                                 .value_in(rest, &value.name)
@@ -76,9 +76,9 @@ pub fn tcpip_parameters<'c>(cx: &'c Context<'_>) -> impl Iterator<Item = &'c Key
 }
 
 /// The effective REG_DWORD `name` of a key, with the value it came from.
-pub fn dword<'a>(key: &'a Key, name: &str) -> Option<(u32, &'a Value)> {
+pub fn dword<'a>(cx: &Context<'_>, key: &'a Key, name: &str) -> Option<(u32, &'a Value)> {
     let value = key.value(name)?;
-    Some((value.data()?.as_dword()?, value))
+    Some((cx.registry.data(value)?.as_dword()?, value))
 }
 
 /// Which Windows versions a version-dependent statement is about, for messages.

@@ -10,9 +10,9 @@ use crate::rules::Context;
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for key in tcpip_parameters(cx) {
-        let max_user_port = dword(key, "MaxUserPort");
-        let delay = dword(key, "TcpTimedWaitDelay");
-        let reserved = reserved_ranges(key);
+        let max_user_port = dword(cx, key, "MaxUserPort");
+        let delay = dword(cx, key, "TcpTimedWaitDelay");
+        let reserved = reserved_ranges(cx.registry, key);
         let Some(anchor) = max_user_port
             .map(|(_, v)| v)
             .or(delay.map(|(_, v)| v))

@@ -93,9 +93,9 @@ impl<'r> Destinations<'r> {
                     .registry
                     .key(target)
                     .and_then(|k| k.value(&value.name))
-                    .is_some_and(|v| v.data().is_some());
+                    .is_some_and(|v| v.is_set());
                 if !set_there {
-                    changes.push(Change::add(target.clone(), value)?);
+                    changes.push(Change::add(self.registry, target.clone(), value)?);
                     added += 1;
                 }
             }

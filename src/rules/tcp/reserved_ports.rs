@@ -12,8 +12,9 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(value) = key.value("ReservedPorts") else {
             continue;
         };
-        let Some(lines) = value
-            .data()
+        let Some(lines) = cx
+            .registry
+            .data(value)
             .filter(|d| d.ty == RegType::MULTI_SZ)
             .and_then(|d| d.as_multi_text())
         else {
@@ -58,7 +59,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         // Only ports inside the ephemeral range are ever handed out, so only they need reserving.
         // Without a version, a range counts as useless only if it misses both generations' ranges.
-        let top = super::dword(key, "MaxUserPort").map_or(5000, |(v, _)| v.clamp(5000, 65534));
+        let top = super::dword(cx, key, "MaxUserPort").map_or(5000, |(v, _)| v.clamp(5000, 65534));
         let (ephemeral, described) = match cx.target.os.map(|os| os.is_vista_or_later()) {
             Some(false) => (vec![(1025, top)], format!("the ephemeral ports 1025-{top}")),
             Some(true) => (

@@ -12,7 +12,7 @@ pub fn check_default_ttl(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if fact.name != "DefaultTTL" {
             continue;
         }
-        let Some(ttl) = value.data().and_then(|d| d.as_dword()) else {
+        let Some(ttl) = cx.registry.data(value).and_then(|d| d.as_dword()) else {
             continue;
         };
         // 0 and values above 255 are TCP002's out-of-range findings.
@@ -39,7 +39,7 @@ pub fn check_default_ttl(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 pub fn check_ip_forwarding(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let fact = cx.catalog.value_anywhere("IPEnableRouter");
     for key in tcpip_parameters(cx) {
-        let Some((1, value)) = dword(key, "IPEnableRouter") else {
+        let Some((1, value)) = dword(cx, key, "IPEnableRouter") else {
             continue;
         };
         let mut d = Diagnostic::new(
@@ -50,7 +50,7 @@ pub fn check_ip_forwarding(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         .key(key.path.to_string())
         .value(value.display_name())
         .note("on a host that is not meant to be a router, forwarding bypasses the network segmentation its interfaces sit in");
-        if let Some((0, source_routing)) = dword(key, "DisableIPSourceRouting") {
+        if let Some((0, source_routing)) = dword(cx, key, "DisableIPSourceRouting") {
             d = d.also(
                 source_routing.data_origin,
                 "with source routing allowed, source-routed packets are forwarded too",

@@ -19,10 +19,10 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         return;
     }
     for key in tcpip_parameters(cx) {
-        let protect = dword(key, "SynAttackProtect");
-        let retransmissions = dword(key, "TcpMaxConnectResponseRetransmissions");
-        let half_open = dword(key, "TcpMaxHalfOpen");
-        let retried = dword(key, "TcpMaxHalfOpenRetried");
+        let protect = dword(cx, key, "SynAttackProtect");
+        let retransmissions = dword(cx, key, "TcpMaxConnectResponseRetransmissions");
+        let half_open = dword(cx, key, "TcpMaxHalfOpen");
+        let retried = dword(cx, key, "TcpMaxHalfOpenRetried");
         let finding =
             |message: String| Diagnostic::new(&codes::TCP014, message).key(key.path.to_string());
         // From Server 2003 SP1 on, SYN-attack protection is on when the value is absent.

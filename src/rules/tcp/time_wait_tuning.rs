@@ -19,7 +19,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let windows = target_name(cx).unwrap_or_default();
     for key in tcpip_parameters(cx) {
         for name in ["TcpTimedWaitDelay", "MaxFreeTWTcbs"] {
-            let Some((number, value)) = dword(key, name) else {
+            let Some((number, value)) = dword(cx, key, name) else {
                 continue;
             };
             out.push(

@@ -26,13 +26,19 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 /// A known misspelling is renamed safely; a did-you-mean guess only with --unsafe-fixes.
-fn rename(applicability: Applicability, key: &Key, value: &Value, to: &str) -> Fix {
+fn rename(
+    cx: &Context<'_>,
+    applicability: Applicability,
+    key: &Key,
+    value: &Value,
+    to: &str,
+) -> Fix {
     let message = format!("rename it to `{to}`");
     let fix = match applicability {
         Applicability::Safe => Fix::safe(message),
         Applicability::Unsafe => Fix::unsafe_(message),
     };
-    match Change::rename(key, value, to) {
+    match Change::rename(cx.registry, key, value, to) {
         Some(change) => fix.change(change),
         None => fix,
     }
@@ -83,7 +89,7 @@ fn finding(cx: &Context<'_>, key: &Key, rest: &[Name], value: &Value) -> Option<
             )
             .note(format!("the catalog notes: {note}"))
             .help(format!("rename it to `{}`", fact.name))
-            .fix(rename(Applicability::Safe, key, value, &fact.name)),
+            .fix(rename(cx, Applicability::Safe, key, value, &fact.name)),
         );
     }
     if let Some(fact) = catalog.value_anywhere(&value.name) {
@@ -117,7 +123,7 @@ fn finding(cx: &Context<'_>, key: &Key, rest: &[Name], value: &Value) -> Option<
         .at(value.name_origin, format!("probably a misspelling of `{known}`"))
         .note("Windows ignores value names it does not know, so this setting does nothing")
         .help(format!("rename it to `{known}`"))
-        .fix(rename(Applicability::Unsafe, key, value, known)),
+        .fix(rename(cx, Applicability::Unsafe, key, value, known)),
         None => Diagnostic::new(
             &codes::TCP004,
             format!("`{}` is not a value Windows is known to read under Tcpip\\Parameters", value.name),

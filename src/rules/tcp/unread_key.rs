@@ -67,7 +67,7 @@ fn each_key_with_values<'a>(
     for key in keys {
         let values: Vec<&Value> = key
             .effective_values()
-            .filter(|v| !v.name.is_empty() && v.data().is_some())
+            .filter(|v| !v.name.is_empty() && v.is_set())
             .collect();
         if values.is_empty() {
             continue;

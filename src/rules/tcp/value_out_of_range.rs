@@ -9,7 +9,7 @@ use crate::rules::versions::documented_range;
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (key, value, fact) in catalogued_values(cx) {
-        let Some(number) = value.data().and_then(|d| d.as_dword()) else {
+        let Some(number) = cx.registry.data(value).and_then(|d| d.as_dword()) else {
             continue;
         };
         let number = u64::from(number);

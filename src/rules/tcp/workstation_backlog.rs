@@ -25,7 +25,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for key in tcpip_parameters(cx) {
         let Some((name, value)) = SERVER_TUNING
             .iter()
-            .find_map(|name| dword(key, name).map(|(_, v)| (*name, v)))
+            .find_map(|name| dword(cx, key, name).map(|(_, v)| (*name, v)))
         else {
             continue;
         };

@@ -10,7 +10,7 @@ use crate::rules::Context;
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (key, value, fact) in catalogued_values(cx) {
-        let (Some(expected), Some(data)) = (fact.reg_type(), value.data()) else {
+        let (Some(expected), Some(data)) = (fact.reg_type(), cx.registry.data(value)) else {
             continue;
         };
         if data.ty == expected {
