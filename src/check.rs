@@ -36,7 +36,7 @@ pub struct CheckOptions {
 }
 
 /// A .reg file read as a change set for `--apply`.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct ChangeSet {
     pub path: String,
     front: FrontEnd,

@@ -10,7 +10,7 @@ use crate::target::Target;
 use serde::Serialize;
 
 /// What a front end hands on: the model, the texts it points into, and its own findings.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default)]
 pub struct FrontEnd {
     pub sources: SourceMap,
     pub registry: Registry,

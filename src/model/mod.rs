@@ -65,7 +65,8 @@ pub enum ValueOp {
     Delete,
 }
 
-#[derive(Debug, Clone)]
+// Not `Clone`: a value's data lies in its registry's arena, so a copy must be stored anew.
+#[derive(Debug)]
 pub struct Value {
     /// The value name; empty for the default value (`@`).
     pub name: Name,
@@ -97,7 +98,7 @@ impl Value {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Key {
     pub path: KeyPath,
     /// The key's name in its source: the `[...]` line, or the key line of a hive rendering.
@@ -223,7 +224,7 @@ pub struct KeyDeletion {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct KeyId(usize);
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct Registry {
     keys: Vec<Key>,
     /// Positions in `keys`, found by [`KeyPath::folded_hash`] and [`KeyPath::same_key`].
