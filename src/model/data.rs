@@ -235,6 +235,8 @@ impl DataArena {
     /// intermediate buffer.
     pub fn store_string(&mut self, ty: RegType, text: &str) -> StoredData {
         let start = self.bytes.len();
+        // A UTF-8 text has at least as many bytes as UTF-16 units.
+        self.bytes.reserve(text.len() * 2 + 2);
         push_utf16(&mut self.bytes, text);
         let end = self.bytes.len();
         match (u32::try_from(start), u32::try_from(end)) {

@@ -7,15 +7,15 @@
 
 use super::Name;
 use super::pattern::is_placeholder;
-use super::{ControlSet, Key, KeyPath, fold_name};
-use rustc_hash::FxHashMap;
+use super::{ControlSet, Key, KeyPath, name_hash, names_equal};
 
 #[derive(Debug, Clone, Default)]
 pub(super) struct KeyIndex {
     /// The keys below `<control set>\Services\<service>`, any control set.
     below_services: Vec<usize>,
-    /// The same keys by the folded name of their service (`TCPIP`).
-    by_service: FxHashMap<Name, Vec<usize>>,
+    /// The same keys by their service (compared as Windows compares names, found by the
+    /// hash of the folded name, so no folded copy is made per key or per query).
+    by_service: hashbrown::HashTable<(Name, Vec<usize>)>,
     /// The control sets any key lies in, in the order first seen.
     control_sets: Vec<ControlSet>,
     /// The control sets that have a key below `Services`, in the order first seen.
@@ -46,10 +46,23 @@ impl KeyIndex {
             self.service_control_sets.push(set);
         }
         self.below_services.push(at);
+        let hash = name_hash(service);
+        match self.by_service.entry(
+            hash,
+            |(name, _)| names_equal(name, service),
+            |(name, _)| name_hash(name),
+        ) {
+            hashbrown::hash_table::Entry::Occupied(mut entry) => entry.get_mut().1.push(at),
+            hashbrown::hash_table::Entry::Vacant(entry) => {
+                entry.insert((service.clone(), vec![at]));
+            }
+        }
+    }
+
+    fn service(&self, service: &str) -> Option<&[usize]> {
         self.by_service
-            .entry(Name::from(fold_name(service)))
-            .or_default()
-            .push(at);
+            .find(name_hash(service), |(name, _)| names_equal(name, service))
+            .map(|(_, list)| list.as_slice())
     }
 
     pub(super) fn below_services(&self) -> &[usize] {
@@ -66,8 +79,8 @@ impl KeyIndex {
             if is_placeholder(service) {
                 return self.below_services.clone();
             }
-            if let Some(list) = self.by_service.get(fold_name(service).as_str())
-                && !lists.iter().any(|l| std::ptr::eq(*l, list.as_slice()))
+            if let Some(list) = self.service(service)
+                && !lists.iter().any(|l| std::ptr::eq(*l, list))
             {
                 lists.push(list);
             }

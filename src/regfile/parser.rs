@@ -85,6 +85,9 @@ struct Parser<'a> {
     open_section_suppressions: Vec<usize>,
     /// Key path components and value names, shared across the keys that repeat them.
     names: Interner,
+    /// The bytes of the hex value being read, kept between values: the data goes on into the
+    /// registry's arena, so one buffer serves every value.
+    hex_bytes: Vec<u8>,
 }
 
 pub fn parse(file: FileId, text: &str) -> Parsed {
@@ -110,6 +113,7 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
         suppressions: Vec::new(),
         open_section_suppressions: Vec::new(),
         names: Interner::default(),
+        hex_bytes: Vec::new(),
     };
     match format {
         Format::Win31 => parser.win31_body(),
@@ -836,7 +840,8 @@ impl<'a> Parser<'a> {
         rest: &str,
     ) -> Option<(ValueOp, Origin)> {
         let tag = self.origin(at, at + (data.len() - rest.len()));
-        let mut bytes = Vec::new();
+        let mut bytes = std::mem::take(&mut self.hex_bytes);
+        bytes.clear();
         let mut chunk = rest;
         let mut chunk_at = at + (data.len() - rest.len());
         let end;
@@ -885,7 +890,8 @@ impl<'a> Parser<'a> {
         }
         let origin = self.origin(at, end.max(at + 1));
         let written = bytes.len();
-        let stored = self.stored_hex(value, origin, ty, bytes);
+        let stored = self.stored_hex(value, origin, ty, &mut bytes);
+        self.hex_bytes = bytes;
         // A value that ends on a comma, or a continued value whose last line lacks the `,\`,
         // is cut short when more hex lines follow. The end of a one-line value without a comma
         // says nothing about what was meant, so a hex line after it stays a stray line (REG020).
@@ -1047,16 +1053,16 @@ impl<'a> Parser<'a> {
         value: &str,
         origin: Origin,
         ty: RegType,
-        mut bytes: Vec<u8>,
+        bytes: &mut Vec<u8>,
     ) -> StoredData {
         let is_text_list = ty == RegType::EXPAND_SZ || ty == RegType::MULTI_SZ;
         let list_end_fix = (ty == RegType::MULTI_SZ)
-            .then(|| self.list_terminator_fix(origin, &bytes))
+            .then(|| self.list_terminator_fix(origin, bytes))
             .flatten();
         if is_text_list {
-            self.check_text_width(value, origin, ty, &bytes);
-            if self.text_width(&bytes) == TextWidth::Narrow {
-                bytes = bytes
+            self.check_text_width(value, origin, ty, bytes);
+            if self.text_width(bytes) == TextWidth::Narrow {
+                *bytes = bytes
                     .iter()
                     .flat_map(|&b| (windows_1252(b) as u32 as u16).to_le_bytes())
                     .collect();
@@ -1082,14 +1088,14 @@ impl<'a> Parser<'a> {
                 d
             };
             self.push(d);
-            return self.registry.store(ty, &bytes);
+            return self.registry.store(ty, bytes);
         }
         if (ty == RegType::SZ || is_text_list) && bytes.len() % 2 == 0 && !bytes.ends_with(&[0, 0])
         {
             // RegSetValueExW adds the terminator a string lacks.
             bytes.extend_from_slice(&[0, 0]);
         }
-        if ty == RegType::MULTI_SZ && !multi_sz_terminated(&bytes) {
+        if ty == RegType::MULTI_SZ && !multi_sz_terminated(bytes) {
             let d = Diagnostic::new(&codes::REG031, "this hex(7) list lacks its final empty string")
                 .at(origin, "missing the double NUL at the end")
                 .note("regedit adds one NUL terminator but not the empty string that ends the list; readers may run past the last item")
@@ -1117,7 +1123,7 @@ impl<'a> Parser<'a> {
             .value(value);
             self.push(d);
         }
-        self.registry.store(ty, &bytes)
+        self.registry.store(ty, bytes)
     }
 
     /// How Windows reads hex(2)/hex(7) bytes. It goes by the header, not by the file encoding
