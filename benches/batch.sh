@@ -3,7 +3,7 @@
 # by side in one hyperfine run (RAYON_NUM_THREADS picks the pool size). The goal of issue 10 is
 # two threads at least 1.8 x faster than one.
 #
-#   benches/batch.sh        (REGLINT=path/to/reglint to skip the build)
+#   benches/batch.sh        (REGLINT=path/to/reglint to skip the build, ROUNDS=n for n rounds)
 #
 # The files are generated into a temporary folder from the shipped fixtures, never committed.
 # Needs hyperfine.
@@ -23,11 +23,27 @@ for i in $(seq 0 1999); do
     { cat "$src"; printf '\r\n; batch file %d\r\n' "$i"; } > "$work/f$i.reg"
 done
 echo "inputs: 2000 .reg files, $(du -sh "$work" | cut -f1) in all"
-hyperfine --warmup 2 --min-runs 10 -N --ignore-failure --export-json "$work/times.json" \
-    -n "1 thread" "env RAYON_NUM_THREADS=1 $REGLINT check --no-config --quiet $work" \
-    -n "2 threads" "env RAYON_NUM_THREADS=2 $REGLINT check --no-config --quiet $work"
-python3 - "$work/times.json" <<'PY'
-import json, sys
-r = {x["command"]: x["mean"] for x in json.load(open(sys.argv[1]))["results"]}
-print(f"2 threads are {r['1 thread'] / r['2 threads']:.2f} x faster than 1")
+# The machine is shared: its load drifts over seconds, and hyperfine times all runs of one
+# command before the next. So the pair is timed side by side in several short rounds, each
+# round's ratio is printed, and so is the median of the rounds (ROUNDS=5 by default).
+rounds=${ROUNDS:-5}
+for round in $(seq 1 "$rounds"); do
+    hyperfine --warmup 2 --min-runs 10 -N --ignore-failure --style none \
+        --export-json "$work/times-$round.json" \
+        -n "1 thread" "env RAYON_NUM_THREADS=1 $REGLINT check --no-config --quiet $work" \
+        -n "2 threads" "env RAYON_NUM_THREADS=2 $REGLINT check --no-config --quiet $work" \
+        >/dev/null
+done
+python3 - "$work" "$rounds" <<'PY'
+import json, statistics, sys
+work, rounds = sys.argv[1], int(sys.argv[2])
+ratios = []
+for round in range(1, rounds + 1):
+    r = {x["command"]: x for x in json.load(open(f"{work}/times-{round}.json"))["results"]}
+    one, two = r["1 thread"], r["2 threads"]
+    ratios.append(one["mean"] / two["mean"])
+    print(f"round {round}: 1 thread {one['mean'] * 1e3:.1f} ms (sd {one['stddev'] * 1e3:.1f}), "
+          f"2 threads {two['mean'] * 1e3:.1f} ms (sd {two['stddev'] * 1e3:.1f}): {ratios[-1]:.2f} x")
+print(f"2 threads are {statistics.median(ratios):.2f} x faster than 1 (median of {rounds} rounds; "
+      f"lowest {min(ratios):.2f} x, highest {max(ratios):.2f} x)")
 PY

@@ -140,13 +140,8 @@ impl Registry {
 
     /// Removes the key at `path` and every key below it; returns how many were removed.
     pub fn remove_tree(&mut self, path: &KeyPath) -> usize {
-        let folded = path.folded();
-        let below = format!("{folded}\\");
         let before = self.keys.len();
-        self.keys.retain(|k| {
-            let f = k.path.folded();
-            f != folded && !f.starts_with(&below)
-        });
+        self.keys.retain(|k| !k.path.is_within(path));
         let removed = before - self.keys.len();
         if removed > 0 {
             self.reindex();

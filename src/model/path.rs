@@ -253,6 +253,17 @@ impl KeyPath {
                 .all(|(a, b)| super::names_equal(a, b))
     }
 
+    /// Whether this is `ancestor` or a key below it, compared as Windows compares names.
+    pub fn is_within(&self, ancestor: &KeyPath) -> bool {
+        self.root == ancestor.root
+            && self.parts.len() >= ancestor.parts.len()
+            && self
+                .parts
+                .iter()
+                .zip(&ancestor.parts)
+                .all(|(a, b)| super::names_equal(a, b))
+    }
+
     pub fn folded(&self) -> String {
         let root = self.root.full_name();
         let len = root.len() + self.parts.iter().map(|p| p.len() + 1).sum::<usize>();
@@ -279,6 +290,33 @@ impl fmt::Display for KeyPath {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_key_is_within_itself_and_its_ancestors_only() {
+        let path = |text: &str| KeyPath::parse(text).unwrap();
+        let tcpip = path(r"HKEY_LOCAL_MACHINE\SYSTEM\ControlSet001\Services\Tcpip");
+        for (text, within) in [
+            (
+                r"HKEY_LOCAL_MACHINE\SYSTEM\ControlSet001\Services\Tcpip",
+                true,
+            ),
+            (
+                r"HKEY_LOCAL_MACHINE\system\controlset001\services\TCPIP\Parameters",
+                true,
+            ),
+            (
+                r"HKEY_LOCAL_MACHINE\SYSTEM\ControlSet001\Services\Tcpip6",
+                false,
+            ),
+            (r"HKEY_LOCAL_MACHINE\SYSTEM\ControlSet001\Services", false),
+            (
+                r"HKEY_CURRENT_USER\SYSTEM\ControlSet001\Services\Tcpip",
+                false,
+            ),
+        ] {
+            assert_eq!(path(text).is_within(&tcpip), within, "{text}");
+        }
+    }
 
     #[test]
     fn control_sets_are_recognised_in_any_case() {
