@@ -165,6 +165,83 @@ fn a_mounted_image_is_walked_and_its_hives_paired() {
     }
 }
 
+/// A walk checks `.reg` files while it is still walking, in folders that hold nothing else; the
+/// report must be what checking the whole list after the walk gives: a `.reg` beside a
+/// SOFTWARE hive takes that hive's Windows, and a hive named `.reg` is still a hive.
+#[test]
+fn files_checked_during_a_walk_report_as_after_it() {
+    let root = scratch("walk-overlap");
+    let plain = root.join("a-plain");
+    let paired = root.join("b-paired");
+    let named = root.join("c-named");
+    for dir in [&plain, &paired, &named] {
+        std::fs::create_dir_all(dir).unwrap();
+    }
+    std::fs::write(plain.join("one.reg"), CLEAN_REG).unwrap();
+    std::fs::write(plain.join("two.reg"), CLEAN_REG).unwrap();
+    std::fs::write(paired.join("tuning.reg"), CLEAN_REG).unwrap();
+    std::fs::write(
+        paired.join("SOFTWARE"),
+        software_hive("2600", "5.1", Some("Service Pack 2")),
+    )
+    .unwrap();
+    std::fs::write(named.join("notes.reg"), CLEAN_REG).unwrap();
+    std::fs::write(named.join("system.reg"), system_hive(0x65534)).unwrap();
+    // A walk leaves out hives reglint does not lint, whatever their name.
+    let sam = write(&HiveSpec::new(
+        "SAM",
+        KeySpec::new("ROOT").path("SAM", |k| k),
+    ));
+    std::fs::write(named.join("sam.reg"), sam).unwrap();
+    let inputs = |args: &[&str]| -> Vec<serde_json::Value> {
+        let out = reglint(&root, args);
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        doc["inputs"].as_array().unwrap().clone()
+    };
+    let walked = inputs(&["check", ".", "--format", "json", "--no-config"]);
+    let skipped = reglint(&root, &["check", ".", "--format", "json", "--no-config"]);
+    assert!(
+        text(&skipped.stderr).contains("c-named/sam.reg: a SAM hive, skipped"),
+        "{}",
+        text(&skipped.stderr)
+    );
+    let found: Vec<(&str, &str, &str)> = walked
+        .iter()
+        .map(|i| {
+            (
+                i["path"].as_str().unwrap(),
+                i["kind"].as_str().unwrap(),
+                i["target"]["os"].as_str().unwrap_or("none"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            ("./a-plain/one.reg", "reg", "none"),
+            ("./a-plain/two.reg", "reg", "none"),
+            ("./b-paired/SOFTWARE", "hive", "xp-sp2"),
+            ("./b-paired/tuning.reg", "reg", "xp-sp2"),
+            ("./c-named/notes.reg", "reg", "none"),
+            ("./c-named/system.reg", "hive", found[5].2),
+        ]
+    );
+    // Named one by one, each file is checked after the list is complete: the same reports.
+    let named_files = inputs(&[
+        "check",
+        "./a-plain/one.reg",
+        "./a-plain/two.reg",
+        "./b-paired/SOFTWARE",
+        "./b-paired/tuning.reg",
+        "./c-named/notes.reg",
+        "./c-named/system.reg",
+        "--format",
+        "json",
+        "--no-config",
+    ]);
+    assert_eq!(walked, named_files);
+}
+
 #[test]
 fn configuration_is_found_upward_and_applied() {
     let root = scratch("config-discovery");

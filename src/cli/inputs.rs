@@ -17,6 +17,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 pub use reglint::bytes::Bytes;
 
+#[derive(Clone)]
 pub struct InputPath {
     pub path: PathBuf,
     /// Named on the command line (not found by walking a directory): an unrecognised file is
@@ -165,22 +166,36 @@ impl Excludes {
 /// Expands directories. Problems (unreadable directories, link loops) become failed inputs and
 /// do not stop the walk.
 pub fn collect(paths: &[PathBuf], excludes: &Excludes) -> Collected {
+    collect_with(paths, excludes, &mut |_| {})
+}
+
+/// [`collect`], handing each input to `found` as it is found, in input order and before it is
+/// kept: the caller may fill in its configuration and start checking it while the walk goes on.
+pub fn collect_with(
+    paths: &[PathBuf],
+    excludes: &Excludes,
+    found: &mut dyn FnMut(&mut InputPath),
+) -> Collected {
     let mut out = Collected::default();
     for path in paths {
         if path.as_os_str() == "-" {
-            out.inputs.push(InputPath {
-                path: path.clone(),
-                explicit: true,
-                failure: None,
-                config: None,
-                stdin_name: None,
-            });
+            keep(
+                &mut out,
+                found,
+                InputPath {
+                    path: path.clone(),
+                    explicit: true,
+                    failure: None,
+                    config: None,
+                    stdin_name: None,
+                },
+            );
             continue;
         }
         match std::fs::metadata(path) {
             Ok(meta) if meta.is_dir() => {
                 let before = out.inputs.len();
-                walk(path, excludes, &mut out);
+                walk(path, excludes, &mut out, found);
                 if out.inputs.len() == before {
                     out.empty
                         .push(format!("no .reg files or hives under {}", path.display()));
@@ -193,16 +208,25 @@ pub fn collect(paths: &[PathBuf], excludes: &Excludes) -> Collected {
                 ))
             }
             // Files, dangling links, pipes and devices: `read` says what they are.
-            _ => out.inputs.push(InputPath {
-                path: path.clone(),
-                explicit: true,
-                failure: None,
-                config: None,
-                stdin_name: None,
-            }),
+            _ => keep(
+                &mut out,
+                found,
+                InputPath {
+                    path: path.clone(),
+                    explicit: true,
+                    failure: None,
+                    config: None,
+                    stdin_name: None,
+                },
+            ),
         }
     }
     out
+}
+
+fn keep(out: &mut Collected, found: &mut dyn FnMut(&mut InputPath), mut input: InputPath) {
+    found(&mut input);
+    out.inputs.push(input);
 }
 
 fn is_link(path: &Path) -> bool {
@@ -211,7 +235,12 @@ fn is_link(path: &Path) -> bool {
 
 /// Walks a directory in sorted order. Symbolic links are followed; a link back to a directory
 /// already on the walk is reported as a loop instead of entered again.
-fn walk(dir: &Path, excludes: &Excludes, out: &mut Collected) {
+fn walk(
+    dir: &Path,
+    excludes: &Excludes,
+    out: &mut Collected,
+    found: &mut dyn FnMut(&mut InputPath),
+) {
     let filter = excludes.clone();
     // Directories entered so far, by canonical path: a second link to one is not walked again
     // (every input once). A link to an ancestor passes, for the walker to report as a loop.
@@ -254,23 +283,14 @@ fn walk(dir: &Path, excludes: &Excludes, out: &mut Collected) {
             false
         })
         .build();
-    let mut walked = Vec::new();
+    // Inputs are handed on as the walk finds them; its notes wait for the end, where the
+    // links it skipped come first.
+    let mut notes = Vec::new();
     for entry in walker {
-        walked.push(entry);
-    }
-    if let Ok(twice) = duplicates.lock() {
-        for path in twice.iter() {
-            out.notes.push(format!(
-                "{}: a link to a directory already walked; skipped",
-                path.display()
-            ));
-        }
-    }
-    for entry in walked {
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
-                out.inputs.push(walk_failure(dir, &e));
+                keep(out, found, walk_failure(dir, &e));
                 continue;
             }
         };
@@ -282,7 +302,7 @@ fn walk(dir: &Path, excludes: &Excludes, out: &mut Collected) {
             continue;
         }
         if !kind.is_file() {
-            out.notes.push(format!(
+            notes.push(format!(
                 "{}: {}, not a file; skipped",
                 path.display(),
                 special_kind(&kind)
@@ -293,15 +313,24 @@ fn walk(dir: &Path, excludes: &Excludes, out: &mut Collected) {
             continue;
         }
         if has_reg_extension(&path) {
-            out.inputs.push(InputPath::found(path));
+            keep(out, found, InputPath::found(path));
             continue;
         }
         match sniff::registry_data(&path) {
-            Ok(Some(_)) => out.inputs.push(InputPath::found(path)),
+            Ok(Some(_)) => keep(out, found, InputPath::found(path)),
             Ok(None) => {}
-            Err(e) => out.inputs.push(InputPath::failed(path, e.to_string())),
+            Err(e) => keep(out, found, InputPath::failed(path, e.to_string())),
         }
     }
+    if let Ok(twice) = duplicates.lock() {
+        for path in twice.iter() {
+            out.notes.push(format!(
+                "{}: a link to a directory already walked; skipped",
+                path.display()
+            ));
+        }
+    }
+    out.notes.append(&mut notes);
 }
 
 /// The input a walk error stands for, with the error reglint shows for it.

@@ -7,9 +7,9 @@ use rayon::prelude::*;
 use reglint::check::{CheckOptions, InputKind, InputReport, check_image, check_owned};
 use reglint::config::Config;
 use reglint::target::{Edition, Os, Target};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// Command-line values that win over any reglint.toml.
 #[derive(Clone, Copy)]
@@ -27,7 +27,7 @@ pub struct Run {
     pub configs: Vec<Arc<Config>>,
 }
 
-enum Outcome {
+pub enum Outcome {
     Report(Box<InputReport>, Arc<Config>),
     /// A disk image: a report per hive found in it (and one about the image, if needed).
     Reports(Vec<InputReport>, Arc<Config>),
@@ -38,12 +38,148 @@ enum Outcome {
 /// and are skipped with a note, so a mounted image's `config` folder does not fail the gate.
 const WALKED_HIVES: &[&str] = &["SYSTEM", "SOFTWARE", "unknown"];
 
+/// Checks from a walk that went on while they ran: `early[i]` is the outcome of `paths[i]`
+/// if it was checked already.
+pub type Early = Vec<Option<Outcome>>;
+
+/// Walks `paths` (see [`inputs::collect`]) and checks the inputs it can while the walk goes on:
+/// the walk of a large folder was the largest part of a batch that used one core. Each input
+/// gets its configuration from `configs` as it is found; after one fails to get one, none does
+/// (the caller reports it, as for inputs collected whole).
+pub fn collect_and_check(
+    paths: &[PathBuf],
+    excludes: &inputs::Excludes,
+    configs: &mut super::settings::Configs,
+    options: &CheckOptions,
+    overrides: Overrides,
+    limit: u64,
+) -> (inputs::Collected, Early) {
+    let done: Mutex<Vec<(usize, Outcome)>> = Mutex::default();
+    let collected = rayon::scope(|scope| {
+        let mut found = 0;
+        let mut config_failed = false;
+        let mut folders = Folders::default();
+        let done = &done;
+        inputs::collect_with(paths, excludes, &mut |input| {
+            let at = found;
+            found += 1;
+            if config_failed {
+                return;
+            }
+            match configs.for_file(&input.path) {
+                Ok(config) => input.config = Some(config),
+                Err(_) => {
+                    config_failed = true;
+                    return;
+                }
+            }
+            if !checks_alike_after_the_walk(input, &mut folders) {
+                return;
+            }
+            let input = input.clone();
+            scope.spawn(move |_| {
+                if let Some(outcome) = check_early(&input, options, overrides, limit)
+                    && let Ok(mut done) = done.lock()
+                {
+                    done.push((at, outcome));
+                }
+            });
+        })
+    });
+    let mut early: Early = Vec::new();
+    early.resize_with(collected.inputs.len(), || None);
+    for (at, outcome) in done.into_inner().unwrap_or_default() {
+        if let Some(slot) = early.get_mut(at) {
+            *slot = Some(outcome);
+        }
+    }
+    (collected, early)
+}
+
+/// Whether checking `input` now gives what checking it after the walk would: a `.reg` file the
+/// walk found, in a folder that holds nothing but `.reg` files and folders. Only a SOFTWARE
+/// hive among a folder's inputs changes how its files are checked (it names their Windows),
+/// and a walk's SOFTWARE hives are files without the `.reg` extension.
+fn checks_alike_after_the_walk(input: &InputPath, folders: &mut Folders) -> bool {
+    if input.explicit || input.failure.is_some() || !inputs::has_reg_extension(&input.path) {
+        return false;
+    }
+    input
+        .path
+        .parent()
+        .is_some_and(|dir| folders.only_reg_files(dir))
+}
+
+/// Which folders hold only `.reg` files and folders, read once each.
+#[derive(Default)]
+struct Folders {
+    /// The last folder asked about: a walk hands over a folder's files one after another.
+    last: Option<(PathBuf, bool)>,
+    seen: HashMap<PathBuf, bool>,
+}
+
+impl Folders {
+    fn only_reg_files(&mut self, dir: &Path) -> bool {
+        // Compared as bytes: the walk spells a folder's path the same for each of its files.
+        if let Some((last, answer)) = &self.last
+            && last.as_os_str() == dir.as_os_str()
+        {
+            return *answer;
+        }
+        let answer = match self.seen.get(dir) {
+            Some(answer) => *answer,
+            None => {
+                let listed = if dir.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    dir
+                };
+                let answer = std::fs::read_dir(listed).is_ok_and(|mut entries| {
+                    entries.all(|entry| {
+                        entry.is_ok_and(|e| {
+                            e.file_type().is_ok_and(|t| {
+                                t.is_dir() || (t.is_file() && inputs::has_reg_extension(&e.path()))
+                            })
+                        })
+                    })
+                });
+                self.seen.insert(dir.to_path_buf(), answer);
+                answer
+            }
+        };
+        self.last = Some((dir.to_path_buf(), answer));
+        answer
+    }
+}
+
+/// An input checked during the walk; `None` leaves it to be checked after the walk: one that
+/// cannot be read (so its error is printed in order) or that turns out to be a hive or an image.
+fn check_early(
+    input: &InputPath,
+    options: &CheckOptions,
+    overrides: Overrides,
+    limit: u64,
+) -> Option<Outcome> {
+    let Ok(inputs::Opened::Bytes(bytes)) = inputs::open_input(&input.path, limit) else {
+        return None;
+    };
+    if reglint::hive::is_hive(&bytes) {
+        return None;
+    }
+    let name = input.shown_path().display().to_string();
+    let mut options = input_options(input, options, overrides);
+    options.hive.hive_path = Some(input.path.clone());
+    let report = check_owned(&name, bytes, &options);
+    Some(Outcome::Report(Box::new(report), options.config.clone()))
+}
+
 pub fn check_all(
     paths: &[InputPath],
     options: &CheckOptions,
     overrides: Overrides,
     limit: u64,
     progress: bool,
+    early: Early,
 ) -> Run {
     let software = software_targets(paths, limit);
     let bar = progress.then(|| {
@@ -60,11 +196,17 @@ pub fn check_all(
         }
         outcome
     };
+    let check = |(input, early): (&InputPath, Option<Outcome>)| match early {
+        Some(outcome) => outcome,
+        None => check(input),
+    };
+    let mut early = early;
+    early.resize_with(paths.len(), || None);
     // Starting the thread pool costs more than checking one input takes.
     let outcomes: Vec<Outcome> = if paths.len() > 1 {
-        paths.par_iter().map(check).collect()
+        paths.par_iter().zip(early).map(check).collect()
     } else {
-        paths.iter().map(check).collect()
+        paths.iter().zip(early).map(check).collect()
     };
     if let Some(bar) = bar {
         bar.finish_and_clear();
