@@ -163,7 +163,9 @@ fn check(
         && !(args.fix || args.diff)
         && args.logs.is_empty()
         && !(args.format == ReportFormat::Human && io::stderr().is_terminal())
-        && args.paths.iter().all(|p| p.is_dir());
+        && args.paths.iter().all(|p| p.is_dir())
+        // With one thread there is nothing to overlap the walk with.
+        && rayon::current_num_threads() > 1;
     let (collected, early) = if overlap {
         run::collect_and_check(
             &args.paths,
