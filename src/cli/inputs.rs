@@ -41,6 +41,14 @@ impl InputPath {
 }
 
 impl InputPath {
+    /// A path named on the command line.
+    fn named(path: PathBuf) -> InputPath {
+        InputPath {
+            explicit: true,
+            ..InputPath::found(path)
+        }
+    }
+
     fn found(path: PathBuf) -> InputPath {
         InputPath {
             path,
@@ -179,17 +187,7 @@ pub fn collect_with(
     let mut out = Collected::default();
     for path in paths {
         if path.as_os_str() == "-" {
-            keep(
-                &mut out,
-                found,
-                InputPath {
-                    path: path.clone(),
-                    explicit: true,
-                    failure: None,
-                    config: None,
-                    stdin_name: None,
-                },
-            );
+            keep(&mut out, found, InputPath::named(path.clone()));
             continue;
         }
         match std::fs::metadata(path) {
@@ -208,17 +206,7 @@ pub fn collect_with(
                 ))
             }
             // Files, dangling links, pipes and devices: `read` says what they are.
-            _ => keep(
-                &mut out,
-                found,
-                InputPath {
-                    path: path.clone(),
-                    explicit: true,
-                    failure: None,
-                    config: None,
-                    stdin_name: None,
-                },
-            ),
+            _ => keep(&mut out, found, InputPath::named(path.clone())),
         }
     }
     out
