@@ -193,7 +193,7 @@ const SPILLED: u32 = u32::MAX;
 /// them instead of one per value (a SYSTEM hive's export has 73,000 values, most of them a
 /// dword or a short string). Data that would take the buffer past 4 GiB, which 32-bit places
 /// cannot address, is kept on its own instead.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct DataArena {
     bytes: Vec<u8>,
     spilled: Vec<Box<[u8]>>,
@@ -218,16 +218,12 @@ impl DataArena {
 
     pub fn store(&mut self, ty: RegType, bytes: &[u8]) -> StoredData {
         let start = self.bytes.len();
-        match (u32::try_from(start), u32::try_from(start + bytes.len())) {
-            (Ok(start), Ok(end)) if end <= self.limit && bytes.len() < SPILLED as usize => {
+        match self.place(ty, start, start + bytes.len()) {
+            Some(stored) => {
                 self.bytes.extend_from_slice(bytes);
-                StoredData {
-                    ty,
-                    start,
-                    len: end - start,
-                }
+                stored
             }
-            _ => self.spill(ty, bytes.into()),
+            None => self.spill(ty, bytes.into()),
         }
     }
 
@@ -238,19 +234,24 @@ impl DataArena {
         // A UTF-8 text has at least as many bytes as UTF-16 units.
         self.bytes.reserve(text.len() * 2 + 2);
         push_utf16(&mut self.bytes, text);
-        let end = self.bytes.len();
-        match (u32::try_from(start), u32::try_from(end)) {
-            (Ok(start), Ok(end)) if end <= self.limit && end - start < SPILLED => StoredData {
-                ty,
-                start,
-                len: end - start,
-            },
-            _ => {
+        match self.place(ty, start, self.bytes.len()) {
+            Some(stored) => stored,
+            None => {
                 let bytes: Box<[u8]> = self.bytes.get(start..).unwrap_or_default().into();
                 self.bytes.truncate(start);
                 self.spill(ty, bytes)
             }
         }
+    }
+
+    /// `start..end` of the buffer as a value's place, if the buffer may hold that much.
+    fn place(&self, ty: RegType, start: usize, end: usize) -> Option<StoredData> {
+        let (start, end) = (u32::try_from(start).ok()?, u32::try_from(end).ok()?);
+        (end <= self.limit && end - start < SPILLED).then_some(StoredData {
+            ty,
+            start,
+            len: end - start,
+        })
     }
 
     fn spill(&mut self, ty: RegType, bytes: Box<[u8]>) -> StoredData {
