@@ -165,11 +165,11 @@ fn a_mounted_image_is_walked_and_its_hives_paired() {
     }
 }
 
-/// A walk checks `.reg` files while it is still walking, in folders that hold nothing else; the
-/// report must be what checking the whole list after the walk gives: a `.reg` beside a
-/// SOFTWARE hive takes that hive's Windows, and a hive named `.reg` is still a hive.
+/// A walk reports each file as naming it on the command line does: a `.reg` beside a SOFTWARE
+/// hive takes that hive's Windows, and a hive named `.reg` is still a hive (and one reglint
+/// does not lint is left out of a walk, whatever its name).
 #[test]
-fn files_checked_during_a_walk_report_as_after_it() {
+fn a_walk_reports_its_files_as_naming_them_does() {
     let root = scratch("walk-overlap");
     let plain = root.join("a-plain");
     let paired = root.join("b-paired");
@@ -177,8 +177,9 @@ fn files_checked_during_a_walk_report_as_after_it() {
     for dir in [&plain, &paired, &named] {
         std::fs::create_dir_all(dir).unwrap();
     }
-    std::fs::write(plain.join("one.reg"), CLEAN_REG).unwrap();
-    std::fs::write(plain.join("two.reg"), CLEAN_REG).unwrap();
+    for i in 0..20 {
+        std::fs::write(plain.join(format!("f{i:02}.reg")), CLEAN_REG).unwrap();
+    }
     std::fs::write(paired.join("tuning.reg"), CLEAN_REG).unwrap();
     std::fs::write(
         paired.join("SOFTWARE"),
@@ -193,16 +194,7 @@ fn files_checked_during_a_walk_report_as_after_it() {
         KeySpec::new("ROOT").path("SAM", |k| k),
     ));
     std::fs::write(named.join("sam.reg"), sam).unwrap();
-    // Two threads, so that the walk has a thread to overlap with whatever the machine has.
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_reglint"))
-            .args(args)
-            .current_dir(&root)
-            .env("RAYON_NUM_THREADS", "2")
-            .stdin(std::process::Stdio::null())
-            .output()
-            .expect("run reglint")
-    };
+    let run = |args: &[&str]| reglint(&root, args);
     let inputs = |args: &[&str]| -> Vec<serde_json::Value> {
         let out = run(args);
         let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
@@ -225,22 +217,22 @@ fn files_checked_during_a_walk_report_as_after_it() {
             )
         })
         .collect();
-    assert_eq!(
-        found,
-        vec![
-            ("./a-plain/one.reg", "reg", "none"),
-            ("./a-plain/two.reg", "reg", "none"),
-            ("./b-paired/SOFTWARE", "hive", "xp-sp2"),
-            ("./b-paired/tuning.reg", "reg", "xp-sp2"),
-            ("./c-named/notes.reg", "reg", "none"),
-            ("./c-named/system.reg", "hive", found[5].2),
-        ]
-    );
+    let plain_files: Vec<String> = (0..20).map(|i| format!("./a-plain/f{i:02}.reg")).collect();
+    let mut expected: Vec<(&str, &str, &str)> = plain_files
+        .iter()
+        .map(|p| (p.as_str(), "reg", "none"))
+        .collect();
+    expected.extend([
+        ("./b-paired/SOFTWARE", "hive", "xp-sp2"),
+        ("./b-paired/tuning.reg", "reg", "xp-sp2"),
+        ("./c-named/notes.reg", "reg", "none"),
+        ("./c-named/system.reg", "hive", found[23].2),
+    ]);
+    assert_eq!(found, expected);
     // Named one by one, each file is checked after the list is complete: the same reports.
-    let named_files = inputs(&[
-        "check",
-        "./a-plain/one.reg",
-        "./a-plain/two.reg",
+    let mut args: Vec<&str> = vec!["check"];
+    args.extend(plain_files.iter().map(String::as_str));
+    args.extend([
         "./b-paired/SOFTWARE",
         "./b-paired/tuning.reg",
         "./c-named/notes.reg",
@@ -249,6 +241,7 @@ fn files_checked_during_a_walk_report_as_after_it() {
         "json",
         "--no-config",
     ]);
+    let named_files = inputs(&args);
     assert_eq!(walked, named_files);
 }
 

@@ -184,7 +184,6 @@ pub fn emit_reg(
         overrides,
         args.max_input_size,
         false,
-        Vec::new(),
     );
     let Some(report) = checked.reports.first() else {
         eprintln!("reglint: {} was not checked", input.path.display());

@@ -17,7 +17,6 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 pub use reglint::bytes::Bytes;
 
-#[derive(Clone)]
 pub struct InputPath {
     pub path: PathBuf,
     /// Named on the command line (not found by walking a directory): an unrecognised file is
@@ -174,26 +173,16 @@ impl Excludes {
 /// Expands directories. Problems (unreadable directories, link loops) become failed inputs and
 /// do not stop the walk.
 pub fn collect(paths: &[PathBuf], excludes: &Excludes) -> Collected {
-    collect_with(paths, excludes, &mut |_| {})
-}
-
-/// [`collect`], handing each input to `found` as it is found, in input order and before it is
-/// kept: the caller may fill in its configuration and start checking it while the walk goes on.
-pub fn collect_with(
-    paths: &[PathBuf],
-    excludes: &Excludes,
-    found: &mut dyn FnMut(&mut InputPath),
-) -> Collected {
     let mut out = Collected::default();
     for path in paths {
         if path.as_os_str() == "-" {
-            keep(&mut out, found, InputPath::named(path.clone()));
+            out.inputs.push(InputPath::named(path.clone()));
             continue;
         }
         match std::fs::metadata(path) {
             Ok(meta) if meta.is_dir() => {
                 let before = out.inputs.len();
-                walk(path, excludes, &mut out, found);
+                walk(path, excludes, &mut out);
                 if out.inputs.len() == before {
                     out.empty
                         .push(format!("no .reg files or hives under {}", path.display()));
@@ -206,15 +195,10 @@ pub fn collect_with(
                 ))
             }
             // Files, dangling links, pipes and devices: `read` says what they are.
-            _ => keep(&mut out, found, InputPath::named(path.clone())),
+            _ => out.inputs.push(InputPath::named(path.clone())),
         }
     }
     out
-}
-
-fn keep(out: &mut Collected, found: &mut dyn FnMut(&mut InputPath), mut input: InputPath) {
-    found(&mut input);
-    out.inputs.push(input);
 }
 
 fn is_link(path: &Path) -> bool {
@@ -223,12 +207,7 @@ fn is_link(path: &Path) -> bool {
 
 /// Walks a directory in sorted order. Symbolic links are followed; a link back to a directory
 /// already on the walk is reported as a loop instead of entered again.
-fn walk(
-    dir: &Path,
-    excludes: &Excludes,
-    out: &mut Collected,
-    found: &mut dyn FnMut(&mut InputPath),
-) {
+fn walk(dir: &Path, excludes: &Excludes, out: &mut Collected) {
     let filter = excludes.clone();
     // Directories entered so far, by canonical path: a second link to one is not walked again
     // (every input once). A link to an ancestor passes, for the walker to report as a loop.
@@ -271,14 +250,23 @@ fn walk(
             false
         })
         .build();
-    // Inputs are handed on as the walk finds them; its notes wait for the end, where the
-    // links it skipped come first.
-    let mut notes = Vec::new();
+    let mut walked = Vec::new();
     for entry in walker {
+        walked.push(entry);
+    }
+    if let Ok(twice) = duplicates.lock() {
+        for path in twice.iter() {
+            out.notes.push(format!(
+                "{}: a link to a directory already walked; skipped",
+                path.display()
+            ));
+        }
+    }
+    for entry in walked {
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
-                keep(out, found, walk_failure(dir, &e));
+                out.inputs.push(walk_failure(dir, &e));
                 continue;
             }
         };
@@ -290,7 +278,7 @@ fn walk(
             continue;
         }
         if !kind.is_file() {
-            notes.push(format!(
+            out.notes.push(format!(
                 "{}: {}, not a file; skipped",
                 path.display(),
                 special_kind(&kind)
@@ -301,24 +289,15 @@ fn walk(
             continue;
         }
         if has_reg_extension(&path) {
-            keep(out, found, InputPath::found(path));
+            out.inputs.push(InputPath::found(path));
             continue;
         }
         match sniff::registry_data(&path) {
-            Ok(Some(_)) => keep(out, found, InputPath::found(path)),
+            Ok(Some(_)) => out.inputs.push(InputPath::found(path)),
             Ok(None) => {}
-            Err(e) => keep(out, found, InputPath::failed(path, e.to_string())),
+            Err(e) => out.inputs.push(InputPath::failed(path, e.to_string())),
         }
     }
-    if let Ok(twice) = duplicates.lock() {
-        for path in twice.iter() {
-            out.notes.push(format!(
-                "{}: a link to a directory already walked; skipped",
-                path.display()
-            ));
-        }
-    }
-    out.notes.append(&mut notes);
 }
 
 /// The input a walk error stands for, with the error reglint shows for it.

@@ -151,33 +151,7 @@ fn check(
         }
         Err(settings::Stop::Usage(message)) => return usage_error(&message),
     };
-    let overrides = run::Overrides {
-        os: plan.cli_os,
-        edition: args.edition,
-    };
-    // A plain check of folders starts on the inputs while the walk goes on. The other paths
-    // (settings, fixes, emitted .reg, logs, a progress bar that needs the count) take the list
-    // whole, as does a command line naming files (their SOFTWARE hive may pair with any input).
-    let overlap = !args.show_settings
-        && emit_reg.is_none()
-        && !(args.fix || args.diff)
-        && args.logs.is_empty()
-        && !(args.format == ReportFormat::Human && io::stderr().is_terminal())
-        && args.paths.iter().all(|p| p.is_dir())
-        // With one thread there is nothing to overlap the walk with.
-        && rayon::current_num_threads() > 1;
-    let (collected, early) = if overlap {
-        run::collect_and_check(
-            &args.paths,
-            &excludes,
-            &mut configs,
-            &plan.options,
-            overrides,
-            args.max_input_size,
-        )
-    } else {
-        (inputs::collect(&args.paths, &excludes), Vec::new())
-    };
+    let collected = inputs::collect(&args.paths, &excludes);
     // A gate that checked nothing has not passed: a wrong path, an empty folder, a folder of
     // other files.
     if !collected.empty.is_empty() {
@@ -187,7 +161,7 @@ fn check(
         return Ok(EXIT_USAGE);
     }
     let mut paths = collected.inputs;
-    for input in paths.iter_mut().filter(|i| i.config.is_none()) {
+    for input in &mut paths {
         if input.path.as_os_str() == "-" {
             input.stdin_name = args.stdin_filename.clone();
         }
@@ -219,6 +193,10 @@ fn check(
     let show_progress = args.format == ReportFormat::Human
         && io::stderr().is_terminal()
         && paths.len() >= PROGRESS_THRESHOLD;
+    let overrides = run::Overrides {
+        os: plan.cli_os,
+        edition: args.edition,
+    };
     if let Some(file) = emit_reg {
         return fixes::emit_reg(file, args, &paths, &plan.options, overrides);
     }
@@ -235,7 +213,6 @@ fn check(
         overrides,
         args.max_input_size,
         show_progress,
-        early,
     );
     for note in run.notes.iter().filter(|_| chatty) {
         eprintln!("reglint: info: {note}");

@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use reglint::check::{CheckOptions, InputKind, InputReport, check_image, check_owned};
 use reglint::config::Config;
 use reglint::target::{Edition, Os, Target};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -27,7 +27,7 @@ pub struct Run {
     pub configs: Vec<Arc<Config>>,
 }
 
-pub enum Outcome {
+enum Outcome {
     Report(Box<InputReport>, Arc<Config>),
     /// A disk image: a report per hive found in it (and one about the image, if needed).
     Reports(Vec<InputReport>, Arc<Config>),
@@ -38,167 +38,12 @@ pub enum Outcome {
 /// and are skipped with a note, so a mounted image's `config` folder does not fail the gate.
 const WALKED_HIVES: &[&str] = &["SYSTEM", "SOFTWARE", "unknown"];
 
-/// Checks from a walk that went on while they ran: `early[i]` is the outcome of `paths[i]`
-/// if it was checked already.
-pub type Early = Vec<Option<Outcome>>;
-
-/// Walks `paths` (see [`inputs::collect`]) and checks the inputs it can while the walk goes on:
-/// the walk of a large folder was the largest part of a batch that used one core. Each input
-/// gets its configuration from `configs` as it is found; after one fails to get one, none does
-/// (the caller reports it, as for inputs collected whole).
-pub fn collect_and_check(
-    paths: &[PathBuf],
-    excludes: &inputs::Excludes,
-    configs: &mut super::settings::Configs,
-    options: &CheckOptions,
-    overrides: Overrides,
-    limit: u64,
-) -> (inputs::Collected, Early) {
-    // Inputs go to the pool a few at a time, and come back with their outcomes to be dropped
-    // here: memory allocated on the walking thread and freed on another takes the walking
-    // thread's malloc arena lock, which with a job per input cost more than the walk saved.
-    let (sender, done) = std::sync::mpsc::channel::<Vec<(usize, InputPath, Option<Outcome>)>>();
-    let collected = rayon::scope(|scope| {
-        let mut found = 0;
-        let mut config_failed = false;
-        let mut folders = Folders::default();
-        let mut batch: Vec<(usize, InputPath, Option<Outcome>)> = Vec::new();
-        let send = |batch: Vec<(usize, InputPath, Option<Outcome>)>| {
-            let sender = sender.clone();
-            scope.spawn(move |_| {
-                let mut batch = batch;
-                for (_, input, outcome) in &mut batch {
-                    *outcome = check_early(input, options, overrides, limit);
-                }
-                // The receiver outlives the scope, so sending cannot fail.
-                let _ = sender.send(batch);
-            });
-        };
-        let collected = inputs::collect_with(paths, excludes, &mut |input| {
-            let at = found;
-            found += 1;
-            if config_failed {
-                return;
-            }
-            match configs.for_file(&input.path) {
-                Ok(config) => input.config = Some(config),
-                Err(_) => {
-                    config_failed = true;
-                    return;
-                }
-            }
-            if !checks_alike_after_the_walk(input, &mut folders) {
-                return;
-            }
-            batch.push((at, input.clone(), None));
-            if batch.len() == EARLY_BATCH {
-                send(std::mem::take(&mut batch));
-            }
-        });
-        if !batch.is_empty() {
-            send(batch);
-        }
-        collected
-    });
-    drop(sender);
-    let mut early: Early = Vec::new();
-    early.resize_with(collected.inputs.len(), || None);
-    for (at, _, outcome) in done.into_iter().flatten() {
-        if let Some(slot) = early.get_mut(at) {
-            *slot = outcome;
-        }
-    }
-    (collected, early)
-}
-
-/// Inputs handed to the pool at once during a walk: few enough that the last batch does not
-/// leave a thread idle for long (a small .reg takes some 25 us).
-const EARLY_BATCH: usize = 16;
-
-/// Whether checking `input` now gives what checking it after the walk would: a `.reg` file the
-/// walk found, in a folder that holds nothing but `.reg` files and folders. Only a SOFTWARE
-/// hive among a folder's inputs changes how its files are checked (it names their Windows),
-/// and a walk's SOFTWARE hives are files without the `.reg` extension.
-fn checks_alike_after_the_walk(input: &InputPath, folders: &mut Folders) -> bool {
-    if input.explicit || input.failure.is_some() || !inputs::has_reg_extension(&input.path) {
-        return false;
-    }
-    input
-        .path
-        .parent()
-        .is_some_and(|dir| folders.only_reg_files(dir))
-}
-
-/// Which folders hold only `.reg` files and folders, read once each.
-#[derive(Default)]
-struct Folders {
-    /// The last folder asked about: a walk hands over a folder's files one after another.
-    last: Option<(PathBuf, bool)>,
-    seen: HashMap<PathBuf, bool>,
-}
-
-impl Folders {
-    fn only_reg_files(&mut self, dir: &Path) -> bool {
-        // Compared as bytes: the walk spells a folder's path the same for each of its files.
-        if let Some((last, answer)) = &self.last
-            && last.as_os_str() == dir.as_os_str()
-        {
-            return *answer;
-        }
-        let answer = match self.seen.get(dir) {
-            Some(answer) => *answer,
-            None => {
-                let listed = if dir.as_os_str().is_empty() {
-                    Path::new(".")
-                } else {
-                    dir
-                };
-                let answer = std::fs::read_dir(listed).is_ok_and(|mut entries| {
-                    entries.all(|entry| {
-                        entry.is_ok_and(|e| {
-                            e.file_type().is_ok_and(|t| {
-                                t.is_dir() || (t.is_file() && inputs::has_reg_extension(&e.path()))
-                            })
-                        })
-                    })
-                });
-                self.seen.insert(dir.to_path_buf(), answer);
-                answer
-            }
-        };
-        self.last = Some((dir.to_path_buf(), answer));
-        answer
-    }
-}
-
-/// An input checked during the walk; `None` leaves it to be checked after the walk: one that
-/// cannot be read (so its error is printed in order) or that turns out to be a hive or an image.
-fn check_early(
-    input: &InputPath,
-    options: &CheckOptions,
-    overrides: Overrides,
-    limit: u64,
-) -> Option<Outcome> {
-    let Ok(inputs::Opened::Bytes(bytes)) = inputs::open_input(&input.path, limit) else {
-        return None;
-    };
-    if reglint::hive::is_hive(&bytes) {
-        return None;
-    }
-    let name = input.shown_path().display().to_string();
-    let mut options = input_options(input, options, overrides);
-    options.hive.hive_path = Some(input.path.clone());
-    let report = check_owned(&name, bytes, &options);
-    Some(Outcome::Report(Box::new(report), options.config.clone()))
-}
-
 pub fn check_all(
     paths: &[InputPath],
     options: &CheckOptions,
     overrides: Overrides,
     limit: u64,
     progress: bool,
-    early: Early,
 ) -> Run {
     let software = software_targets(paths, limit);
     let bar = progress.then(|| {
@@ -215,17 +60,11 @@ pub fn check_all(
         }
         outcome
     };
-    let check = |(input, early): (&InputPath, Option<Outcome>)| match early {
-        Some(outcome) => outcome,
-        None => check(input),
-    };
-    let mut early = early;
-    early.resize_with(paths.len(), || None);
     // Starting the thread pool costs more than checking one input takes.
     let outcomes: Vec<Outcome> = if paths.len() > 1 {
-        paths.par_iter().zip(early).map(check).collect()
+        paths.par_iter().map(check).collect()
     } else {
-        paths.iter().zip(early).map(check).collect()
+        paths.iter().map(check).collect()
     };
     if let Some(bar) = bar {
         bar.finish_and_clear();

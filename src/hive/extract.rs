@@ -9,7 +9,7 @@ use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::front::FrontEnd;
 use crate::model::Name;
-use crate::model::{ControlSet, Key, KeyPath, Origin, RegType, Root, Value, ValueOp};
+use crate::model::{ControlSet, Key, KeyPath, Origin, Root, Value, ValueOp};
 use crate::source::SourceFile;
 use crate::spelling::is_typo_of;
 use std::collections::HashSet;
@@ -95,10 +95,8 @@ impl<'a> Extractor<'_, 'a> {
             if let Some(claimed) = value.cut_from {
                 self.oversized(&value, claimed, data_origin, &full_path);
             }
-            let data = self
-                .front
-                .registry
-                .store(RegType(value.reg_type), &value.data);
+            let data = value.typed_data();
+            let data = self.front.registry.store(data.ty, data.bytes);
             model_values.push(Value {
                 name: value.name.as_str().into(),
                 op: ValueOp::Set(data),

@@ -22,6 +22,7 @@
 use super::cells::{Cell, Cells, NIL};
 use super::error::{ReadError, u16_at, u32_at, u64_at};
 use super::nt::{NtHive, NtKey};
+use crate::model::{Data, RegType};
 use rustc_hash::FxHashSet;
 use std::cell::{Cell as Counter, RefCell};
 use std::collections::{HashMap, HashSet};
@@ -121,6 +122,14 @@ pub struct ValueCell {
 impl ValueCell {
     pub fn file_offset(&self) -> u64 {
         Cells::file_offset(self.offset)
+    }
+
+    /// The value's type and bytes, as the model reads data.
+    pub fn typed_data(&self) -> Data<'_> {
+        Data {
+            ty: RegType(self.reg_type),
+            bytes: &self.data,
+        }
     }
 }
 

@@ -72,7 +72,6 @@ use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::front::FrontEnd;
 pub use crate::front::{HiveSummary, Select, Sequence};
-use crate::model::{Data, RegType};
 use crate::target::Target;
 use base_block::{BASE_BLOCK_LEN, BaseBlock, filetime_to_rfc3339};
 use cells::Cells;
@@ -536,23 +535,16 @@ fn private_copy(path: Option<&Path>, bytes: &[u8]) -> Buffer {
     }
 }
 
-fn data_of(value: &keys::ValueCell) -> Data<'_> {
-    Data {
-        ty: RegType(value.reg_type),
-        bytes: &value.data,
-    }
-}
-
 fn software_target(reader: &Reader<'_>, root: &keys::KeyNode<'_>) -> Option<Target> {
     let key = reader
         .find(root, &["Microsoft", "Windows NT", "CurrentVersion"])
         .ok()??;
     let (values, _) = reader.values(&key);
     let get = |name: &str| values.iter().find(|v| v.name.eq_ignore_ascii_case(name));
-    let text = |name: &str| get(name).and_then(|v| data_of(v).as_text());
+    let text = |name: &str| get(name).and_then(|v| v.typed_data().as_text());
     let facts = infer::SoftwareFacts {
         current_version: text("CurrentVersion"),
-        major_version: get("CurrentMajorVersionNumber").and_then(|v| data_of(v).as_dword()),
+        major_version: get("CurrentMajorVersionNumber").and_then(|v| v.typed_data().as_dword()),
         build_number: text("CurrentBuildNumber").or_else(|| text("CurrentBuild")),
         csd_version: text("CSDVersion"),
         installation_type: text("InstallationType"),

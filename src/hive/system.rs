@@ -12,7 +12,7 @@ use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::front::FrontEnd;
 use crate::front::Select;
-use crate::model::{Data, KeyPath, Origin, RegType, Root, ValueData};
+use crate::model::{KeyPath, Origin, RegType, Root, ValueData};
 use crate::model::{Name, names_equal};
 
 #[allow(clippy::too_many_arguments)]
@@ -326,10 +326,7 @@ fn report_log_changes(name: &str, original: &[u8], set: u32, front: &mut FrontEn
             .iter()
             .find(|b| b.name.eq_ignore_ascii_case(&value.name));
         let new_data = front.registry.data(value);
-        let old_data = old.map(|o| Data {
-            ty: RegType(o.reg_type),
-            bytes: &o.data,
-        });
+        let old_data = old.map(ValueCell::typed_data);
         if old_data != new_data {
             let was = old_data.map_or_else(
                 || "absent".to_string(),
