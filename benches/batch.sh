@@ -9,10 +9,11 @@
 # Needs hyperfine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source benches/release-dir.sh
 command -v hyperfine >/dev/null || { echo "benches/batch.sh: hyperfine is not installed" >&2; exit 2; }
 if [ -z "${REGLINT:-}" ]; then
     cargo build --release --quiet --bin reglint
-    REGLINT="${CARGO_TARGET_DIR:-target}/release/reglint"
+    REGLINT="$(release_dir)/reglint"
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -8,12 +8,12 @@
 # hives), so failures are ignored by hyperfine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source benches/release-dir.sh
 corpus=${1:-${REGLINT_CORPUS:-../shared/corpus}}
-target=${CARGO_TARGET_DIR:-target}
 command -v hyperfine >/dev/null || { echo "benches/corpus.sh: hyperfine is not installed" >&2; exit 2; }
 [ -d "$corpus" ] || { echo "benches/corpus.sh: $corpus not found" >&2; exit 2; }
 cargo build --release --quiet --bin reglint
-reglint=$(realpath "$target/release/reglint")
+reglint=$(realpath "$(release_dir)/reglint")
 
 # The files the directory walk checks: everything but transaction logs.
 list=$(mktemp)

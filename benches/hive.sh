@@ -4,7 +4,7 @@
 #   benches/hive.sh [corpus-dir] [release-dir]
 #
 # corpus-dir defaults to $REGLINT_CORPUS, else ../shared/corpus. release-dir is a folder holding
-# already built `reglint` and `examples/hive_load` (e.g. $CARGO_TARGET_DIR/release); without it
+# already built `reglint` and `examples/hive_load` (e.g. target/x86_64-unknown-linux-gnu/release); without it
 # the script builds them with cargo first.
 #
 # Needs hyperfine, hivexget (Debian: hyperfine, libhivex-bin) and GNU time (/usr/bin/time).
@@ -12,10 +12,10 @@
 # reglint::hive::load and nothing else) is timed instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source benches/release-dir.sh
 corpus=${1:-${REGLINT_CORPUS:-../shared/corpus}}
 hive="$corpus/hives/regipy/SYSTEM"
 dirty="$corpus/hives/regipy/SYSTEM_B"
-target=${CARGO_TARGET_DIR:-target}
 for tool in hyperfine hivexget /usr/bin/time; do
     command -v "$tool" >/dev/null || { echo "benches/hive.sh: $tool is not installed" >&2; exit 2; }
 done
@@ -25,7 +25,7 @@ release=${2:-}
 if [ -z "$release" ]; then
     cargo build --release --quiet --example hive_load
     cargo build --release --quiet --bin reglint
-    release="$target/release"
+    release="$(release_dir)"
 fi
 loader="$release/examples/hive_load"
 reglint="$release/reglint"

@@ -14,6 +14,7 @@
 # Needs hyperfine, mkntfs and ntfs-3g (ntfs-3g), sgdisk (gdisk), qemu-img (qemu-utils).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source benches/release-dir.sh
 for tool in hyperfine mkntfs ntfs-3g sgdisk qemu-img; do
     command -v "$tool" >/dev/null || { echo "benches/image.sh: $tool is not installed" >&2; exit 2; }
 done
@@ -24,7 +25,7 @@ fi
 release=${1:-}
 if [ -z "$release" ]; then
     cargo build --release --quiet --bin reglint
-    release="${CARGO_TARGET_DIR:-target}/release"
+    release="$(release_dir)"
 fi
 reglint="$release/reglint"
 [ -x "$reglint" ] || { echo "benches/image.sh: $reglint is not built" >&2; exit 2; }

@@ -9,9 +9,9 @@
 # libwin-hivex-perl), iconv, hyperfine and GNU time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source benches/release-dir.sh
 corpus=${1:-${REGLINT_CORPUS:-../shared/corpus}}
 hive="$corpus/hives/regipy/SYSTEM"
-target=${CARGO_TARGET_DIR:-target}
 for tool in hivexregedit iconv hyperfine /usr/bin/time; do
     command -v "$tool" >/dev/null || { echo "benches/reg.sh: $tool is not installed" >&2; exit 2; }
 done
@@ -28,8 +28,8 @@ bytes=$(stat -c %s "$input")
 echo "input: $bytes bytes of UTF-16LE ($(( bytes / 1024 / 1024 )) MiB), $(grep -c . "$hive" >/dev/null 2>&1; echo exported from "$hive")"
 
 cargo build --release --quiet --bin reglint --example reg_floor
-reglint="$target/release/reglint"
-floor="$target/release/examples/reg_floor"
+reglint="$(release_dir)/reglint"
+floor="$(release_dir)/examples/reg_floor"
 
 # Side by side in one run: reglint, the floor (benches/floor.rs: streaming decode and parse
 # into keys and values, nothing else) and iconv (decode only). Exit status 1 (findings) is

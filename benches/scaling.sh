@@ -11,6 +11,7 @@
 # and about 1.2 GB of free space in $TMPDIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source benches/release-dir.sh
 corpus=${1:-${REGLINT_CORPUS:-../shared/corpus}}
 hive="$corpus/hives/regipy/SYSTEM"
 for tool in hivexregedit iconv hyperfine /usr/bin/time python3; do
@@ -19,7 +20,7 @@ done
 [ -f "$hive" ] || { echo "benches/scaling.sh: $hive not found (give the corpus folder)" >&2; exit 2; }
 if [ -z "${REGLINT:-}" ]; then
     cargo build --release --quiet --bin reglint
-    REGLINT="${CARGO_TARGET_DIR:-target}/release/reglint"
+    REGLINT="$(release_dir)/reglint"
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -15,12 +15,13 @@
 # Needs python3, hyperfine and GNU time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source benches/release-dir.sh
 for tool in python3 hyperfine /usr/bin/time; do
     command -v "$tool" >/dev/null || { echo "benches/shapes.sh: $tool is not installed" >&2; exit 2; }
 done
 if [ -z "${REGLINT:-}" ]; then
     cargo build --release --quiet --bin reglint
-    REGLINT="${CARGO_TARGET_DIR:-target}/release/reglint"
+    REGLINT="$(release_dir)/reglint"
 fi
 shapes=("$@")
 [ ${#shapes[@]} -gt 0 ] || shapes=(long-name unknown-names allow-dups escapes bad-lines)
