@@ -2,7 +2,8 @@
 //! and the hardening profiles (rules/profiles/*.toml) into one postcard document embedded in
 //! the binary: adding a value file needs no code change, a file that does not match the
 //! catalog's types (src/rules/catalog_schema.rs, shared with the crate) fails the build instead
-//! of a run, and the binary reads the facts at start-up without parsing any text.
+//! of a run, and the binary reads the facts at start-up without parsing any text. The text
+//! itself goes to a file of its own beside the postcard (see catalog_schema.rs).
 
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -10,7 +11,9 @@ use std::path::{Path, PathBuf};
 #[allow(dead_code)]
 #[path = "src/rules/catalog_schema.rs"]
 mod catalog_schema;
-use catalog_schema::{CatalogFile, KnownNamesFile, Profile, SourcesFile, ValueFact};
+use catalog_schema::{
+    CatalogFile, KnownNamesFile, Profile, SourcesFile, ValueFact, with_text_table,
+};
 
 fn read(path: &Path) -> String {
     println!("cargo::rerun-if-changed={}", path.display());
@@ -67,9 +70,14 @@ fn main() {
         sources: parse::<SourcesFile>(sources_path, &sources),
         known: parse::<KnownNamesFile>(known_path, &known),
     };
-    let bytes = postcard::to_allocvec(&catalog)
-        .unwrap_or_else(|e| panic!("cannot encode the catalog: {e}"));
+    let (bytes, text) = with_text_table(|| postcard::to_allocvec(&catalog));
+    let bytes = bytes.unwrap_or_else(|e| panic!("cannot encode the catalog: {e}"));
     let out = std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into());
-    std::fs::write(Path::new(&out).join("catalog.postcard"), bytes)
-        .unwrap_or_else(|e| panic!("cannot write the catalog: {e}"));
+    for (name, contents) in [
+        ("catalog.postcard", bytes),
+        ("catalog.text", text.into_bytes()),
+    ] {
+        std::fs::write(Path::new(&out).join(name), contents)
+            .unwrap_or_else(|e| panic!("cannot write the catalog: {e}"));
+    }
 }

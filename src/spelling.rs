@@ -20,19 +20,31 @@ pub fn allowed_distance(name: &str) -> usize {
 /// most the tolerated edits away (at least one), or the same once whitespace is squeezed out
 /// (`Servic es`).
 pub fn is_typo_of(have: &str, want: &str) -> bool {
-    if have.eq_ignore_ascii_case(want) {
+    // This runs for every subkey of Services against each name looked for, so the cheap tests
+    // come first. An edit changes the length by one, and squeezing whitespace only shortens,
+    // so a name shorter than `want` by more than the edits allowed is neither; one longer by
+    // more can only be `want` with whitespace in it.
+    let max = allowed_distance(want).max(1);
+    if have.len() + max < want.len() {
         return false;
     }
-    // This runs for every subkey of Services against each name looked for. Squeezed, `have`
-    // keeps exactly the bytes of `want` (ASCII case aside), so a shorter name is not compared;
-    // the comparison stops at the first character that differs.
-    let squeezes_to_want = have.len() >= want.len() && {
+    if have.len() > want.len() + max {
+        return squeezes_to(have, want);
+    }
+    !have.eq_ignore_ascii_case(want)
+        && (squeezes_to(have, want) || within(have, want, max).is_some())
+}
+
+/// Whether `have` with its whitespace taken out is `want`, ignoring ASCII case. Squeezed, it
+/// keeps exactly the bytes of `want`, so a shorter name is not compared; the comparison stops
+/// at the first character that differs.
+fn squeezes_to(have: &str, want: &str) -> bool {
+    have.len() >= want.len() && {
         let squeezed = have.chars().filter(|c| !c.is_whitespace());
         squeezed
             .map(|c| c.to_ascii_uppercase())
             .eq(want.chars().map(|c| c.to_ascii_uppercase()))
-    };
-    squeezes_to_want || within(have, want, allowed_distance(want).max(1)).is_some()
+    }
 }
 
 /// The optimal string alignment distance (edits with adjacent swaps) between `a` and `b`,
@@ -107,7 +119,7 @@ fn missing_bytes(a: &[u8], b: &[u8]) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_typo_of, missing_bytes, within};
+    use super::{allowed_distance, is_typo_of, missing_bytes, squeezes_to, within};
 
     #[test]
     fn missing_bytes_bound_the_distance() {
@@ -152,6 +164,60 @@ mod tests {
         assert_eq!(within("", "abc", 3), Some(3));
         assert_eq!(within("ab", "ba", 1), Some(1));
         assert_eq!(within("kitten", "sitting", 3), Some(3));
+    }
+
+    #[test]
+    fn the_length_tests_only_skip_names_that_cannot_match() {
+        // The definition, without the shortcuts is_typo_of takes by length.
+        let by_definition = |have: &str, want: &str| {
+            !have.eq_ignore_ascii_case(want)
+                && (squeezes_to(have, want)
+                    || within(have, want, allowed_distance(want).max(1)).is_some())
+        };
+        let names = [
+            "",
+            "T",
+            "Tcpip",
+            "Tcpip6",
+            "TCPIP",
+            "Tcpi",
+            "Tcpipp",
+            "T c p i p",
+            "Tcpip  ",
+            "\u{a0}Tcpip",
+            "AFD",
+            "AF",
+            "AFDD",
+            "A F D",
+            "afd ",
+            "NetBT",
+            "Ne tBT",
+            "Dnscache",
+            "Dnscahce",
+            "D n s c a c h e",
+            "Psched",
+            "Pschedule",
+            "Services",
+            "Servic es",
+            "S e r v i c e s",
+            "Parameters",
+            "Paramaters",
+            "Tcpíp",
+            "Tcpip\u{3000}",
+        ];
+        for have in names {
+            for want in [
+                "Tcpip", "Tcpip6", "AFD", "NetBT", "Dnscache", "Psched", "Services",
+            ] {
+                assert_eq!(
+                    is_typo_of(have, want),
+                    by_definition(have, want),
+                    "{have:?} {want:?}"
+                );
+            }
+        }
+        assert!(is_typo_of("A F D", "AFD"));
+        assert!(!is_typo_of("Tcpi", "Tcpip6"));
     }
 
     #[test]

@@ -126,9 +126,11 @@ impl<'a> Extractor<'_, 'a> {
         let mut current_path = from_path.to_vec();
         for part in path {
             let (found, problems) = self.reader.lookup(&current, part);
-            let where_ = current_path.join("\\");
-            for problem in &problems {
-                self.damaged(problem, None, &where_);
+            if !problems.is_empty() {
+                let where_ = current_path.join("\\");
+                for problem in &problems {
+                    self.damaged(problem, None, &where_);
+                }
             }
             match found {
                 Some(next) => {

@@ -21,7 +21,7 @@ pub fn wrap(text: &str, width: usize, first_used: usize, indent: usize) -> Strin
         let mut line_empty = true;
         for word in paragraph.split(' ').filter(|w| !w.is_empty()) {
             // The pieces of a word too long for any line each end a line but the last.
-            for (i, piece) in pieces(word, room).into_iter().enumerate() {
+            for (i, piece) in pieces(word, room).enumerate() {
                 let len = piece.chars().count();
                 if !line_empty && (i > 0 || used + 1 + len > width) {
                     out.push('\n');
@@ -42,28 +42,34 @@ pub fn wrap(text: &str, width: usize, first_used: usize, indent: usize) -> Strin
     out
 }
 
-/// `word` cut into pieces of at most `room` characters (an address: one piece), each ending after its last `\\`
-/// when it has one past its start.
-fn pieces(word: &str, room: usize) -> Vec<&str> {
-    if word.starts_with("<http") {
-        return vec![word];
-    }
-    let mut out = Vec::new();
-    let mut rest = word;
-    // `nth(room)` exists while more than `room` characters are left; it looks at no more than
-    // a line's worth, so a megabyte-long word is cut in linear time.
-    while let Some((cut, _)) = rest.char_indices().nth(room) {
-        let head = rest.get(..cut).unwrap_or(rest);
+/// `word` cut into pieces of at most `room` characters (an address: one piece), each ending
+/// after its last `\\` when it has one past its start. Most words fit a line; those are told
+/// by their length in bytes (never fewer than their characters), without counting.
+fn pieces(word: &str, room: usize) -> impl Iterator<Item = &str> {
+    let whole = word.starts_with("<http");
+    let mut rest = Some(word);
+    std::iter::from_fn(move || {
+        let current = rest?;
+        // `nth(room)` exists while more than `room` characters are left; it looks at no more
+        // than a line's worth, so a megabyte-long word is cut in linear time.
+        let cut = if whole || current.len() <= room {
+            None
+        } else {
+            current.char_indices().nth(room).map(|(cut, _)| cut)
+        };
+        let Some(cut) = cut else {
+            rest = None;
+            return Some(current);
+        };
+        let head = current.get(..cut).unwrap_or(current);
         let at = match head.rfind('\\') {
             Some(i) if i > 0 => i + 1,
             _ => cut,
         };
-        let (piece, tail) = rest.split_at(at);
-        out.push(piece);
-        rest = tail;
-    }
-    out.push(rest);
-    out
+        let (piece, tail) = current.split_at(at);
+        rest = Some(tail);
+        Some(piece)
+    })
 }
 
 /// The width the human report wraps to: `--width`, else `COLUMNS`, else the terminal's width,

@@ -4,7 +4,7 @@ use crate::diagnostic::Severity;
 use crate::model::Name;
 use crate::model::{KeyPath, RegType, Root};
 pub use crate::model::{is_guid, key_matches};
-use crate::rules::catalog_schema::{self as schema, CatalogFile};
+use crate::rules::catalog_schema::{self as schema, CatalogFile, reading_text_table};
 pub use crate::rules::catalog_schema::{Scope, Text};
 
 // The catalog's types as the binary holds them: text borrowed from the embedded catalog, or
@@ -19,6 +19,8 @@ use std::sync::OnceLock;
 
 /// The catalog, compiled from rules/ by build.rs (postcard, see catalog_schema.rs).
 const CATALOG: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/catalog.postcard"));
+/// The catalog's text, which the postcard's strings are spans of.
+const CATALOG_TEXT: &str = include_str!(concat!(env!("OUT_DIR"), "/catalog.text"));
 
 /// Text that outlives what it was read from (a site file's).
 fn owned(texts: Vec<Text<'_>>) -> Vec<Text<'static>> {
@@ -376,7 +378,10 @@ impl Catalog {
     }
 
     fn load() -> Catalog {
-        match postcard::from_bytes::<CatalogFile<'static>>(CATALOG) {
+        let decoded = reading_text_table(CATALOG_TEXT, || {
+            postcard::from_bytes::<CatalogFile<'static>>(CATALOG)
+        });
+        match decoded {
             Ok(file) => Catalog {
                 values: file.values,
                 profiles: file.profiles,

@@ -1,11 +1,15 @@
 //! The rule catalog's data as build.rs and the binary share it: build.rs reads rules/ into
 //! these types (so a file that does not match them fails the build) and embeds them in postcard,
-//! which the binary reads back at start-up without parsing text. Plain data only: this file is
-//! compiled into build.rs too, so it uses nothing of the crate.
+//! which the binary reads back at start-up without parsing text. The catalog's text is embedded
+//! apart from the postcard, as one string (`include_str!`, so the compiler checks it is UTF-8
+//! once), and each [`Text`] in the postcard is its span there: start-up validates no string
+//! and copies none. Plain data only: this file is compiled into build.rs too, so it uses nothing
+//! of the crate.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::borrow::{Borrow, Cow};
-use std::collections::BTreeMap;
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 /// Everything build.rs embeds: the value facts, the hardening profiles, the sources and the
@@ -92,14 +96,79 @@ impl fmt::Display for Text<'_> {
     }
 }
 
+/// The text table build.rs is writing, and the span each string has in it. The tables being
+/// written and read are per thread, as serde gives a Serialize or Deserialize impl no context.
+#[derive(Default)]
+struct TableBeingWritten {
+    text: String,
+    spans: HashMap<String, (u32, u32)>,
+}
+
+thread_local! {
+    static WRITING: RefCell<Option<TableBeingWritten>> = const { RefCell::new(None) };
+    static READING: Cell<Option<&'static str>> = const { Cell::new(None) };
+}
+
+/// Runs `encode` (a compact, not human-readable serializer such as postcard's) with a text table
+/// open, and returns what it returned with the table's text. Equal strings share one span.
+pub fn with_text_table<R>(encode: impl FnOnce() -> R) -> (R, String) {
+    WRITING.with(|w| *w.borrow_mut() = Some(TableBeingWritten::default()));
+    let out = encode();
+    let table = WRITING.with(|w| w.borrow_mut().take()).unwrap_or_default();
+    (out, table.text)
+}
+
+/// Runs `decode` with `text` as the table the spans it reads point into.
+pub fn reading_text_table<R>(text: &'static str, decode: impl FnOnce() -> R) -> R {
+    let before = READING.with(|r| r.replace(Some(text)));
+    let out = decode();
+    READING.with(|r| r.set(before));
+    out
+}
+
 impl Serialize for Text<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
+        if serializer.is_human_readable() {
+            return serializer.serialize_str(&self.0);
+        }
+        let span = WRITING.with(|w| {
+            let mut w = w.borrow_mut();
+            let table = w.as_mut()?;
+            if let Some(&span) = table.spans.get(&*self.0) {
+                return Some(span);
+            }
+            let span = (
+                u32::try_from(table.text.len()).ok()?,
+                u32::try_from(self.0.len()).ok()?,
+            );
+            table.text.push_str(&self.0);
+            table.spans.insert(self.0.to_string(), span);
+            Some(span)
+        });
+        match span {
+            Some(span) => span.serialize(serializer),
+            None => Err(serde::ser::Error::custom(
+                "catalog text is written through with_text_table, and the table holds at most 4 GiB",
+            )),
+        }
     }
 }
 
 impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        if !deserializer.is_human_readable() {
+            let (start, len) = <(u32, u32)>::deserialize(deserializer)?;
+            let (start, len) = (start as usize, len as usize);
+            let text = READING
+                .with(Cell::get)
+                .and_then(|table| table.get(start..start.checked_add(len)?));
+            return match text {
+                Some(text) => Ok(Text(Cow::Borrowed(text))),
+                None => Err(serde::de::Error::custom(
+                    "a catalog text span outside the text table",
+                )),
+            };
+        }
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = Text<'de>;
