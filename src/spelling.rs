@@ -47,6 +47,49 @@ fn squeezes_to(have: &str, want: &str) -> bool {
     }
 }
 
+/// Names looked for among many (every subkey of Services against the services TCP/IP keeps
+/// values in), each with the set of bytes it holds, so that most names are ruled out without
+/// computing a distance.
+pub struct TypoTargets<'w> {
+    wants: Vec<(&'w str, u64)>,
+}
+
+impl<'w> TypoTargets<'w> {
+    pub fn new(wants: &[&'w str]) -> Self {
+        let wants = wants
+            .iter()
+            .map(|&w| (w, byte_classes(w.as_bytes())))
+            .collect();
+        TypoTargets { wants }
+    }
+
+    /// Whether `have` is one of the names (ASCII case aside) or a typo of one
+    /// ([`is_typo_of`]).
+    pub fn matches(&self, have: &str) -> bool {
+        let have_bits = byte_classes(have.as_bytes());
+        // Without whitespace, squeezing changes nothing.
+        let squeezable = have.contains(char::is_whitespace);
+        self.wants.iter().any(|&(want, want_bits)| {
+            if have.eq_ignore_ascii_case(want) {
+                return true;
+            }
+            let max = allowed_distance(want).max(1);
+            // Each byte class that one name holds and the other lacks needs an edit of its own
+            // (the bound of `missing_bytes`, counted once a class).
+            let close = have.len().abs_diff(want.len()) <= max
+                && (have_bits & !want_bits).count_ones() as usize <= max
+                && (want_bits & !have_bits).count_ones() as usize <= max;
+            (close && within(have, want, max).is_some()) || (squeezable && squeezes_to(have, want))
+        })
+    }
+}
+
+/// The bytes of a name as a set: bit `b % 64` of each byte `b` in ASCII upper case.
+fn byte_classes(name: &[u8]) -> u64 {
+    name.iter()
+        .fold(0, |set, x| set | 1u64 << (x.to_ascii_uppercase() % 64))
+}
+
 /// The optimal string alignment distance (edits with adjacent swaps) between `a` and `b`,
 /// ignoring ASCII case, when it is at most `max`; `None` when it is larger.
 pub fn within(a: &str, b: &str, max: usize) -> Option<usize> {
@@ -112,14 +155,15 @@ pub fn within(a: &str, b: &str, max: usize) -> Option<usize> {
 /// as a swap only moves bytes both hold. Bytes share a bit when they are equal modulo 64, which
 /// can only lower the count, so the bound stays a bound.
 fn missing_bytes(a: &[u8], b: &[u8]) -> usize {
-    let bit = |x: &u8| 1u64 << (x.to_ascii_uppercase() % 64);
-    let held = b.iter().fold(0u64, |set, x| set | bit(x));
-    a.iter().filter(|x| held & bit(x) == 0).count()
+    let held = byte_classes(b);
+    a.iter()
+        .filter(|x| held & 1u64 << (x.to_ascii_uppercase() % 64) == 0)
+        .count()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{allowed_distance, is_typo_of, missing_bytes, squeezes_to, within};
+    use super::{TypoTargets, allowed_distance, is_typo_of, missing_bytes, squeezes_to, within};
 
     #[test]
     fn missing_bytes_bound_the_distance() {
@@ -205,16 +249,22 @@ mod tests {
             "Tcpíp",
             "Tcpip\u{3000}",
         ];
+        let wants = [
+            "Tcpip", "Tcpip6", "AFD", "NetBT", "Dnscache", "Psched", "Services",
+        ];
+        let targets = TypoTargets::new(&wants);
         for have in names {
-            for want in [
-                "Tcpip", "Tcpip6", "AFD", "NetBT", "Dnscache", "Psched", "Services",
-            ] {
+            for want in wants {
                 assert_eq!(
                     is_typo_of(have, want),
                     by_definition(have, want),
                     "{have:?} {want:?}"
                 );
             }
+            let any = wants
+                .iter()
+                .any(|w| have.eq_ignore_ascii_case(w) || by_definition(have, w));
+            assert_eq!(targets.matches(have), any, "{have:?}");
         }
         assert!(is_typo_of("A F D", "AFD"));
         assert!(!is_typo_of("Tcpi", "Tcpip6"));

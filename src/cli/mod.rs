@@ -48,6 +48,16 @@ pub fn main() -> i32 {
             };
         }
     };
+    if matches!(
+        cli.command,
+        Command::Check(_)
+            | Command::Baseline { .. }
+            | Command::Fix { .. }
+            | Command::Show(_)
+            | Command::Diff(_)
+    ) {
+        reglint::rules::catalog::read_in_background();
+    }
     let result = match cli.command {
         Command::Check(args) => check(&args, None, None),
         Command::Baseline {

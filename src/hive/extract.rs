@@ -11,7 +11,7 @@ use crate::front::FrontEnd;
 use crate::model::Name;
 use crate::model::{ControlSet, Key, KeyPath, Origin, Root, Value, ValueOp};
 use crate::source::SourceFile;
-use crate::spelling::is_typo_of;
+use crate::spelling::{TypoTargets, is_typo_of};
 use std::collections::HashSet;
 
 /// Paths below a control set whose keys (with their values) are extracted when present.
@@ -196,11 +196,8 @@ impl<'a> Extractor<'_, 'a> {
         services_path: &[String],
         exact: bool,
     ) {
-        let tcpip_service = |name: &str| {
-            TCPIP_SERVICES
-                .iter()
-                .any(|s| name.eq_ignore_ascii_case(s) || is_typo_of(name, s))
-        };
+        let targets = TypoTargets::new(&TCPIP_SERVICES);
+        let tcpip_service = |name: &str| targets.matches(name);
         for service in self.small_children(services, services_path, tcpip_service) {
             let is_exact = TCPIP_SERVICES
                 .iter()

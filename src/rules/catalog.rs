@@ -499,8 +499,21 @@ impl Catalog {
 }
 
 pub fn catalog() -> &'static Catalog {
-    static CATALOG: OnceLock<Catalog> = OnceLock::new();
-    CATALOG.get_or_init(Catalog::load)
+    CATALOG_READ.get_or_init(Catalog::load)
+}
+
+static CATALOG_READ: OnceLock<Catalog> = OnceLock::new();
+
+/// Starts reading the built-in catalog on a thread of its own, for a command that needs it only
+/// once it has read its input: a hive is read on one core while the catalog is decoded on the
+/// other. Whoever needs the catalog sooner waits for that thread (OnceLock), and when no thread
+/// can be started the catalog is read where it is first needed, as without this.
+pub fn read_in_background() {
+    if CATALOG_READ.get().is_none() {
+        let _ = std::thread::Builder::new()
+            .name("catalog".into())
+            .spawn(catalog);
+    }
 }
 
 #[cfg(test)]
