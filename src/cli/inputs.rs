@@ -160,13 +160,16 @@ impl Excludes {
         let by_name = path
             .file_name()
             .is_some_and(|name| compiled.names.is_match(Path::new(name)));
-        by_name || {
-            let full = absolute(path);
-            compiled.anchored.iter().any(|(base, glob)| {
-                full.strip_prefix(base)
-                    .is_ok_and(|relative| glob.is_match(relative))
-            })
-        }
+        // Most runs have name patterns only (the defaults: `.git`, `node_modules`, ...), and a
+        // path is made absolute (a getcwd and a copy) only for anchored ones.
+        by_name
+            || !compiled.anchored.is_empty() && {
+                let full = absolute(path);
+                compiled.anchored.iter().any(|(base, glob)| {
+                    full.strip_prefix(base)
+                        .is_ok_and(|relative| glob.is_match(relative))
+                })
+            }
     }
 }
 
