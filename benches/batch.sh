@@ -25,11 +25,12 @@ for i in $(seq 0 1999); do
 done
 echo "inputs: 2000 .reg files, $(du -sh "$work" | cut -f1) in all"
 # The machine is shared: its load drifts over seconds, and hyperfine times all runs of one
-# command before the next. So the pair is timed side by side in several short rounds, each
-# round's ratio is printed, and so is the median of the rounds (ROUNDS=5 by default).
-rounds=${ROUNDS:-5}
+# command before the next. So the pair is timed side by side in many short rounds (five runs
+# of each), each round's ratio is printed, and so is the median of the rounds (ROUNDS=15 by
+# default).
+rounds=${ROUNDS:-15}
 for round in $(seq 1 "$rounds"); do
-    hyperfine --warmup 2 --min-runs 10 -N --ignore-failure --style none \
+    hyperfine --warmup 1 --runs 5 -N --ignore-failure --style none \
         --export-json "$work/times-$round.json" \
         -n "1 thread" "env RAYON_NUM_THREADS=1 $REGLINT check --no-config --quiet $work" \
         -n "2 threads" "env RAYON_NUM_THREADS=2 $REGLINT check --no-config --quiet $work" \
