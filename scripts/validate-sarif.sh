@@ -39,10 +39,15 @@ chmod u+x "$multitool"
 export DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1
 
 echo "== building reglint"
-cargo build --locked --quiet
-reglint="$(cargo metadata --format-version 1 --no-deps | node -e '
-    let s = ""; process.stdin.on("data", d => s += d).on("end", () =>
-        console.log(JSON.parse(s).target_directory + "/debug/reglint"));')"
+# Cargo says where it put the binary (target/<host tuple>/debug with .cargo/config.toml).
+reglint="$(cargo build --locked --quiet --bin reglint --message-format json | node -e '
+    let s = ""; process.stdin.on("data", d => s += d).on("end", () => {
+        const built = s.split("\n").filter(l => l.trim()).map(l => JSON.parse(l))
+            .find(m => m.reason === "compiler-artifact" && m.target.name === "reglint"
+                && m.executable);
+        console.log(built ? built.executable : "");
+    });')"
+[ -x "$reglint" ] || { echo "scripts/validate-sarif.sh: cargo built no reglint binary" >&2; exit 1; }
 
 # name, then the inputs to check together.
 cases=(
