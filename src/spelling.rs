@@ -20,31 +20,8 @@ pub fn allowed_distance(name: &str) -> usize {
 /// most the tolerated edits away (at least one), or the same once whitespace is squeezed out
 /// (`Servic es`).
 pub fn is_typo_of(have: &str, want: &str) -> bool {
-    // This runs for every subkey of Services against each name looked for, so the cheap tests
-    // come first. An edit changes the length by one, and squeezing whitespace only shortens,
-    // so a name shorter than `want` by more than the edits allowed is neither; one longer by
-    // more can only be `want` with whitespace in it.
-    let max = allowed_distance(want).max(1);
-    if have.len() + max < want.len() {
-        return false;
-    }
-    if have.len() > want.len() + max {
-        return squeezes_to(have, want);
-    }
     !have.eq_ignore_ascii_case(want)
-        && (squeezes_to(have, want) || within(have, want, max).is_some())
-}
-
-/// Whether `have` with its whitespace taken out is `want`, ignoring ASCII case. Squeezed, it
-/// keeps exactly the bytes of `want`, so a shorter name is not compared; the comparison stops
-/// at the first character that differs.
-fn squeezes_to(have: &str, want: &str) -> bool {
-    have.len() >= want.len() && {
-        let squeezed = have.chars().filter(|c| !c.is_whitespace());
-        squeezed
-            .map(|c| c.to_ascii_uppercase())
-            .eq(want.chars().map(|c| c.to_ascii_uppercase()))
-    }
+        && misspells(&Sketch::of(have), want, byte_classes(want.as_bytes()))
 }
 
 /// Names looked for among many (every subkey of Services against the services TCP/IP keeps
@@ -66,28 +43,65 @@ impl<'w> TypoTargets<'w> {
     /// Whether `have` is one of the names (ASCII case aside) or a typo of one
     /// ([`is_typo_of`]).
     pub fn matches(&self, have: &str) -> bool {
-        let have_bits = byte_classes(have.as_bytes());
-        // Without whitespace, squeezing changes nothing.
-        let squeezable = have.contains(char::is_whitespace);
-        self.wants.iter().any(|&(want, want_bits)| {
-            if have.eq_ignore_ascii_case(want) {
-                return true;
-            }
-            let max = allowed_distance(want).max(1);
-            // Each byte class that one name holds and the other lacks needs an edit of its own
-            // (the bound of `missing_bytes`, counted once a class).
-            let close = have.len().abs_diff(want.len()) <= max
-                && (have_bits & !want_bits).count_ones() as usize <= max
-                && (want_bits & !have_bits).count_ones() as usize <= max;
-            (close && within(have, want, max).is_some()) || (squeezable && squeezes_to(have, want))
+        let sketch = Sketch::of(have);
+        self.wants.iter().any(|&(want, want_bytes)| {
+            have.eq_ignore_ascii_case(want) || misspells(&sketch, want, want_bytes)
         })
     }
 }
 
-/// The bytes of a name as a set: bit `b % 64` of each byte `b` in ASCII upper case.
+/// What rules a name out cheaply, found once however many names it is compared with.
+struct Sketch<'a> {
+    text: &'a str,
+    bytes: u64,
+    /// Without whitespace, squeezing changes nothing.
+    squeezable: bool,
+}
+
+impl<'a> Sketch<'a> {
+    fn of(text: &'a str) -> Self {
+        Sketch {
+            text,
+            bytes: byte_classes(text.as_bytes()),
+            squeezable: text.contains(char::is_whitespace),
+        }
+    }
+}
+
+/// Whether `have` is `want` (holding the bytes `want_bytes`) misspelled, for a `have` that is not
+/// `want` ASCII case aside: at most the tolerated edits away, or `want` once whitespace is
+/// squeezed out. The distance is computed only when the lengths and the byte sets allow it: an
+/// edit changes the length by one, and each byte class one name holds and the other lacks needs
+/// an edit of its own (the bound of `missing_bytes`, counted once a class).
+fn misspells(have: &Sketch<'_>, want: &str, want_bytes: u64) -> bool {
+    let max = allowed_distance(want).max(1);
+    let close = have.text.len().abs_diff(want.len()) <= max
+        && (have.bytes & !want_bytes).count_ones() as usize <= max
+        && (want_bytes & !have.bytes).count_ones() as usize <= max;
+    (close && within(have.text, want, max).is_some())
+        || (have.squeezable && squeezes_to(have.text, want))
+}
+
+/// Whether `have` with its whitespace taken out is `want`, ignoring ASCII case. Squeezed, it
+/// keeps exactly the bytes of `want`, so a shorter name is not compared; the comparison stops
+/// at the first character that differs.
+fn squeezes_to(have: &str, want: &str) -> bool {
+    have.len() >= want.len() && {
+        let squeezed = have.chars().filter(|c| !c.is_whitespace());
+        squeezed
+            .map(|c| c.to_ascii_uppercase())
+            .eq(want.chars().map(|c| c.to_ascii_uppercase()))
+    }
+}
+
+/// The bytes of a name as a set of [`byte_class`]es.
 fn byte_classes(name: &[u8]) -> u64 {
-    name.iter()
-        .fold(0, |set, x| set | 1u64 << (x.to_ascii_uppercase() % 64))
+    name.iter().fold(0, |set, &x| set | byte_class(x))
+}
+
+/// A byte's bit in a 64-bit set: its ASCII upper case modulo 64.
+fn byte_class(x: u8) -> u64 {
+    1 << (x.to_ascii_uppercase() % 64)
 }
 
 /// The optimal string alignment distance (edits with adjacent swaps) between `a` and `b`,
@@ -156,9 +170,7 @@ pub fn within(a: &str, b: &str, max: usize) -> Option<usize> {
 /// can only lower the count, so the bound stays a bound.
 fn missing_bytes(a: &[u8], b: &[u8]) -> usize {
     let held = byte_classes(b);
-    a.iter()
-        .filter(|x| held & 1u64 << (x.to_ascii_uppercase() % 64) == 0)
-        .count()
+    a.iter().filter(|&&x| held & byte_class(x) == 0).count()
 }
 
 #[cfg(test)]
@@ -212,7 +224,7 @@ mod tests {
 
     #[test]
     fn the_length_tests_only_skip_names_that_cannot_match() {
-        // The definition, without the shortcuts is_typo_of takes by length.
+        // The definition, without the shortcuts is_typo_of takes by length and byte set.
         let by_definition = |have: &str, want: &str| {
             !have.eq_ignore_ascii_case(want)
                 && (squeezes_to(have, want)
